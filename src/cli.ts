@@ -1,0 +1,164 @@
+import * as path from 'node:path';
+import { Core } from './core/core';
+import { createStreamLogger, describeError } from './core/log';
+import { defaultAgentDir, defaultStateDir } from './core/paths';
+import { moveToTrashHeadless } from './core/platform/nodeTrash';
+import { ApiServer } from './server/apiServer';
+import { allScopes, type Scope } from './core/api/types';
+import { productVersion } from './core/version';
+
+const usage = `Pi Session Manager ${productVersion}
+
+Usage:
+  node dist/cli.js serve [--host H] [--port P] [--agent-dir D] [--session-dir D]... [--state-dir D]
+                         [--require-token] [--allow-origin O]... [--allow-host H]...
+  node dist/cli.js token create <name> [--scopes read,write,terminal] [--state-dir D]
+  node dist/cli.js token list [--state-dir D]
+  node dist/cli.js token revoke <id> [--state-dir D]
+
+Defaults: host 127.0.0.1, port 52131, agent dir $PI_CODING_AGENT_DIR or ~/.pi/agent,
+state dir ~/.pi/pi-session-manager.`;
+
+interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string[]>;
+  switches: Set<string>;
+}
+
+const valueFlags = new Set(['--host', '--port', '--agent-dir', '--session-dir', '--state-dir', '--scopes', '--allow-origin', '--allow-host']);
+const switchFlags = new Set(['--require-token', '--help', '-h', '--verbose']);
+
+function parseArgs(argv: string[]): ParsedArgs {
+  const out: ParsedArgs = { positional: [], flags: new Map(), switches: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (valueFlags.has(name)) {
+      const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new Error(`${name} needs a value`);
+      out.flags.set(name, [...(out.flags.get(name) ?? []), value]);
+    } else if (switchFlags.has(arg)) {
+      out.switches.add(arg);
+    } else if (arg.startsWith('-')) {
+      throw new Error(`unknown option ${arg}`);
+    } else {
+      out.positional.push(arg);
+    }
+  }
+  return out;
+}
+
+function flag(args: ParsedArgs, name: string): string | undefined {
+  return args.flags.get(name)?.at(-1);
+}
+
+async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLogger>): Promise<Core> {
+  const stateDir = path.resolve(flag(args, '--state-dir') ?? defaultStateDir());
+  const agentDir = path.resolve(flag(args, '--agent-dir') ?? defaultAgentDir());
+  return Core.create({
+    agentDir,
+    stateDir,
+    log,
+    platform: { moveToTrash: (file) => moveToTrashHeadless(file, log) },
+    extraSessionDirs: (args.flags.get('--session-dir') ?? []).map((d) => path.resolve(d)),
+    workspaceFolders: () => [process.cwd()],
+  });
+}
+
+async function serve(args: ParsedArgs): Promise<void> {
+  const log = createStreamLogger((line) => process.stderr.write(`${line}\n`), args.switches.has('--verbose') ? 'debug' : 'info');
+  const host = flag(args, '--host') ?? '127.0.0.1';
+  const portText = flag(args, '--port') ?? '52131';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${portText}`);
+  const core = await openCore(args, log);
+  const server = new ApiServer(core.serverDeps(), {
+    host,
+    port,
+    requireTokenOnLoopback: args.switches.has('--require-token'),
+    allowedOrigins: args.flags.get('--allow-origin') ?? [],
+    allowedHosts: args.flags.get('--allow-host') ?? [],
+  });
+  core.register(server);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`received ${signal}, shutting down`);
+    const forced = setTimeout(() => process.exit(1), 10_000);
+    forced.unref();
+    core.dispose().then(
+      () => process.exit(0),
+      (err) => {
+        log.error(`shutdown: ${describeError(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  try {
+    await core.start();
+    const bound = await server.start();
+    process.stdout.write(`listening on ${server.url ?? `http://${bound.host}:${bound.port}`}\n`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const message = code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another Pi Session Manager?)` : describeError(err);
+    process.stderr.write(`error: ${message}\n`);
+    await core.dispose().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+async function token(args: ParsedArgs): Promise<void> {
+  const log = createStreamLogger((line) => process.stderr.write(`${line}\n`), 'warn');
+  const [, action, arg] = args.positional;
+  const core = await openCore(args, log);
+  try {
+    if (action === 'create') {
+      if (!arg) throw new Error('token create needs a name');
+      const scopes = (flag(args, '--scopes') ?? 'read').split(',').map((x) => x.trim()) as Scope[];
+      const bad = scopes.filter((sc) => !allScopes.includes(sc));
+      if (bad.length > 0) throw new Error(`--scopes: unknown scope ${bad.join(', ')} (use read, write, terminal)`);
+      const created = await core.tokens.create(arg, scopes);
+      process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+      process.stderr.write('The token is shown only now; keep it somewhere safe.\n');
+    } else if (action === 'list') {
+      process.stdout.write(`${JSON.stringify(core.tokens.list(), null, 2)}\n`);
+    } else if (action === 'revoke') {
+      const id = Number(arg);
+      if (!Number.isInteger(id)) throw new Error('token revoke needs a numeric id');
+      if (!(await core.tokens.revoke(id))) throw new Error(`no token with id ${id}`);
+      process.stdout.write(`revoked token ${id}\n`);
+    } else {
+      throw new Error('token needs one of: create, list, revoke');
+    }
+  } finally {
+    await core.dispose();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${describeError(err)}\n\n${usage}\n`);
+    process.exit(2);
+  }
+  const command = args.positional[0];
+  if (args.switches.has('--help') || args.switches.has('-h') || command === undefined || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (command === 'serve') return serve(args);
+  if (command === 'token') return token(args);
+  process.stderr.write(`error: unknown command ${command}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  process.stderr.write(`error: ${describeError(err)}\n`);
+  process.exit(1);
+});

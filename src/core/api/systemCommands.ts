@@ -1,0 +1,56 @@
+import { s } from './schema';
+import { defineCommand } from './types';
+import type { TokenStore } from '../auth/tokenStore';
+import { ApiError } from './errors';
+
+export function createSystemCommands(deps: { tokens: TokenStore; onTokensChanged?: () => void }) {
+  const scopeSchema = s.literal('read', 'write', 'terminal');
+  return [
+    defineCommand({
+      name: 'ping',
+      scope: 'read',
+      summary: 'Health check',
+      payload: s.object({}),
+      run: () => ({ pong: true }),
+    }),
+    defineCommand({
+      name: 'list_tokens',
+      aliases: ['list_api_keys'],
+      scope: 'write',
+      summary: 'List API tokens (never their values)',
+      payload: s.object({}),
+      run: () => deps.tokens.list(),
+    }),
+    defineCommand({
+      name: 'create_token',
+      aliases: ['create_api_key'],
+      scope: 'write',
+      summary: 'Create an API token; its value is shown only in this reply',
+      payload: s.object({
+        name: s.string({ min: 1, max: 100, trim: true }),
+        scopes: s.optional(s.array(scopeSchema, { max: 3 })),
+      }),
+      run: async (p, ctx) => {
+        const scopes = p.scopes ?? ['read'];
+        // A token can never carry more power than the caller that mints it.
+        const excess = scopes.filter((sc) => !ctx.caller.scopes.has(sc));
+        if (excess.length > 0) throw new ApiError('forbidden', `scopes: the caller lacks ${excess.join(', ')}`);
+        const created = await deps.tokens.create(p.name, scopes);
+        deps.onTokensChanged?.();
+        return created;
+      },
+    }),
+    defineCommand({
+      name: 'revoke_token',
+      aliases: ['revoke_api_key'],
+      scope: 'write',
+      summary: 'Revoke an API token by id',
+      payload: s.object({ id: s.id() }),
+      run: async (p) => {
+        if (!(await deps.tokens.revoke(p.id))) throw new ApiError('not_found', `id: no token with id ${p.id}`);
+        deps.onTokensChanged?.();
+        return { revoked: true, id: p.id };
+      },
+    }),
+  ];
+}

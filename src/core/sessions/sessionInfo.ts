@@ -1,0 +1,51 @@
+/** Token counts of one or many assistant messages, as pi's `usage` reports them. */
+export interface TokenTotals {
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write: number;
+  total: number;
+}
+
+/**
+ * What the API says about one session file. Field names are snake_case because this is
+ * the wire shape (`../shared/docs/api-contract.md`); the core uses it as is.
+ */
+export interface SessionInfo {
+  path: string;
+  id: string;
+  cwd: string;
+  name: string | null;
+  /** Header timestamp (ISO 8601 UTC). */
+  created: string;
+  /** Newest user/assistant message timestamp, else the file mtime (ISO 8601 UTC). */
+  modified: string;
+  /** User + assistant messages on all branches. */
+  message_count: number;
+  first_message: string;
+  last_message: string;
+  last_message_role: string | null;
+  parent_session_path: string | null;
+  /** Last model used, as `provider/model`. */
+  model: string | null;
+  models: string[];
+  thinking_level: string | null;
+  version: number;
+  size_bytes: number;
+  file_mtime_ms: number;
+  entry_count: number;
+  user_message_count: number;
+  assistant_message_count: number;
+  tool_result_count: number;
+  bash_execution_count: number;
+  tool_call_count: number;
+  tokens: TokenTotals;
+  cost: number;
+  leaf_id: string | null;
+  has_branches: boolean;
+  label_count: number;
+  compaction_count: number;
+  skipped_lines: number;
+  tag_ids: number[];
+  favorite: boolean;
+}

@@ -1,0 +1,364 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database, SqlValue } from 'sql.js';
+import { loadSqlJs } from './sqlJs';
+import { describeError, type Logger } from '../log';
+
+export type Row = Record<string, SqlValue>;
+export type Params = SqlValue[] | Record<string, SqlValue>;
+
+export interface SqliteFileOptions {
+  log: Logger;
+  /** Schema steps; step i moves `user_version` from i to i+1. */
+  migrations: readonly string[];
+  /** Quiet period before a debounced save. */
+  saveDelayMs?: number;
+}
+
+/**
+ * A sql.js database persisted to one file. sql.js keeps the database in memory and can only
+ * export it whole, so durability comes from how the export is written: a temp file, fsync,
+ * the current file kept as `.prev`, then an atomic rename (security.md, defence 13). A crash
+ * at any instant leaves either the new file or the previous generation, both complete.
+ */
+export class SqliteFile {
+  private dirtyGeneration = 0;
+  private savedGeneration = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+  private waiters: { generation: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private closed = false;
+  private lastSaveError: Error | undefined;
+  /** Identity of the file as we last loaded or wrote it; another process changing it shows here. */
+  private knownStamp: string | undefined;
+  private mutations: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly file: string,
+    private database: Database,
+    private readonly options: SqliteFileOptions,
+  ) {}
+
+  get db(): Database {
+    return this.database;
+  }
+
+  static async open(file: string, options: SqliteFileOptions): Promise<SqliteFile> {
+    const SQL = await loadSqlJs();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    let db: Database | undefined;
+    for (const candidate of [file, `${file}.prev`]) {
+      const bytes = readIfPresent(candidate);
+      if (!bytes) continue;
+      try {
+        const opened = new SQL.Database(bytes);
+        opened.exec('SELECT count(*) FROM sqlite_master');
+        db = opened;
+        if (candidate !== file) options.log.warn(`state: ${file} was unreadable; opened the previous generation ${candidate}`);
+        break;
+      } catch (err) {
+        const aside = `${candidate}.corrupt-${Date.now()}`;
+        options.log.error(`state: ${candidate} is not a readable database (${describeError(err)}); kept it as ${aside}`);
+        fs.copyFileSync(candidate, aside);
+      }
+    }
+    db ??= new SQL.Database();
+    const store = new SqliteFile(file, db, options);
+    store.knownStamp = fileStamp(file);
+    store.migrate();
+    return store;
+  }
+
+  private migrate(): void {
+    const current = Number(this.db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+    const steps = this.options.migrations;
+    if (current > steps.length) {
+      this.options.log.warn(`state: ${this.file} has schema ${current}, newer than this version knows (${steps.length}); using it as is`);
+      return;
+    }
+    for (let v = current; v < steps.length; v++) {
+      this.db.exec('BEGIN');
+      try {
+        this.db.exec(steps[v]!);
+        this.db.exec(`PRAGMA user_version = ${v + 1}`);
+        this.db.exec('COMMIT');
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw new Error(`state: migrating ${this.file} to schema ${v + 1} failed: ${describeError(err)}`);
+      }
+    }
+    if (current < steps.length) this.markDirty();
+  }
+
+  run(sql: string, params?: Params): void {
+    this.db.run(sql, params);
+  }
+
+  all<T extends Row = Row>(sql: string, params?: Params): T[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      if (params) stmt.bind(params);
+      const rows: T[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+      return rows;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  get<T extends Row = Row>(sql: string, params?: Params): T | undefined {
+    return this.all<T>(sql, params)[0];
+  }
+
+  /** Id of the row inserted last on this connection. */
+  lastInsertId(): number {
+    return Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0] ?? 0);
+  }
+
+  /** Runs `fn` atomically: all of its statements apply, or none. */
+  transaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN');
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /**
+   * Applies a user-data change safely when several processes share the file (editor
+   * windows, the CLI): under a lock file, reload if someone else saved since we last looked,
+   * apply `change`, save durably, unlock. Resolves once the change is on disk.
+   */
+  mutate<T>(change: () => T): Promise<T> {
+    const run = this.mutations.then(async () => {
+      const release = await acquireLock(`${this.file}.lock`);
+      try {
+        await this.reloadIfChangedOnDisk();
+        const result = this.transaction(change);
+        await this.commit();
+        return result;
+      } finally {
+        release();
+      }
+    });
+    this.mutations = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Picks up a save made by another process, unless we hold unsaved changes of our own. */
+  async reloadIfChangedOnDisk(): Promise<boolean> {
+    const stamp = fileStamp(this.file);
+    if (stamp === undefined || stamp === this.knownStamp) return false;
+    if (this.savedGeneration < this.dirtyGeneration) await this.flushWithoutReload();
+    const bytes = readIfPresent(this.file);
+    if (!bytes) return false;
+    const SQL = await loadSqlJs();
+    try {
+      const fresh = new SQL.Database(bytes);
+      fresh.exec('SELECT count(*) FROM sqlite_master');
+      this.replaceDatabase(fresh);
+      this.knownStamp = stamp;
+      return true;
+    } catch (err) {
+      this.options.log.warn(`state: ignoring an unreadable newer ${this.file}: ${describeError(err)}`);
+      return false;
+    }
+  }
+
+  private replaceDatabase(fresh: Database): void {
+    const old = this.database;
+    this.database = fresh;
+    old.close();
+  }
+
+  private async flushWithoutReload(): Promise<void> {
+    await this.saveNow();
+  }
+
+  /** Schedules a save after a quiet period (for derived data such as caches). */
+  markDirty(): void {
+    if (this.closed) return;
+    this.dirtyGeneration++;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.saveNow().catch(() => undefined);
+    }, this.options.saveDelayMs ?? 500);
+    this.timer.unref?.();
+  }
+
+  /**
+   * Marks the database changed and resolves once a save that includes the change has
+   * completed: the point at which a user-data change may be acknowledged.
+   */
+  commit(): Promise<void> {
+    this.dirtyGeneration++;
+    const generation = this.dirtyGeneration;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ generation, resolve, reject }));
+    void this.saveNow().catch(() => undefined);
+    return done;
+  }
+
+  /** Saves at once if anything changed since the last save. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    await this.saveNow();
+  }
+
+  get pendingError(): Error | undefined {
+    return this.lastSaveError;
+  }
+
+  private saveNow(): Promise<void> {
+    if (this.saving) {
+      // One save at a time; a change made during a save is picked up by the next one.
+      return this.saving.then(() => (this.savedGeneration < this.dirtyGeneration ? this.saveNow() : undefined));
+    }
+    if (this.savedGeneration >= this.dirtyGeneration) return Promise.resolve();
+    const generation = this.dirtyGeneration;
+    this.saving = this.writeGeneration(generation).finally(() => {
+      this.saving = undefined;
+    });
+    return this.saving;
+  }
+
+  private async writeGeneration(generation: number): Promise<void> {
+    const bytes = this.db.export();
+    const tmp = `${this.file}.tmp`;
+    try {
+      await writeFileDurably(tmp, bytes);
+      if (fs.existsSync(this.file)) await fs.promises.rename(this.file, `${this.file}.prev`);
+      await fs.promises.rename(tmp, this.file);
+      await fsyncDirectory(path.dirname(this.file));
+      this.knownStamp = fileStamp(this.file);
+      this.savedGeneration = Math.max(this.savedGeneration, generation);
+      this.lastSaveError = undefined;
+      this.settleWaiters();
+    } catch (err) {
+      const error = new Error(`could not save ${path.basename(this.file)}: ${describeError(err)}`);
+      this.lastSaveError = error;
+      this.options.log.error(`state: ${error.message}; the change is kept in memory and saved again later`);
+      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      for (const w of this.waiters.splice(0)) w.reject(error);
+      if (!this.closed) this.retryLater();
+      throw error;
+    }
+  }
+
+  private retryLater(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.saveNow().catch(() => undefined);
+    }, 5_000);
+    this.timer.unref?.();
+  }
+
+  private settleWaiters(): void {
+    const remaining: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.generation <= this.savedGeneration) w.resolve();
+      else remaining.push(w);
+    }
+    this.waiters = remaining;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.db.close();
+    }
+  }
+}
+
+function fileStamp(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const lockStaleMs = 10_000;
+
+/** A cross-process lock: a file created exclusively, holding our pid; stale locks are broken. */
+async function acquireLock(lockFile: string): Promise<() => void> {
+  const deadline = Date.now() + 15_000;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = fs.openSync(lockFile, 'wx', 0o600);
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (isStaleLock(lockFile)) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`state: ${lockFile} is held by another process`);
+      await new Promise((r) => setTimeout(r, Math.min(50, 5 + attempt * 5)));
+    }
+  }
+}
+
+function isStaleLock(lockFile: string): boolean {
+  try {
+    const st = fs.statSync(lockFile);
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
+      }
+    }
+    return Date.now() - st.mtimeMs > lockStaleMs;
+  } catch {
+    return false;
+  }
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    const bytes = fs.readFileSync(file);
+    return bytes.length > 0 ? bytes : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export async function writeFileDurably(file: string, bytes: Uint8Array | string): Promise<void> {
+  const handle = await fs.promises.open(file, 'w', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on directories; the rename itself is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}

@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { Core } from './core/core';
+import { defaultAgentDir, expandHome } from './core/paths';
+import { describeError } from './core/log';
+import type { Caller, DispatchResult } from './core/api/types';
+import { localUserCaller } from './core/api/callers';
+import { readSettings, affectsServer } from './ui/settings';
+import { loggerFromChannel } from './ui/vscodeLogger';
+import { moveToTrashWithVscode } from './ui/vscodeTrash';
+import { ServerController, type ServerState } from './ui/serverController';
+import { ServerStatusBar } from './ui/statusBar';
+import { registerServerCommands } from './ui/serverCommands';
+import { registerSessionViews } from './ui/sessionViews';
+
+/** What the extension hands to other extensions and to its own tests. */
+export interface PiSessionsApi {
+  dispatch(command: string, payload?: unknown): Promise<DispatchResult>;
+  serverState(): ServerState;
+}
+
+let stopAll: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<PiSessionsApi> {
+  const started = Date.now();
+  const log = vscode.window.createOutputChannel('Pi Sessions', { log: true });
+  context.subscriptions.push(log);
+
+  const settings = readSettings();
+  const core = await Core.create({
+    agentDir: settings.agentDir ? path.resolve(expandHome(settings.agentDir)) : defaultAgentDir(),
+    stateDir: context.globalStorageUri.fsPath,
+    log: loggerFromChannel(log),
+    platform: { moveToTrash: moveToTrashWithVscode },
+    extraSessionDirs: settings.sessionDirectories.map((d) => path.resolve(expandHome(d))),
+    workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+  });
+  const uiCaller: Caller = localUserCaller('ui');
+
+  const controller = new ServerController(core, () => readSettings(), log);
+  context.subscriptions.push(
+    controller,
+    new ServerStatusBar(controller),
+    ...registerServerCommands(core, controller, log),
+    ...registerSessionViews(context, core, uiCaller, log),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsServer(e)) void controller.start();
+    }),
+  );
+
+  stopAll = async () => {
+    await controller.dispose();
+    await core.dispose();
+  };
+
+  // The scan and the server start after activation returns, so the editor is never held up.
+  setImmediate(() => {
+    void (async () => {
+      try {
+        await core.start();
+      } catch (err) {
+        log.error(`startup failed: ${describeError(err)}`);
+      }
+      await controller.start();
+      log.info(`activated in ${Date.now() - started} ms`);
+    })();
+  });
+
+  return {
+    dispatch: (command, payload) => core.dispatch(command, payload ?? {}, uiCaller),
+    serverState: () => controller.state,
+  };
+}
+
+export function deactivate(): Promise<void> | undefined {
+  const stop = stopAll;
+  stopAll = undefined;
+  return stop?.();
+}

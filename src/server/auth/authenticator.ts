@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { TokenStore } from '../../core/auth/tokenStore';
+import type { Caller, Scope } from '../../core/api/types';
+import { isLoopbackAddress } from './peer';
+import { FailedAuthLimiter } from './rateLimiter';
+
+export type AuthOutcome =
+  | { kind: 'ok'; caller: Caller }
+  /** No token and none needed yet (WS may still authenticate with a message). */
+  | { kind: 'anonymous'; peer: string }
+  | { kind: 'unauthorized'; message: string }
+  | { kind: 'rate_limited'; retryAfterMs: number };
+
+export interface AuthSettings {
+  requireTokenOnLoopback: boolean;
+}
+
+/** Pulls a token from `Authorization: Bearer` or `?token=`. */
+export function presentedToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (m) return m[1];
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  return url.searchParams.get('token') ?? undefined;
+}
+
+/**
+ * Decides who a request is. Loopback peers are the local user without a token, as the
+ * seed says, unless the user asked for tokens on loopback too; a browser Origin on a
+ * loopback request (a page, even an allowed one) never gets the terminal scope.
+ */
+export class Authenticator {
+  readonly limiter = new FailedAuthLimiter();
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly settings: () => AuthSettings,
+  ) {}
+
+  authenticateRequest(req: IncomingMessage, transport: Caller['transport']): AuthOutcome {
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    const token = presentedToken(req);
+    const hasOrigin = req.headers.origin !== undefined;
+    if (token !== undefined) return this.authenticateToken(token, peer, transport);
+    if (isLoopbackAddress(peer) && !this.settings().requireTokenOnLoopback) {
+      return { kind: 'ok', caller: localCaller(transport, hasOrigin) };
+    }
+    return { kind: 'anonymous', peer };
+  }
+
+  authenticateToken(token: string, peer: string, transport: Caller['transport']): AuthOutcome {
+    if (this.limiter.isBlocked(peer)) return { kind: 'rate_limited', retryAfterMs: this.limiter.retryAfterMs(peer) };
+    const record = this.tokens.verify(token);
+    if (!record) {
+      this.limiter.recordFailure(peer);
+      return { kind: 'unauthorized', message: 'invalid or revoked token' };
+    }
+    return {
+      kind: 'ok',
+      caller: {
+        id: `${transport}-${randomUUID()}`,
+        transport,
+        scopes: new Set<Scope>(record.scopes),
+        isLocal: false,
+        tokenId: record.id,
+      },
+    };
+  }
+}
+
+function localCaller(transport: Caller['transport'], hasOrigin: boolean): Caller {
+  const scopes: Scope[] = hasOrigin ? ['read', 'write'] : ['read', 'write', 'terminal'];
+  return { id: `${transport}-${randomUUID()}`, transport, scopes: new Set(scopes), isLocal: !hasOrigin };
+}

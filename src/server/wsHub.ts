@@ -1,0 +1,196 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Caller } from '../core/api/types';
+import type { PublishedEvent } from '../core/events';
+import type { CommandRouter } from '../core/api/router';
+import type { IDisposable } from '../core/lifecycle';
+import type { Logger } from '../core/log';
+import type { Authenticator } from './auth/authenticator';
+import { ConnectionCap } from './guards/connectionCap';
+import type { SerializedEvent } from './eventRing';
+
+export const maxWsFrameBytes = 1024 * 1024;
+const heartbeatMs = 30_000;
+const maxBufferedBytes = 4 * 1024 * 1024;
+const maxInFlightPerSocket = 64;
+
+interface Connection {
+  ws: WebSocket;
+  caller: Caller | undefined;
+  peer: string;
+  alive: boolean;
+  inFlight: number;
+}
+
+type Frame = Record<string, unknown>;
+
+/**
+ * WebSocket at `/ws`: requests matched by `id` and run concurrently, pushed events in the
+ * compat envelope, socket auth, and a heartbeat that ends dead peers.
+ */
+export class WsHub implements IDisposable {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxWsFrameBytes, clientTracking: false });
+  private readonly connections = new Set<Connection>();
+  private readonly cap: ConnectionCap;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly router: CommandRouter,
+    private readonly auth: Authenticator,
+    private readonly log: Logger,
+    maxClients: number,
+    private readonly onClientGone: (callerId: string) => void,
+  ) {
+    this.cap = new ConnectionCap(maxClients);
+    this.heartbeat = setInterval(() => this.checkLiveness(), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Completes an upgrade that already passed the Host/Origin guards. */
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller | undefined): void {
+    const release = this.cap.tryAcquire();
+    if (!release) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn: Connection = { ws, caller, peer: req.socket.remoteAddress ?? 'unknown', alive: true, inFlight: 0 };
+      this.connections.add(conn);
+      ws.on('pong', () => {
+        conn.alive = true;
+      });
+      ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+      ws.on('error', (err) => this.log.debug(`ws: ${err.message}`));
+      ws.on('close', () => {
+        this.connections.delete(conn);
+        release();
+        if (conn.caller) this.onClientGone(conn.caller.id);
+      });
+    });
+  }
+
+  deliver(event: PublishedEvent, serialized: SerializedEvent): void {
+    let frame: string | undefined;
+    for (const conn of this.connections) {
+      const caller = conn.caller;
+      if (!caller) continue;
+      if (event.target !== undefined ? event.target !== caller.id : !caller.scopes.has('read')) continue;
+      frame ??= `{"event_type":"event","event":${JSON.stringify(serialized.name)},"payload":${serialized.json}}`;
+      this.send(conn, frame);
+    }
+  }
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.sendJson(conn, { success: false, data: null, error: 'binary frames are not supported; send JSON text', code: 'invalid_request' });
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(rawToString(data));
+    } catch (err) {
+      this.sendJson(conn, { success: false, data: null, error: `malformed JSON: ${(err as Error).message}`, code: 'invalid_request' });
+      return;
+    }
+    if (frame === null || typeof frame !== 'object' || Array.isArray(frame)) {
+      this.sendJson(conn, { success: false, data: null, error: 'a request must be a JSON object {id?, command, payload?}', code: 'invalid_request' });
+      return;
+    }
+    void this.handleFrame(conn, frame as Frame);
+  }
+
+  private async handleFrame(conn: Connection, frame: Frame): Promise<void> {
+    // Compat frames are told apart by structure: no `command` key, and the marker key only.
+    if (!('command' in frame)) {
+      if ('auth' in frame) return this.handleCompatAuth(conn, frame.auth);
+      if (frame.ping === true) return this.sendJson(conn, { pong: true });
+    }
+    const id = validId(frame.id) ? frame.id : undefined;
+    const command = frame.command;
+    const reply = (body: Frame) => this.sendJson(conn, { ...(id !== undefined ? { id } : {}), command: typeof command === 'string' ? command : null, ...body });
+
+    if (command === 'auth') {
+      const payload = frame.payload as Frame | undefined;
+      const token = payload && typeof payload === 'object' ? payload.token : undefined;
+      if (typeof token !== 'string') return reply({ success: false, data: null, error: 'payload.token: expected a string', code: 'invalid_payload' });
+      const outcome = this.auth.authenticateToken(token, conn.peer, 'ws');
+      if (outcome.kind === 'ok') {
+        conn.caller = outcome.caller;
+        return reply({ success: true, data: { authenticated: true, scopes: [...outcome.caller.scopes] }, error: null });
+      }
+      const limited = outcome.kind === 'rate_limited';
+      return reply({ success: false, data: null, error: limited ? 'too many failed attempts; try again later' : 'invalid or revoked token', code: limited ? 'rate_limited' : 'unauthorized' });
+    }
+    if (!conn.caller) {
+      if (command === 'ping') return reply({ success: true, data: { pong: true }, error: null });
+      return reply({ success: false, data: null, error: 'unauthorized: send {"command":"auth","payload":{"token":"…"}} first', code: 'unauthorized' });
+    }
+    if (conn.inFlight >= maxInFlightPerSocket) {
+      return reply({ success: false, data: null, error: `too many requests in flight on this socket (max ${maxInFlightPerSocket})`, code: 'rate_limited' });
+    }
+    conn.inFlight++;
+    try {
+      const result = await this.router.dispatch(command, frame.payload, conn.caller);
+      reply({ ...result });
+    } finally {
+      conn.inFlight--;
+    }
+  }
+
+  private handleCompatAuth(conn: Connection, token: unknown): void {
+    if (typeof token !== 'string') return this.sendJson(conn, { error: 'Unauthorized' });
+    const outcome = this.auth.authenticateToken(token, conn.peer, 'ws');
+    if (outcome.kind === 'ok') {
+      conn.caller = outcome.caller;
+      return this.sendJson(conn, { auth: 'ok' });
+    }
+    this.sendJson(conn, { error: outcome.kind === 'rate_limited' ? 'Too many attempts' : 'Unauthorized' });
+  }
+
+  private sendJson(conn: Connection, body: unknown): void {
+    this.send(conn, JSON.stringify(body));
+  }
+
+  private send(conn: Connection, text: string): void {
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    if (conn.ws.bufferedAmount > maxBufferedBytes) {
+      this.log.warn(`ws: dropping a client that is not reading (${conn.ws.bufferedAmount} bytes queued)`);
+      conn.ws.terminate();
+      return;
+    }
+    conn.ws.send(text);
+  }
+
+  private checkLiveness(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.heartbeat);
+    for (const conn of [...this.connections]) conn.ws.terminate();
+    this.connections.clear();
+    this.wss.close();
+  }
+}
+
+function validId(id: unknown): id is string | number {
+  return (typeof id === 'string' && id.length <= 256) || (typeof id === 'number' && Number.isFinite(id));
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import type { Core } from '../core/core';
+import { localUserCaller } from '../core/api/callers';
+import { CommandId } from './ids';
+import type { ServerController } from './serverController';
+
+/** Status bar menu and palette actions for the API server. */
+export function registerServerCommands(core: Core, controller: ServerController, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const caller = localUserCaller('ui');
+
+  const copyApiUrl = async () => {
+    const s = controller.state;
+    if (s.kind !== 'serving') {
+      void vscode.window.showWarningMessage('The Pi Sessions API is not served by this window.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(`${s.url}/api`);
+    void vscode.window.showInformationMessage(`Copied ${s.url}/api`);
+  };
+
+  const createToken = async () => {
+    const name = await vscode.window.showInputBox({
+      title: 'Create API Token',
+      prompt: 'A name to recognise the client by (e.g. "phone", "build script")',
+      validateInput: (v) => (v.trim().length === 0 ? 'Enter a name' : undefined),
+    });
+    if (!name) return;
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'read', description: 'list, read, search and export sessions', picked: true },
+        { label: 'write', description: 'rename, delete, tag, change configuration, prompt pi' },
+        { label: 'terminal', description: 'open shells on this machine — grant only to clients you fully trust' },
+      ],
+      { title: 'Token scopes', canPickMany: true },
+    );
+    if (!picked || picked.length === 0) return;
+    const result = await core.dispatch('create_token', { name: name.trim(), scopes: picked.map((p) => p.label) }, caller);
+    if (!result.success) {
+      void vscode.window.showErrorMessage(`Could not create the token: ${result.error}`);
+      return;
+    }
+    const token = (result.data as { token: string }).token;
+    await vscode.env.clipboard.writeText(token);
+    log.info(`token "${name.trim()}" created (${picked.map((p) => p.label).join(', ')})`);
+    void vscode.window.showInformationMessage('The token was copied to the clipboard. It is shown only once: keep it safe.');
+  };
+
+  const serverMenu = async () => {
+    const s = controller.state;
+    type Item = vscode.QuickPickItem & { run: () => unknown };
+    const items: Item[] = [];
+    if (s.kind === 'serving') {
+      items.push({ label: '$(copy) Copy API URL', description: s.url, run: copyApiUrl });
+      items.push({ label: '$(globe) Open Web Client', run: () => vscode.commands.executeCommand(CommandId.openWebClient) });
+      items.push({ label: '$(device-mobile) Show QR Code for a Phone', run: () => vscode.commands.executeCommand(CommandId.showQrCode) });
+      items.push({ label: '$(debug-stop) Stop Server', run: () => controller.stop() });
+    } else {
+      items.push({ label: '$(play) Start Server', description: s.kind === 'in-use' ? `port ${s.port} is in use` : undefined, run: () => controller.start() });
+    }
+    items.push({ label: '$(key) Create API Token…', run: createToken });
+    items.push({ label: '$(output) Open Log', run: () => log.show() });
+    const choice = await vscode.window.showQuickPick(items, { title: 'Pi Sessions API' });
+    await choice?.run();
+  };
+
+  return [
+    vscode.commands.registerCommand(CommandId.serverMenu, serverMenu),
+    vscode.commands.registerCommand(CommandId.startServer, () => controller.start()),
+    vscode.commands.registerCommand(CommandId.stopServer, () => controller.stop()),
+    vscode.commands.registerCommand(CommandId.copyApiUrl, copyApiUrl),
+    vscode.commands.registerCommand(CommandId.createToken, createToken),
+    vscode.commands.registerCommand(CommandId.showLog, () => log.show()),
+  ];
+}

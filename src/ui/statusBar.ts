@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { CommandId } from './ids';
+import type { ServerController, ServerState } from './serverController';
+
+/** Shows whether this window serves the API, and opens the server menu on click. */
+export class ServerStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('piSessions.server', vscode.StatusBarAlignment.Right, 100);
+  private readonly subscription: vscode.Disposable;
+
+  constructor(controller: ServerController) {
+    this.item.name = 'Pi Sessions API';
+    this.item.command = CommandId.serverMenu;
+    this.subscription = controller.onDidChangeState((s) => this.render(s));
+    this.render(controller.state);
+    this.item.show();
+  }
+
+  private render(state: ServerState): void {
+    this.item.backgroundColor = undefined;
+    switch (state.kind) {
+      case 'serving':
+        this.item.text = `$(broadcast) Pi :${state.port}`;
+        this.item.tooltip = `Pi Sessions API serving at ${state.url}`;
+        break;
+      case 'starting':
+        this.item.text = '$(sync~spin) Pi';
+        this.item.tooltip = 'Pi Sessions API starting…';
+        break;
+      case 'in-use':
+        this.item.text = `$(debug-disconnect) Pi :${state.port} in use`;
+        this.item.tooltip = `Port ${state.port} is served by another window or program. This window takes over when it is free.`;
+        break;
+      case 'error':
+        this.item.text = '$(error) Pi API';
+        this.item.tooltip = state.message;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      case 'off':
+        this.item.text = '$(circle-slash) Pi API off';
+        this.item.tooltip = 'The Pi Sessions API is off';
+        break;
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}
