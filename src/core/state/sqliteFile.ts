@@ -32,6 +32,8 @@ export class SqliteFile {
   /** Identity of the file as we last loaded or wrote it; another process changing it shows here. */
   private knownStamp: string | undefined;
   private mutations: Promise<unknown> = Promise.resolve();
+  /** Set while `mutate` holds the cross-process lock, so its save does not wait for itself. */
+  private lockHeld = false;
 
   private constructor(
     readonly file: string,
@@ -65,16 +67,17 @@ export class SqliteFile {
     db ??= new SQL.Database();
     const store = new SqliteFile(file, db, options);
     store.knownStamp = fileStamp(file);
-    store.migrate();
+    if (store.migrate()) await store.flush();
     return store;
   }
 
-  private migrate(): void {
+  /** Returns whether the schema changed (and so must be saved). */
+  private migrate(): boolean {
     const current = Number(this.db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
     const steps = this.options.migrations;
     if (current > steps.length) {
       this.options.log.warn(`state: ${this.file} has schema ${current}, newer than this version knows (${steps.length}); using it as is`);
-      return;
+      return false;
     }
     for (let v = current; v < steps.length; v++) {
       this.db.exec('BEGIN');
@@ -87,7 +90,9 @@ export class SqliteFile {
         throw new Error(`state: migrating ${this.file} to schema ${v + 1} failed: ${describeError(err)}`);
       }
     }
-    if (current < steps.length) this.markDirty();
+    if (current === steps.length) return false;
+    this.dirtyGeneration++;
+    return true;
   }
 
   run(sql: string, params?: Params): void {
@@ -136,12 +141,14 @@ export class SqliteFile {
   mutate<T>(change: () => T): Promise<T> {
     const run = this.mutations.then(async () => {
       const release = await acquireLock(`${this.file}.lock`);
+      this.lockHeld = true;
       try {
         await this.reloadIfChangedOnDisk();
         const result = this.transaction(change);
         await this.commit();
         return result;
       } finally {
+        this.lockHeld = false;
         release();
       }
     });
@@ -231,8 +238,11 @@ export class SqliteFile {
 
   private async writeGeneration(generation: number): Promise<void> {
     const bytes = this.db.export();
-    const tmp = `${this.file}.tmp`;
+    // Per-process temp names: two processes saving at once never write the same temp file.
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    let release: (() => void) | undefined;
     try {
+      if (!this.lockHeld) release = await acquireLock(`${this.file}.lock`);
       await writeFileDurably(tmp, bytes);
       if (fs.existsSync(this.file)) await fs.promises.rename(this.file, `${this.file}.prev`);
       await fs.promises.rename(tmp, this.file);
@@ -249,6 +259,8 @@ export class SqliteFile {
       for (const w of this.waiters.splice(0)) w.reject(error);
       if (!this.closed) this.retryLater();
       throw error;
+    } finally {
+      release?.();
     }
   }
 

@@ -20,7 +20,7 @@ export function originPolicyFor(port: number, configuredOrigins: readonly string
 
 export function isOriginAllowed(origin: string | undefined, policy: OriginPolicy): boolean {
   if (origin === undefined) return true;
-  const o = origin.trim().toLowerCase();
+  const o = origin.trim().toLowerCase().replace(/\/+$/, '');
   if (policy.trustWebviewScheme && /^vscode-webview:\/\/[a-z0-9-]+$/.test(o)) return true;
   return policy.exact.has(o);
 }
