@@ -12,6 +12,7 @@ import { isLoopbackBindHost } from './auth/peer';
 import { allowedHostsFor, checkHost } from './guards/hostGuard';
 import { isOriginAllowed, originPolicyFor, type OriginPolicy } from './guards/originGuard';
 import { createHttpApp } from './httpApp';
+import { createApiEndpoint } from './apiEndpoint';
 import { EventRing } from './eventRing';
 import { SseHub } from './sseHub';
 import { WsHub } from './wsHub';
@@ -74,7 +75,11 @@ export class ApiServer implements IDisposable {
       originPolicy: () => this.origins,
       mountExtras: deps.mountExtras,
     });
-    this.server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, app);
+    const api = createApiEndpoint({ router: deps.router, auth: this.auth, allowedHosts: () => this.hosts, originPolicy: () => this.origins });
+    this.server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+      if (req.method === 'POST' && (req.url === '/api' || req.url?.startsWith('/api?'))) return api(req, res);
+      app(req, res);
+    });
     this.server.keepAliveTimeout = 65_000;
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.server.on('clientError', (_err, socket) => {

@@ -4,13 +4,11 @@ import type { CommandRouter } from '../core/api/router';
 import { productVersion } from '../core/version';
 import type { Logger } from '../core/log';
 import type { Authenticator } from './auth/authenticator';
-import { checkHost } from './guards/hostGuard';
-import { isOriginAllowed, type OriginPolicy } from './guards/originGuard';
-import { isJsonContentType } from './guards/contentTypeGuard';
-import { sendError, sendJson, statusForResult } from './envelope';
+import type { OriginPolicy } from './guards/originGuard';
+import { sendError, sendJson } from './envelope';
+import { authenticateOrRefuse, createApiEndpoint, maxJsonBodyBytes, passesHostAndOrigin, type GuardDeps } from './apiEndpoint';
 import type { SseHub } from './sseHub';
 
-export const maxJsonBodyBytes = 1024 * 1024;
 
 export interface HttpAppDeps {
   router: CommandRouter;
@@ -27,49 +25,19 @@ interface Authenticated {
   caller: Caller;
 }
 
-/** Each guard is its own named middleware so it can be tested and read on its own. */
-export function hostGuard(allowed: () => ReadonlySet<string>) {
-  return function hostGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-    if (!checkHost(req, allowed())) return sendError(res, 403, 'forbidden', 'Host header not allowed');
-    next();
+/** Host and Origin checks (security.md, defences 3 and 4) as one named middleware. */
+export function hostAndOriginGuard(deps: GuardDeps) {
+  return function hostAndOriginMiddleware(req: Request, res: Response, next: NextFunction): void {
+    if (passesHostAndOrigin(req, res, deps)) next();
   };
-}
-
-export function originGuard(policy: () => OriginPolicy) {
-  return function originGuardMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const origin = req.headers.origin;
-    res.setHeader('Vary', 'Origin');
-    if (!isOriginAllowed(origin, policy())) return sendError(res, 403, 'forbidden', 'Origin not allowed');
-    if (origin !== undefined) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization, Last-Event-ID');
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-    }
-    next();
-  };
-}
-
-export function jsonContentTypeGuard(req: Request, res: Response, next: NextFunction): void {
-  if (!isJsonContentType(req)) return sendError(res, 415, 'unsupported_media_type', 'Content-Type must be application/json');
-  next();
 }
 
 export function authGuard(auth: Authenticator, transport: Caller['transport']) {
   return function authMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const outcome = auth.authenticateRequest(req, transport);
-    switch (outcome.kind) {
-      case 'ok':
-        (res.locals as Authenticated).caller = outcome.caller;
-        return next();
-      case 'rate_limited':
-        return sendError(res, 429, 'rate_limited', 'too many failed authentication attempts; try again later', {
-          'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)),
-        });
-      case 'unauthorized':
-        return sendError(res, 401, 'unauthorized', outcome.message, { 'WWW-Authenticate': 'Bearer' });
-      case 'anonymous':
-        return sendError(res, 401, 'unauthorized', 'a token is required: Authorization: Bearer <token> or ?token=', { 'WWW-Authenticate': 'Bearer' });
-    }
+    const caller = authenticateOrRefuse(req, res, auth, transport);
+    if (!caller) return;
+    (res.locals as Authenticated).caller = caller;
+    next();
   };
 }
 
@@ -79,29 +47,17 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.disable('etag');
   app.set('query parser', 'simple');
 
-  app.use(hostGuard(deps.allowedHosts));
-  app.use(originGuard(deps.originPolicy));
+  const guardDeps: GuardDeps = { auth: deps.auth, allowedHosts: deps.allowedHosts, originPolicy: deps.originPolicy };
+  app.use(hostAndOriginGuard(guardDeps));
   app.options(/.*/, (_req, res) => {
     res.status(204).end();
   });
 
   app.get('/health', (_req, res) => sendJson(res, 200, { status: 'ok', version: productVersion }));
 
-  app.post(
-    '/api',
-    jsonContentTypeGuard,
-    authGuard(deps.auth, 'http'),
-    express.json({ limit: maxJsonBodyBytes, strict: false, type: () => true }),
-    async (req: Request, res: Response) => {
-      const body: unknown = req.body;
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        return sendError(res, 400, 'invalid_request', 'the body must be a JSON object {"command": "...", "payload": {...}}');
-      }
-      const { command, payload } = body as { command?: unknown; payload?: unknown };
-      const result = await deps.router.dispatch(command, payload, (res.locals as Authenticated).caller);
-      sendJson(res, statusForResult(result), result);
-    },
-  );
+  // The server answers POST /api before express sees it; this route serves the same
+  // handler when the app is mounted on its own.
+  app.post('/api', createApiEndpoint({ ...guardDeps, router: deps.router }));
 
   app.get('/api/events', authGuard(deps.auth, 'http'), (req: Request, res: Response) => {
     deps.sse.open(req, res, (res.locals as Authenticated).caller);

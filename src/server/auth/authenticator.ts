@@ -23,8 +23,8 @@ export function presentedToken(req: IncomingMessage): string | undefined {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (m) return m[1];
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  return url.searchParams.get('token') ?? undefined;
+  if (!req.url?.includes('token=')) return undefined;
+  return new URL(req.url, 'http://localhost').searchParams.get('token') ?? undefined;
 }
 
 /**
