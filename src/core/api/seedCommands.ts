@@ -53,9 +53,24 @@ export const seedCommandScopes: Readonly<Record<string, Scope>> = {
 
 export const seedCommandNames: readonly string[] = Object.keys(seedCommandScopes);
 
+/** Compat command names of the desktop app's clients (api-contract.md, "Aliases"). */
+export const compatAliases: Readonly<Record<string, readonly string[]>> = {
+  search: ['full_text_search'],
+  list_tags: ['get_all_tags'],
+  remove_tag: ['remove_tag_from_session'],
+  list_favorites: ['get_all_favorites'],
+  list_tokens: ['list_api_keys'],
+  create_token: ['create_api_key'],
+  revoke_token: ['revoke_api_key'],
+  list_skills: ['scan_skills'],
+  list_prompts: ['scan_prompts'],
+  create_terminal: ['terminal_create'],
+};
+
 export function notAvailableYet(name: string): CommandSpec<Record<string, never>> {
   return defineCommand({
     name,
+    aliases: compatAliases[name] ?? [],
     scope: seedCommandScopes[name] ?? 'write',
     summary: 'Not available in this build yet',
     payload: s.object({}),
