@@ -6,6 +6,7 @@ import { EventBus } from './events';
 import { CommandRouter } from './api/router';
 import { notAvailableYet, seedCommandNames } from './api/seedCommands';
 import { createSystemCommands } from './api/systemCommands';
+import { createPiConfigCommands } from './pi/configCommands';
 import type { Caller, DispatchResult } from './api/types';
 import { SqliteFile } from './state/sqliteFile';
 import { userStateMigrations } from './state/userStateSchema';
@@ -50,6 +51,14 @@ export class Core extends Disposable {
     this.router = new CommandRouter(this.bus, options.log);
     for (const name of seedCommandNames) this.router.register(notAvailableYet(name));
     this.router.registerAll(createSystemCommands({ tokens }));
+    this.router.registerAll(
+      createPiConfigCommands({
+        agentDir: options.agentDir,
+        homeDir: options.homeDir ?? os.homedir(),
+        workspaceFolders: () => [...(options.workspaceFolders?.() ?? [])],
+        log: options.log,
+      }),
+    );
   }
 
   static async create(options: CoreOptions): Promise<Core> {

@@ -1,0 +1,130 @@
+import * as path from 'node:path';
+import { ApiError } from '../api/errors';
+import { s, type JsonValue, type Schema } from '../api/schema';
+import { defineCommand } from '../api/types';
+import type { Logger } from '../log';
+import { parseJsonText } from './jsonText';
+import { maxModelConfigBytes, ModelConfigStore } from './modelConfig';
+import { listPrompts, listSkills, listThemes, type ResourceDeps } from './resources';
+
+export interface PiConfigCommandDeps {
+  agentDir: string;
+  homeDir: string;
+  workspaceFolders: () => string[];
+  log: Logger;
+}
+
+/**
+ * save_model_config accepts the config itself as the payload, or wrapped as `config` (an
+ * object) or `content` (an object or the JSON text). A payload with `providers` is always the
+ * config itself, so a wrapper key can never be mistaken for part of it.
+ */
+const saveConfigPayload: Schema<{ config: JsonValue }> = {
+  kind: 'object',
+  parse(value, where) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ApiError('invalid_payload', `${where}: expected the models config object`);
+    }
+    const raw = value as Record<string, unknown>;
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(raw, k) && raw[k] !== undefined;
+    if (!has('providers') && has('content')) {
+      const content = raw.content;
+      if (typeof content === 'string') {
+        if (Buffer.byteLength(content) > maxModelConfigBytes) throw new ApiError('too_large', `content: larger than ${maxModelConfigBytes} bytes`);
+        return { config: s.json().parse(parseJsonText(content, 'content'), 'content') };
+      }
+      return { config: s.json().parse(content, 'content') };
+    }
+    if (!has('providers') && has('config')) return { config: s.json().parse(raw.config, 'config') };
+    return { config: s.json().parse(raw, 'config') };
+  },
+};
+
+const absolutePath = s.string({ min: 1, max: 4096 });
+
+export function createPiConfigCommands(deps: PiConfigCommandDeps) {
+  const store = new ModelConfigStore({ agentDir: deps.agentDir, log: deps.log });
+  const resourceDeps = (cwd: string | undefined): ResourceDeps => ({
+    agentDir: deps.agentDir,
+    homeDir: deps.homeDir,
+    workspaceFolders: cwd === undefined ? deps.workspaceFolders : () => [cwd],
+    log: deps.log,
+  });
+  const listPayload = s.object({
+    // Lists what pi would see when started in this folder, instead of in the workspace folders.
+    cwd: s.optional(s.string({ min: 1, max: 4096 })),
+  });
+  const checkedCwd = (cwd: string | undefined) => {
+    if (cwd === undefined) return undefined;
+    if (!path.isAbsolute(cwd)) throw new ApiError('invalid_payload', 'cwd: must be an absolute path');
+    return path.resolve(cwd);
+  };
+
+  return [
+    defineCommand({
+      name: 'load_model_config',
+      scope: 'read',
+      summary: "pi's models.json: {path, exists, config}, plus any problems pi would report",
+      payload: s.object({}),
+      run: () => store.load(),
+    }),
+    defineCommand({
+      name: 'save_model_config',
+      scope: 'write',
+      summary: 'Validate and write models.json, keeping a backup of the previous file',
+      payload: saveConfigPayload,
+      run: (p) => store.save(p.config),
+    }),
+    defineCommand({
+      name: 'import_model_config_from_path',
+      scope: 'write',
+      summary: 'Replace models.json with a JSON file, or merge the file into it',
+      payload: s.object({ path: absolutePath, mode: s.optional(s.literal('replace', 'merge')) }),
+      run: (p) => store.importFromPath(p.path, p.mode ?? 'replace'),
+    }),
+    defineCommand({
+      name: 'export_model_config_to_path',
+      scope: 'write',
+      summary: 'Write models.json, pretty-printed, to a file (never over an existing one unless overwrite)',
+      payload: s.object({ path: absolutePath, overwrite: s.optional(s.boolean()) }),
+      run: (p) => store.exportToPath(p.path, p.overwrite ?? false),
+    }),
+    defineCommand({
+      name: 'list_model_config_backups',
+      scope: 'read',
+      summary: 'Backups of models.json, newest first',
+      payload: s.object({}),
+      run: () => store.listBackups(),
+    }),
+    defineCommand({
+      name: 'restore_model_config_backup',
+      scope: 'write',
+      summary: 'Put a backup back as models.json (the current file is backed up first)',
+      payload: s.object({ backup_name: s.string({ min: 1, max: 200 }) }),
+      run: (p) => store.restoreBackup(p.backup_name),
+    }),
+    defineCommand({
+      name: 'list_skills',
+      aliases: ['scan_skills'],
+      scope: 'read',
+      summary: 'Skills pi discovers, invalid and shadowed ones included with the reason',
+      payload: listPayload,
+      run: (p) => listSkills(resourceDeps(checkedCwd(p.cwd))),
+    }),
+    defineCommand({
+      name: 'list_prompts',
+      aliases: ['scan_prompts'],
+      scope: 'read',
+      summary: 'Prompt templates pi discovers',
+      payload: listPayload,
+      run: (p) => listPrompts(resourceDeps(checkedCwd(p.cwd))),
+    }),
+    defineCommand({
+      name: 'list_themes',
+      scope: 'read',
+      summary: 'Themes pi discovers, built-in ones first',
+      payload: listPayload,
+      run: (p) => listThemes(resourceDeps(checkedCwd(p.cwd))),
+    }),
+  ];
+}
