@@ -27,17 +27,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
   context.subscriptions.push(log);
 
   const settings = readSettings();
+  const logger = loggerFromChannel(log);
   const core = await Core.create({
     agentDir: settings.agentDir ? path.resolve(expandHome(settings.agentDir)) : defaultAgentDir(),
     stateDir: context.globalStorageUri.fsPath,
-    log: loggerFromChannel(log),
+    log: logger,
     platform: { moveToTrash: moveToTrashWithVscode },
     extraSessionDirs: settings.sessionDirectories.map((d) => path.resolve(expandHome(d))),
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
   });
   const uiCaller: Caller = localUserCaller('ui');
 
-  const controller = new ServerController(core, () => readSettings(), log);
+  const controller = new ServerController(core, () => readSettings(), logger);
   context.subscriptions.push(
     controller,
     new ServerStatusBar(controller),
@@ -49,8 +50,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
   );
 
   stopAll = async () => {
-    await controller.dispose();
-    await core.dispose();
+    try {
+      await controller.dispose();
+    } finally {
+      await core.dispose();
+    }
   };
 
   // The scan and the server start after activation returns, so the editor is never held up.
@@ -59,10 +63,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
       try {
         await core.start();
       } catch (err) {
-        log.error(`startup failed: ${describeError(err)}`);
+        logger.error(`startup failed: ${describeError(err)}`);
       }
       await controller.start();
-      log.info(`activated in ${Date.now() - started} ms`);
+      logger.info(`activated in ${Date.now() - started} ms`);
     })();
   });
 

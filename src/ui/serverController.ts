@@ -3,6 +3,7 @@ import type { Core } from '../core/core';
 import { ApiServer, BindRefusedError } from '../server/apiServer';
 import { describeError } from '../core/log';
 import type { ExtensionSettings } from './settings';
+import type { Logger } from '../core/log';
 
 export type ServerState =
   | { kind: 'off' }
@@ -26,7 +27,7 @@ export class ServerController implements vscode.Disposable {
   constructor(
     private readonly core: Core,
     private settings: () => ExtensionSettings,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly log: Logger,
   ) {}
 
   get state(): ServerState {

@@ -1,0 +1,78 @@
+// What in-host tests can ask the browser side to do. A test inside the extension host cannot
+// see the workbench DOM, so it POSTs `{action, ...args}` to the driver, which runs the matching
+// step here with Playwright and answers with its result. Add new steps to this table.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const defaultTimeoutMs = 15_000;
+
+function requireString(args, key) {
+  const value = args[key];
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`"${key}" must be a non-empty string`);
+  return value;
+}
+
+function timeoutOf(args) {
+  return typeof args.timeoutMs === 'number' ? args.timeoutMs : defaultTimeoutMs;
+}
+
+/** Screenshot names become file names; keep them tame. */
+function safeName(name) {
+  return name.replace(/[^a-zA-Z0-9._-]+/g, '-').slice(0, 80);
+}
+
+/**
+ * Each action gets the page, the parsed request body, and the run context
+ * (`screenshotDir`, `screenshots` list), and returns a JSON-serialisable result.
+ */
+export const driverActions = {
+  async screenshot(page, args, ctx) {
+    const name = safeName(requireString(args, 'name'));
+    mkdirSync(ctx.screenshotDir, { recursive: true });
+    const file = path.join(ctx.screenshotDir, `${ctx.prefix}${name}.png`);
+    await page.screenshot({ path: file, fullPage: false });
+    ctx.screenshots.push(file);
+    return { path: file };
+  },
+
+  async waitFor(page, args) {
+    const selector = requireString(args, 'selector');
+    const state = typeof args.state === 'string' ? args.state : 'visible';
+    await page.locator(selector).first().waitFor({ state, timeout: timeoutOf(args) });
+    return { found: true };
+  },
+
+  async click(page, args) {
+    const selector = requireString(args, 'selector');
+    const button = args.button === 'right' ? 'right' : 'left';
+    await page.locator(selector).first().click({ button, timeout: timeoutOf(args) });
+    return { clicked: true };
+  },
+
+  async text(page, args) {
+    const selector = requireString(args, 'selector');
+    const locator = page.locator(selector);
+    const texts = await locator.allInnerTexts();
+    return { texts };
+  },
+
+  async count(page, args) {
+    return { count: await page.locator(requireString(args, 'selector')).count() };
+  },
+
+  async press(page, args) {
+    await page.keyboard.press(requireString(args, 'key'));
+    return { pressed: true };
+  },
+
+  async type(page, args) {
+    await page.keyboard.type(requireString(args, 'text'));
+    return { typed: true };
+  },
+
+  /** The in-host harness sends its final tally here, so the runner does not depend on log parsing. */
+  async report(_page, args, ctx) {
+    ctx.report = args;
+    return { received: true };
+  },
+};
