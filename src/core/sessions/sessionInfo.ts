@@ -48,4 +48,20 @@ export interface SessionInfo {
   skipped_lines: number;
   tag_ids: number[];
   favorite: boolean;
+  /**
+   * Optional breakdowns for statistics. When the parser fills them, `get_session_stats`
+   * attributes tokens and cost exactly; without them it falls back to the session totals
+   * (all on the last model, on the day of `modified`).
+   */
+  usage_by_model?: Record<string, UsageBucket>;
+  /** Assistant/user activity per UTC hour, keyed `YYYY-MM-DDTHH` (e.g. `2025-03-01T14`). */
+  activity_by_hour?: Record<string, UsageBucket>;
+}
+
+/** Messages, tokens and cost of one slice of a session (one model, or one UTC hour). */
+export interface UsageBucket {
+  /** User + assistant messages in the slice. */
+  messages: number;
+  tokens: TokenTotals;
+  cost: number;
 }

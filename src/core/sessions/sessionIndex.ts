@@ -1,0 +1,368 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { EventBus } from '../events';
+import type { IDisposable } from '../lifecycle';
+import { describeError, type Logger } from '../log';
+import type { SessionInfo } from './sessionInfo';
+import type { SessionEntry, SessionHeader } from './entries';
+import { listSessionFiles, type SessionDir } from './sessionDirs';
+import type { CachedFile, ScanCache } from './scanCache';
+
+/** Where one entry sits in its file, for readers that come back for the raw line. */
+export interface LineSpan {
+  offset: number;
+  length: number;
+}
+
+export type EntrySink = (entry: SessionEntry, header: SessionHeader, line: LineSpan) => void;
+
+export interface SummarizeResult {
+  info: SessionInfo;
+  snapshot: unknown;
+  /** Byte offset just past the last complete line. */
+  offset: number;
+}
+
+export type Summarizer = (
+  file: string,
+  options: { fromOffset?: number; snapshot?: unknown; size: number; mtimeMs: number; onEntry?: EntrySink },
+) => Promise<SummarizeResult>;
+
+/** Consumers of message content (the search index) follow every parse through this. */
+export interface ContentObserver {
+  /** Whether the observer lacks this file's content, so a cached file must be re-read. */
+  needsFullRead(path: string, size: number, mtimeMs: number): boolean;
+  /** A parse starts; `mode: 'full'` replaces what the observer had for the file. */
+  begin(path: string, mode: 'full' | 'tail'): EntrySink | undefined;
+  end(path: string, info: SessionInfo, size: number, mtimeMs: number): void;
+  remove(path: string): void;
+}
+
+export interface SessionIndexOptions {
+  bus: EventBus;
+  log: Logger;
+  cache: ScanCache;
+  summarize: Summarizer;
+  dirs: () => SessionDir[];
+  observer?: ContentObserver;
+  /** Adds user data (tags, favorite) to a SessionInfo on its way out. */
+  decorate?: (info: SessionInfo) => SessionInfo;
+  /** Quiet time that coalesces a burst of file events into one diff. */
+  coalesceMs?: number;
+  /** Full reconcile interval, the safety net for lost watcher events. */
+  reconcileMs?: number;
+}
+
+interface Diff {
+  added: SessionInfo[];
+  updated: SessionInfo[];
+  removed: string[];
+}
+
+const yieldEveryMs = 12;
+
+/**
+ * Knows every session file: a cold scan reuses the cache where size and mtime match,
+ * tail-reads files that only grew, and re-parses the rest; a chokidar watcher keeps the
+ * list fresh and publishes `session-changed` and `sessions-diff`.
+ */
+export class SessionIndex implements IDisposable {
+  private readonly sessions = new Map<string, SessionInfo>();
+  /**
+   * Per-file parse state (size, mtime, offset, summary snapshot): loaded from the cache once,
+   * then kept current, so an append is tail-read without a database read.
+   */
+  private fileStates: Map<string, CachedFile> | undefined;
+  private watcher: FSWatcher | undefined;
+  private watchedRoots: string[] = [];
+  private pending = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private processing: Promise<void> = Promise.resolve();
+  private firstScan: Promise<void> | undefined;
+  private disposed = false;
+  private missingRoots = new Set<string>();
+
+  constructor(private readonly options: SessionIndexOptions) {}
+
+  /** Resolves when the first full scan has finished. */
+  ready(): Promise<void> {
+    this.firstScan ??= this.enqueue(() => this.reconcile(true));
+    return this.firstScan;
+  }
+
+  async start(): Promise<void> {
+    await this.ready();
+    this.startWatching();
+    const every = this.options.reconcileMs ?? 5 * 60_000;
+    this.reconcileTimer = setInterval(() => void this.rescan(), every);
+    this.reconcileTimer.unref();
+  }
+
+  all(): SessionInfo[] {
+    const decorate = this.options.decorate ?? ((i: SessionInfo) => i);
+    return [...this.sessions.values()].map(decorate).sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : 0));
+  }
+
+  get(file: string): SessionInfo | undefined {
+    const info = this.sessions.get(file);
+    return info && (this.options.decorate ? this.options.decorate(info) : info);
+  }
+
+  byId(id: string): SessionInfo | undefined {
+    for (const info of this.sessions.values()) if (info.id === id) return this.get(info.path);
+    return undefined;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Re-reads the folders and reconciles (after a settings change, or on request). */
+  rescan(): Promise<void> {
+    return this.enqueue(async () => {
+      await this.reconcile(false);
+      this.syncWatchedRoots();
+    });
+  }
+
+  /** Brings one file up to date at once and publishes the change (after our own writes). */
+  refreshFile(file: string): Promise<SessionInfo | undefined> {
+    return this.enqueue(async () => {
+      const diff: Diff = { added: [], updated: [], removed: [] };
+      await this.updateFile(file, diff);
+      this.publish(diff, [file]);
+      return this.get(file);
+    });
+  }
+
+  /** Drops a file we deleted ourselves and publishes `removed` at once. */
+  forget(file: string): void {
+    if (!this.sessions.has(file)) return;
+    this.dropFile(file);
+    this.publish({ added: [], updated: [], removed: [file] }, [file]);
+  }
+
+  /** Re-publishes a session whose decorations (tags, favorite) changed. */
+  touch(file: string): void {
+    const info = this.get(file);
+    if (info) this.publish({ added: [], updated: [info], removed: [] }, []);
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.processing.then(job);
+    this.processing = run.then(
+      () => undefined,
+      (err) => this.options.log.error(`sessions: ${describeError(err)}`),
+    );
+    return run;
+  }
+
+  private async reconcile(initial: boolean): Promise<void> {
+    const { log, bus } = this.options;
+    this.fileStates ??= this.options.cache.loadAll();
+    const dirs = this.options.dirs();
+    for (const d of dirs) {
+      if (!d.exists && !this.missingRoots.has(d.path)) log.warn(`sessions: folder ${d.path} (${d.source}) does not exist; it is watched for when it appears`);
+    }
+    this.missingRoots = new Set(dirs.filter((d) => !d.exists).map((d) => d.path));
+    const roots = await realRoots(dirs);
+    const files = new Set<string>();
+    for (const root of roots) for (const f of await listSessionFiles(root, log)) files.add(f);
+
+    const diff: Diff = { added: [], updated: [], removed: [] };
+    const total = files.size;
+    let done = 0;
+    let lastYield = Date.now();
+    bus.publish('scan-progress', { done: 0, total, finished: false });
+    for (const file of files) {
+      await this.updateFile(file, diff);
+      done++;
+      if (Date.now() - lastYield > yieldEveryMs) {
+        // Let the editor (or the server) breathe during a long first scan.
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+        if (done % 50 === 0) bus.publish('scan-progress', { done, total, finished: false });
+      }
+      if (this.disposed) return;
+    }
+    for (const known of [...this.sessions.keys()]) {
+      if (!files.has(known)) {
+        this.dropFile(known);
+        diff.removed.push(known);
+      }
+    }
+    for (const p of [...this.fileStates.keys()]) {
+      if (!files.has(p)) {
+        this.fileStates.delete(p);
+        this.options.cache.delete(p);
+      }
+    }
+    bus.publish('scan-progress', { done: total, total, finished: true });
+    if (!initial) this.publish(diff, [...diff.added, ...diff.updated].map((i) => i.path).concat(diff.removed));
+  }
+
+  private async updateFile(file: string, diff: Diff): Promise<void> {
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(file);
+    } catch {
+      if (this.sessions.has(file)) {
+        this.dropFile(file);
+        diff.removed.push(file);
+      }
+      return;
+    }
+    if (!st.isFile()) return;
+    const previous = this.sessions.get(file);
+    const cached = this.fileStates?.get(file);
+    const observer = this.options.observer;
+    const size = st.size;
+    const mtimeMs = st.mtimeMs;
+    const unchanged = cached && cached.size === size && cached.mtimeMs === mtimeMs;
+    if (unchanged && !observer?.needsFullRead(file, size, mtimeMs)) {
+      if (!previous) {
+        this.sessions.set(file, cached.info);
+        diff.added.push(this.decorated(cached.info));
+      }
+      return;
+    }
+    const canTail = cached && size > cached.size && cached.offset <= size && !observer?.needsFullRead(file, cached.size, cached.mtimeMs);
+    let result: SummarizeResult;
+    try {
+      const mode = canTail ? 'tail' : 'full';
+      const sink = observer?.begin(file, mode);
+      result = await this.options.summarize(file, {
+        ...(canTail ? { fromOffset: cached.offset, snapshot: cached.snapshot } : {}),
+        size,
+        mtimeMs,
+        ...(sink ? { onEntry: sink } : {}),
+      });
+      observer?.end(file, result.info, size, mtimeMs);
+    } catch (err) {
+      this.options.log.warn(`sessions: skipped ${file}: ${describeError(err)}`);
+      if (previous) {
+        this.dropFile(file);
+        diff.removed.push(file);
+      }
+      return;
+    }
+    this.sessions.set(file, result.info);
+    const state: CachedFile = { path: file, size, mtimeMs, offset: result.offset, info: result.info, snapshot: result.snapshot };
+    this.options.cache.put(state);
+    this.fileStates?.set(file, state);
+    (previous ? diff.updated : diff.added).push(this.decorated(result.info));
+  }
+
+  private dropFile(file: string): void {
+    this.sessions.delete(file);
+    this.fileStates?.delete(file);
+    this.options.cache.delete(file);
+    this.options.observer?.remove(file);
+  }
+
+  private decorated(info: SessionInfo): SessionInfo {
+    return this.options.decorate ? this.options.decorate(info) : info;
+  }
+
+  private publish(diff: Diff, changedPaths: string[]): void {
+    if (diff.added.length + diff.updated.length + diff.removed.length === 0) return;
+    const { bus } = this.options;
+    if (changedPaths.length > 0) bus.publish('session-changed', { changed_paths: changedPaths });
+    bus.publish('sessions-diff', diff);
+    bus.publish('sessions-changed', { updated: [...diff.added, ...diff.updated], removed: diff.removed });
+  }
+
+  private startWatching(): void {
+    const roots = existingRealRoots(this.options.dirs());
+    this.watchedRoots = roots;
+    this.watcher = watch(roots, {
+      ignoreInitial: true,
+      persistent: true,
+      followSymlinks: false,
+      ignored: (p, stats) => path.basename(p).startsWith('.') || (stats?.isFile() === true && !p.endsWith('.jsonl')),
+    });
+    const onFile = (p: string) => {
+      if (p.endsWith('.jsonl')) this.schedule(p);
+    };
+    this.watcher.on('add', onFile).on('change', onFile).on('unlink', onFile);
+    this.watcher.on('unlinkDir', (dir) => {
+      for (const known of this.sessions.keys()) if (known.startsWith(dir + path.sep)) this.schedule(known);
+    });
+    this.watcher.on('addDir', () => void this.rescan());
+    this.watcher.on('error', (err) => this.options.log.warn(`sessions: watcher: ${describeError(err)}; a rescan will reconcile`));
+    this.rootPoll = setInterval(() => this.syncWatchedRoots(), 3_000);
+    this.rootPoll.unref();
+  }
+
+  private rootPoll: NodeJS.Timeout | undefined;
+
+  /** Starts watching folders that appeared (or reappeared) since the last look. */
+  private syncWatchedRoots(): void {
+    if (!this.watcher) return;
+    const dirs = this.options.dirs();
+    const current = existingRealRoots(dirs);
+    const wasMissing = new Set(dirs.filter((d) => d.exists && this.missingRoots.has(d.path)).map((d) => safeRealpath(d.path)));
+    const appeared = current.filter((p) => !this.watchedRoots.includes(p) || wasMissing.has(p));
+    const gone = this.watchedRoots.filter((p) => !current.includes(p));
+    if (appeared.length === 0 && gone.length === 0) return;
+    if (gone.length > 0) this.watcher.unwatch(gone);
+    if (appeared.length > 0) this.watcher.add(appeared);
+    this.watchedRoots = current;
+    this.missingRoots = new Set(dirs.filter((d) => !d.exists).map((d) => d.path));
+    if (appeared.length > 0 || gone.length > 0) {
+      this.options.log.info(`sessions: folders changed (${[...appeared.map((p) => `+${p}`), ...gone.map((p) => `-${p}`)].join(', ')}); rescanning`);
+      void this.enqueue(() => this.reconcile(false));
+    }
+  }
+
+  private schedule(file: string): void {
+    this.pending.add(file);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const batch = [...this.pending];
+      this.pending.clear();
+      void this.enqueue(async () => {
+        const diff: Diff = { added: [], updated: [], removed: [] };
+        for (const f of batch) await this.updateFile(f, diff);
+        this.publish(diff, batch);
+      });
+    }, this.options.coalesceMs ?? 40);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    if (this.rootPoll) clearInterval(this.rootPoll);
+    await this.watcher?.close();
+    await this.processing;
+  }
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function existingRealRoots(dirs: readonly SessionDir[]): string[] {
+  return [...new Set(dirs.filter((d) => d.exists).map((d) => safeRealpath(d.path)))];
+}
+
+async function realRoots(dirs: readonly SessionDir[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of dirs) {
+    if (!d.exists) continue;
+    try {
+      out.push(await fs.promises.realpath(d.path));
+    } catch {
+      // Vanished between resolve and now; the next reconcile sees it.
+    }
+  }
+  return [...new Set(out)];
+}
