@@ -79,6 +79,7 @@ async function serve(args: ParsedArgs): Promise<void> {
     requireTokenOnLoopback: args.switches.has('--require-token'),
     allowedOrigins: args.flags.get('--allow-origin') ?? [],
     allowedHosts: args.flags.get('--allow-host') ?? [],
+    webClientDir: path.join(__dirname, 'webview'),
   });
   core.register(server);
   let stopping = false;

@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
   });
   const uiCaller: Caller = localUserCaller('ui');
 
-  const controller = new ServerController(core, () => readSettings(), logger);
+  const controller = new ServerController(core, () => readSettings(), logger, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath);
   context.subscriptions.push(
     controller,
     new ServerStatusBar(controller),

@@ -13,6 +13,7 @@ import { allowedHostsFor, checkHost } from './guards/hostGuard';
 import { isOriginAllowed, originPolicyFor, type OriginPolicy } from './guards/originGuard';
 import { createHttpApp } from './httpApp';
 import { createApiEndpoint } from './apiEndpoint';
+import { mountWebClient } from './webClient';
 import { EventRing } from './eventRing';
 import { SseHub } from './sseHub';
 import { WsHub } from './wsHub';
@@ -37,6 +38,8 @@ export interface ApiServerOptions {
   allowedHosts?: readonly string[];
   maxWsClients?: number;
   maxSseClients?: number;
+  /** Folder of the built browser bundles; when set, the web client is served at `/`. */
+  webClientDir?: string;
 }
 
 export class BindRefusedError extends Error {
@@ -73,7 +76,10 @@ export class ApiServer implements IDisposable {
       log: deps.log,
       allowedHosts: () => this.hosts,
       originPolicy: () => this.origins,
-      mountExtras: deps.mountExtras,
+      mountExtras: (app) => {
+        deps.mountExtras?.(app);
+        if (options.webClientDir) mountWebClient(app, { assetDir: options.webClientDir });
+      },
     });
     const api = createApiEndpoint({ router: deps.router, auth: this.auth, allowedHosts: () => this.hosts, originPolicy: () => this.origins });
     this.server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {

@@ -28,6 +28,7 @@ export class ServerController implements vscode.Disposable {
     private readonly core: Core,
     private settings: () => ExtensionSettings,
     private readonly log: Logger,
+    private readonly webClientDir: string,
   ) {}
 
   get state(): ServerState {
@@ -45,6 +46,7 @@ export class ServerController implements vscode.Disposable {
       port: settings.port,
       requireTokenOnLoopback: settings.requireTokenOnLoopback,
       allowedOrigins: settings.allowedOrigins,
+      webClientDir: this.webClientDir,
     });
     try {
       await server.start();

@@ -1,0 +1,23 @@
+import type { DispatchEnvelope } from './protocol';
+
+/**
+ * What page code needs from its host. `call` runs an API command; `onEvent` delivers the
+ * API's push events. The VS Code webview implements it with postMessage, the web client
+ * with fetch and Server-Sent Events.
+ */
+export interface HostBridge {
+  call(command: string, payload?: unknown): Promise<DispatchEnvelope>;
+  onEvent(listener: (name: string, payload: unknown) => void): () => void;
+  /** Editor only: open a file mentioned in a tool call. */
+  openFile?(path: string, line?: number): void;
+  /** Connection state for hosts that can lose it (the browser). */
+  onConnectionChange?(listener: (state: 'connected' | 'reconnecting' | 'signed-out') => void): () => void;
+  readonly kind: 'vscode' | 'browser';
+}
+
+/** Unwraps an envelope, turning a failure into an Error with the server's message. */
+export async function callData<T>(bridge: HostBridge, command: string, payload?: unknown): Promise<T> {
+  const result = await bridge.call(command, payload);
+  if (!result.success) throw Object.assign(new Error(result.error ?? `${command} failed`), { code: result.code });
+  return result.data as T;
+}

@@ -1,0 +1,51 @@
+/**
+ * Messages between a webview page and its host, declared once for both sides. The page
+ * talks to the product only through `dispatch` requests (the same commands as the HTTP
+ * API), so the same page code runs in a VS Code webview and in a plain browser.
+ */
+
+/** Page → host: runs one API command and answers with its envelope. */
+export interface DispatchRequest {
+  kind: 'request';
+  id: number;
+  method: 'dispatch';
+  params: { command: string; payload: unknown };
+}
+
+/** Page → host: things only an editor can do (open a file, run an editor command). */
+export type PageCommand =
+  | { kind: 'command'; method: 'ready' }
+  | { kind: 'command'; method: 'open-file'; params: { path: string; line?: number } }
+  | { kind: 'command'; method: 'open-session'; params: { path: string; entry_id?: string } }
+  | { kind: 'command'; method: 'persist-state'; params: { state: unknown } };
+
+export type PageToHost = DispatchRequest | PageCommand;
+
+export interface DispatchEnvelope {
+  success: boolean;
+  data: unknown;
+  error: string | null;
+  code?: string;
+}
+
+/** Host → page: the answer to a request. */
+export interface DispatchResponse {
+  kind: 'response';
+  id: number;
+  result: DispatchEnvelope;
+}
+
+/** Host → page: an API event (sessions-diff, …) or a host instruction. */
+export type HostNotification =
+  | { kind: 'event'; name: string; payload: unknown }
+  | { kind: 'host'; method: 'show-session'; params: { path: string; entry_id?: string } }
+  | { kind: 'host'; method: 'find'; params: Record<string, never> };
+
+export type HostToPage = DispatchResponse | HostNotification;
+
+export function isPageToHost(value: unknown): value is PageToHost {
+  if (value === null || typeof value !== 'object') return false;
+  const m = value as { kind?: unknown; method?: unknown; id?: unknown };
+  if (m.kind === 'request') return m.method === 'dispatch' && typeof m.id === 'number';
+  return m.kind === 'command' && typeof m.method === 'string';
+}
