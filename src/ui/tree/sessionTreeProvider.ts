@@ -1,65 +1,169 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
+import * as os from 'node:os';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
 import type { SessionInfo } from '../../core/sessions/sessionInfo';
-import type { IDisposable } from '../../core/lifecycle';
+import { SessionCatalog } from './sessionCatalog';
+import { groupTreeItem, sessionTreeItem } from './treeItems';
+import type { TreeFilter } from './treeFilter';
+import type { SessionsDiff, TagInfo, TreeChange, TreeNode } from './treeModel';
 
-type Node = { kind: 'project'; cwd: string; sessions: SessionInfo[] } | { kind: 'session'; info: SessionInfo };
+/** What session actions need from the list the tree holds. */
+export interface SessionSource {
+  list(): Promise<SessionInfo[]>;
+  find(path: string): Promise<SessionInfo | undefined>;
+  tags(): Promise<readonly TagInfo[]>;
+  /** Applies a change the user just made, before the core's event confirms it. */
+  patch(path: string, fields: Partial<Pick<SessionInfo, 'favorite' | 'tag_ids' | 'name'>>): void;
+  reloadTags(): Promise<void>;
+}
 
-/** Sessions grouped by project, newest first; fed by `scan_sessions` and `sessions-diff`. */
-export class SessionTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+/**
+ * Sessions grouped by project, favorites and tags. Loads once, then follows the core's
+ * events and refreshes only what they touched; items carry stable ids, so a refresh keeps
+ * what the user expanded.
+ */
+export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, SessionSource, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private sessions: SessionInfo[] | undefined;
-  private readonly subscription: IDisposable;
+  readonly catalog: SessionCatalog;
+  private loading: Promise<void> | undefined;
+  /** Diffs that arrive while a full load is in flight are applied after it, in order. */
+  private pendingDiffs: SessionsDiff[] | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly core: Core,
     private readonly caller: Caller,
     private readonly log: vscode.LogOutputChannel,
+    private readonly homeDir: string = os.homedir(),
   ) {
-    this.subscription = core.bus.on('sessions-diff', () => void this.reload());
+    this.catalog = new SessionCatalog({
+      workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      now: () => Date.now(),
+    });
+    this.disposables.push(
+      this.changed,
+      core.bus.on('sessions-diff', (diff) => this.onDiff(diff)),
+      core.bus.on('favorites-changed', (e) => this.patch(e.path, { favorite: e.favorite })),
+      core.bus.on('tags-changed', () => void this.reloadTags()),
+      core.bus.on('pi-live-changed', () => void this.reloadLive()),
+      // A tree that loaded before the first scan could answer starts over once it has.
+      core.bus.on('scan-progress', (e) => {
+        if (e.finished && this.catalog.isLoaded && this.catalog.size === 0) void this.reload();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.fire({ root: true, groups: [], sessions: [] })),
+    );
   }
 
-  async reload(): Promise<void> {
-    const result = await this.core.dispatch('scan_sessions', {}, this.caller);
-    if (result.success) {
-      this.sessions = result.data as SessionInfo[];
-    } else {
-      if (result.code !== 'not_available') this.log.warn(`tree: scan_sessions failed: ${result.error}`);
-      this.sessions = [];
-    }
+  /** Loads everything again (the Refresh command). */
+  reload(): Promise<void> {
+    if (this.loading) return this.loading;
+    this.pendingDiffs = [];
+    this.loading = this.loadAll().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async loadAll(): Promise<void> {
+    const [sessions] = await Promise.all([this.call<SessionInfo[]>('scan_sessions', {}), this.loadTags(), this.loadLive()]);
+    this.catalog.replaceAll(sessions ?? []);
+    const pending = this.pendingDiffs ?? [];
+    this.pendingDiffs = undefined;
+    for (const diff of pending) this.catalog.applyDiff(diff);
     this.changed.fire(undefined);
   }
 
-  async getChildren(node?: Node): Promise<Node[]> {
-    if (!node) {
-      if (!this.sessions) await this.reload();
-      const byCwd = new Map<string, SessionInfo[]>();
-      for (const s of this.sessions ?? []) byCwd.set(s.cwd, [...(byCwd.get(s.cwd) ?? []), s]);
-      return [...byCwd.entries()].map(([cwd, sessions]) => ({ kind: 'project', cwd, sessions }));
-    }
-    return node.kind === 'project' ? node.sessions.map((info) => ({ kind: 'session', info })) : [];
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!this.catalog.isLoaded) await this.reload();
+    return this.catalog.children(node);
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'project') {
-      const item = new vscode.TreeItem(path.basename(node.cwd) || node.cwd, vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `${node.sessions.length}`;
-      item.tooltip = node.cwd;
-      item.iconPath = new vscode.ThemeIcon('folder');
-      return item;
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const ctx = { catalog: this.catalog, homeDir: this.homeDir, now: Date.now() };
+    return node.kind === 'group' ? groupTreeItem(node, ctx) : sessionTreeItem(node, ctx);
+  }
+
+  /** Lets `TreeView.reveal` walk up from a session row. */
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'session') return this.catalog.groupById(node.groupId);
+    if (node.key.kind === 'tag') {
+      const parentId = this.catalog.tag(node.key.tagId)?.parent_id;
+      return parentId != null && this.catalog.tag(parentId) ? this.catalog.groupNode({ kind: 'tag', tagId: parentId }) : this.catalog.groupNode({ kind: 'tags' });
     }
-    const item = new vscode.TreeItem(node.info.name ?? node.info.first_message, vscode.TreeItemCollapsibleState.None);
-    item.description = `${node.info.message_count} msgs`;
-    item.tooltip = node.info.path;
-    item.iconPath = new vscode.ThemeIcon('comment-discussion');
-    return item;
+    return undefined;
+  }
+
+  setFilter(filter: TreeFilter): void {
+    this.fire(this.catalog.setFilter(filter));
+  }
+
+  async list(): Promise<SessionInfo[]> {
+    if (!this.catalog.isLoaded) await this.reload();
+    return this.catalog.all();
+  }
+
+  async find(path: string): Promise<SessionInfo | undefined> {
+    if (!this.catalog.isLoaded) await this.reload();
+    return this.catalog.session(path);
+  }
+
+  async tags(): Promise<readonly TagInfo[]> {
+    if (!this.catalog.isLoaded) await this.reload();
+    return this.catalog.allTags();
+  }
+
+  patch(path: string, fields: Partial<Pick<SessionInfo, 'favorite' | 'tag_ids' | 'name'>>): void {
+    this.fire(this.catalog.patch(path, fields));
+  }
+
+  async reloadTags(): Promise<void> {
+    this.fire(await this.loadTags());
+  }
+
+  private async loadTags(): Promise<TreeChange> {
+    const tags = await this.call<TagInfo[]>('list_tags', {});
+    return tags ? this.catalog.setTags(tags) : { root: false, groups: [], sessions: [] };
+  }
+
+  private async reloadLive(): Promise<void> {
+    this.fire(await this.loadLive());
+  }
+
+  private async loadLive(): Promise<TreeChange> {
+    const live = await this.call<Array<{ session_path?: unknown }>>('get_pi_live_sessions', {});
+    const paths = (live ?? []).map((l) => l.session_path).filter((p): p is string => typeof p === 'string');
+    return this.catalog.setLive(paths);
+  }
+
+  private onDiff(diff: SessionsDiff): void {
+    if (this.pendingDiffs) {
+      this.pendingDiffs.push(diff);
+      return;
+    }
+    if (!this.catalog.isLoaded) return;
+    this.fire(this.catalog.applyDiff(diff));
+  }
+
+  private fire(change: TreeChange): void {
+    if (change.root) {
+      this.changed.fire(undefined);
+      return;
+    }
+    const nodes: TreeNode[] = [...change.groups, ...change.sessions];
+    if (nodes.length > 0) this.changed.fire(nodes);
+  }
+
+  /** Dispatches a read; a command that is not built yet simply yields nothing. */
+  private async call<T>(command: string, payload: object): Promise<T | undefined> {
+    const result = await this.core.dispatch(command, payload, this.caller);
+    if (result.success) return result.data as T;
+    if (result.code !== 'not_available') this.log.warn(`tree: ${command} failed: ${result.error}`);
+    return undefined;
   }
 
   dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+    for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }
 }

@@ -56,6 +56,27 @@ export const driverActions = {
     return { texts };
   },
 
+  /** Text and chosen attributes of every match, in document order (e.g. tree rows with aria-level). */
+  async describe(page, args) {
+    const selector = requireString(args, 'selector');
+    const names = Array.isArray(args.attributes) ? args.attributes.filter((a) => typeof a === 'string') : [];
+    const items = await page.locator(selector).evaluateAll(
+      (elements, attributeNames) =>
+        elements.map((el) => ({
+          text: el.innerText,
+          attributes: Object.fromEntries(attributeNames.map((n) => [n, el.getAttribute(n)])),
+        })),
+      names,
+    );
+    return { items };
+  },
+
+  /** Hovers an element, e.g. to make a tree row's inline actions or tooltip appear. */
+  async hover(page, args) {
+    await page.locator(requireString(args, 'selector')).first().hover({ timeout: timeoutOf(args) });
+    return { hovered: true };
+  },
+
   async count(page, args) {
     return { count: await page.locator(requireString(args, 'selector')).count() };
   },

@@ -1,5 +1,6 @@
 // A small pi session store (format v3) written by hand, so the extension has something to
-// list: two sessions in one project folder and one in another.
+// list: sessions in two project folders, one in the test workspace (which the tree lists
+// first and a terminal can start in), one with a branch, and one that a test deletes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -18,7 +19,7 @@ function usage(input, output) {
 }
 
 /** Builds one session: header, model change, then alternating user/assistant turns. */
-function buildSession({ id, cwd, start, name, turns }) {
+function buildSession({ id, cwd, start, name, turns, branch }) {
   const t0 = Date.parse(start);
   const at = (seconds) => new Date(t0 + seconds * 1000).toISOString();
   const lines = [{ type: 'session', version: 3, id, timestamp: at(0), cwd }];
@@ -47,9 +48,22 @@ function buildSession({ id, cwd, start, name, turns }) {
       },
     });
   }
+  if (branch) {
+    // A second answer path: a new user turn on the first assistant reply, as /tree in pi makes.
+    parentId = lines[3].id;
+    const [question, answer] = branch;
+    push({ type: 'message', message: { role: 'user', content: [{ type: 'text', text: question }], timestamp: t0 + (seq + 1) * 1000 } });
+    push({
+      type: 'message',
+      message: { role: 'assistant', content: [{ type: 'text', text: answer }], api: 'anthropic-messages', provider: 'anthropic', model: 'claude-sonnet-4-5', usage: usage(10, 10), stopReason: 'stop', timestamp: t0 + (seq + 1) * 1000 },
+    });
+  }
   if (name) push({ type: 'session_info', name });
   return lines;
 }
+
+/** Stands for the test workspace folder, which is only known when the sessions are written. */
+const workspacePlaceholder = '<workspace>';
 
 export const fixtureSessions = [
   {
@@ -75,11 +89,40 @@ export const fixtureSessions = [
     name: 'Dependency upgrade',
     turns: [['Upgrade express to version 5', 'Upgraded; two route handlers needed async error handling.']],
   },
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e04',
+    cwd: workspacePlaceholder,
+    start: '2026-02-20T09:00:00.000Z',
+    name: 'Workspace chores',
+    turns: [['Tidy the README', 'The README now has a usage section.']],
+  },
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e05',
+    cwd: '/home/dev/proj',
+    start: '2026-02-25T16:00:00.000Z',
+    name: 'Branching refactor',
+    turns: [
+      ['Refactor the router into modules', 'Split into routes/users.ts and routes/items.ts.'],
+      ['Now add tests', 'Added tests for both route modules.'],
+    ],
+    branch: ['Rather keep one file but sort the handlers', 'Kept one file and sorted the handlers by path.'],
+  },
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e06',
+    cwd: '/home/dev/other-app',
+    start: '2026-02-10T11:00:00.000Z',
+    name: 'Scratch session to delete',
+    turns: [['Say hello', 'Hello!']],
+  },
 ];
 
-/** Writes the fixture sessions under `<agentDir>/sessions/` and returns their paths and ids. */
-export function writeFixtureSessions(agentDir) {
-  return fixtureSessions.map((spec) => {
+/**
+ * Writes the fixture sessions under `<agentDir>/sessions/` and returns their paths and ids.
+ * The workspace defaults to the `workspace` folder beside the agent folder (workFolder.mjs).
+ */
+export function writeFixtureSessions(agentDir, workspaceDir = path.join(path.dirname(agentDir), 'workspace')) {
+  return fixtureSessions.map((fixture) => {
+    const spec = fixture.cwd === workspacePlaceholder ? { ...fixture, cwd: workspaceDir } : fixture;
     const lines = buildSession(spec);
     const dir = path.join(agentDir, 'sessions', encodeCwd(spec.cwd));
     mkdirSync(dir, { recursive: true });

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { CommandId } from '../ids';
+import { sessionTitle } from '../tree/sessionLabels';
+import type { ActionContext } from './actionContext';
+import { resolveSession } from './sessionTarget';
+
+interface DeleteResult {
+  path: string;
+  trashed: boolean;
+}
+
+/** Moves a session file to the trash after the user confirms. */
+export function registerDeleteSession(ctx: ActionContext): vscode.Disposable {
+  return vscode.commands.registerCommand(CommandId.delete, async (arg?: unknown) => {
+    const info = await resolveSession(arg, ctx, 'Delete Session');
+    if (!info) return;
+    const title = sessionTitle(info);
+    // A quick pick rather than a modal dialog: keyboard-first, Escape cancels, and it works
+    // where the workbench refuses modal dialogs (the extension test host does).
+    const confirm = { label: '$(trash) Move to Trash', detail: `${info.path} — tags and favorite go with it` };
+    const answer = await vscode.window.showQuickPick([confirm, { label: 'Cancel' }], { title: `Delete the session "${title}"?`, ignoreFocusOut: false });
+    if (answer !== confirm) return;
+    const result = await ctx.core.run<DeleteResult>('delete_session', { path: info.path }, 'delete the session');
+    if (!result) return;
+    // The message is not awaited: a command must not wait for a notification to be closed.
+    void vscode.window.showInformationMessage(
+      result.trashed ? `"${title}" was moved to the trash.` : `"${title}" was deleted permanently (no trash is available here).`,
+    );
+  });
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { CommandId } from '../ids';
+import type { ActionContext } from './actionContext';
+import { resolveSession } from './sessionTarget';
+import { exportFileName, exportFormats, type ExportFormat } from './exportNaming';
+
+interface ExportResult {
+  format: ExportFormat;
+  filename: string;
+  mime_type: string;
+  content: string;
+}
+
+/**
+ * Export as HTML, Markdown or JSON through a save dialog. A file URI as second argument
+ * skips the dialog (scripts, keybindings and tests use it); menus pass the selection there,
+ * which is ignored.
+ */
+export function registerExportCommands(ctx: ActionContext): vscode.Disposable[] {
+  const commands: Array<[string, ExportFormat]> = [
+    [CommandId.exportHtml, 'html'],
+    [CommandId.exportMarkdown, 'markdown'],
+    [CommandId.exportJson, 'json'],
+  ];
+  return commands.map(([id, format]) =>
+    vscode.commands.registerCommand(id, async (arg?: unknown, target?: unknown) => {
+      const info = await resolveSession(arg, ctx, `Export as ${exportFormats[format].label}`);
+      if (!info) return undefined;
+      const targetUri = target instanceof vscode.Uri ? target : await askForTarget(info, format);
+      if (!targetUri) return undefined;
+      const result = await ctx.core.run<ExportResult>('export_session', { path: info.path, format }, 'export the session');
+      if (!result) return undefined;
+      await vscode.workspace.fs.writeFile(targetUri, Buffer.from(result.content, 'utf8'));
+      if (!(target instanceof vscode.Uri)) {
+        void vscode.window.showInformationMessage(`Exported to ${path.basename(targetUri.fsPath)}`, 'Open').then((choice) => {
+          if (choice) void vscode.commands.executeCommand('vscode.open', targetUri);
+        });
+      }
+      return targetUri;
+    }),
+  );
+}
+
+async function askForTarget(info: { name: string | null; first_message: string; id: string }, format: ExportFormat): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const fileName = exportFileName(info, format);
+  const spec = exportFormats[format];
+  return vscode.window.showSaveDialog({
+    title: `Export Session as ${spec.label}`,
+    defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+    filters: { [spec.label]: [spec.extension] },
+    saveLabel: 'Export',
+  });
+}

@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Core } from '../../core/core';
+import type { Caller } from '../../core/api/types';
+import { CommandId } from '../ids';
+import { oneLine, relativeTime, shortPath } from '../tree/sessionLabels';
+import { centerSnippet, parseSearchInput, searchRoles, type SearchRole } from './searchQuery';
+
+export interface SearchHit {
+  session_path: string;
+  session_id: string;
+  session_name: string | null;
+  cwd: string;
+  entry_id: string;
+  role: string;
+  timestamp: string;
+  snippet: string;
+  highlights: Array<[number, number]>;
+  score: number;
+}
+
+interface SearchReply {
+  hits: SearchHit[];
+  total: number;
+  took_ms: number;
+}
+
+type HitItem = vscode.QuickPickItem & { hit: SearchHit };
+type RoleButton = vscode.QuickInputButton & { role: SearchRole };
+
+const debounceMs = 200;
+const resultLimit = 50;
+const roleIcons: Record<SearchRole, string> = { all: 'list-flat', user: 'account', assistant: 'hubot', tool: 'tools' };
+const roleNames: Record<SearchRole, string> = { all: 'all messages', user: 'your messages', assistant: 'assistant replies', tool: 'tool output' };
+
+/**
+ * Full-text search in a quick pick: results follow the typing (debounced), a button or a
+ * `user:` / `assistant:` / `tool:` prefix picks the role, and choosing a hit opens the
+ * viewer at that message.
+ */
+export class SessionSearch implements vscode.Disposable {
+  private current: vscode.QuickPick<HitItem> | undefined;
+
+  constructor(
+    private readonly core: Core,
+    private readonly caller: Caller,
+    private readonly homeDir: string,
+  ) {}
+
+  show(initialQuery = ''): void {
+    this.current?.dispose();
+    const qp = vscode.window.createQuickPick<HitItem>();
+    this.current = qp;
+    let role: SearchRole = 'all';
+    let timer: NodeJS.Timeout | undefined;
+    // Answers can arrive out of order; only the newest request may fill the list.
+    let generation = 0;
+
+    const renderButtons = () => {
+      qp.buttons = searchRoles.map(
+        (r): RoleButton => ({ iconPath: new vscode.ThemeIcon(r === role ? 'pass-filled' : roleIcons[r]), tooltip: `Search ${roleNames[r]}${r === role ? ' (on)' : ''}`, role: r }),
+      );
+      qp.title = `Search Pi Sessions — ${roleNames[role]}`;
+    };
+    const run = async () => {
+      const mine = ++generation;
+      const input = parseSearchInput(qp.value, role);
+      if (input.query.length === 0) {
+        qp.items = [];
+        qp.busy = false;
+        return;
+      }
+      qp.busy = true;
+      const result = await this.core.dispatch('search', { query: input.query, role: input.role, limit: resultLimit }, this.caller);
+      if (mine !== generation || this.current !== qp) return;
+      qp.busy = false;
+      if (!result.success) {
+        qp.items = [];
+        qp.placeholder = `Search failed: ${result.error}`;
+        return;
+      }
+      const reply = result.data as SearchReply;
+      qp.items = reply.hits.map((hit) => this.itemFor(hit));
+      qp.placeholder = reply.total === 0 ? `No matches for "${input.query}"` : `${reply.total} match${reply.total === 1 ? '' : 'es'} in ${reply.took_ms} ms`;
+    };
+    const schedule = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void run(), debounceMs);
+    };
+
+    qp.placeholder = 'Search all sessions (prefix user:, assistant: or tool: to narrow)';
+    qp.matchOnDescription = false;
+    qp.matchOnDetail = false;
+    renderButtons();
+    qp.onDidChangeValue(schedule);
+    qp.onDidTriggerButton((b) => {
+      role = (b as RoleButton).role;
+      renderButtons();
+      void run();
+    });
+    qp.onDidAccept(() => {
+      const hit = qp.selectedItems[0]?.hit ?? qp.activeItems[0]?.hit;
+      if (!hit) return;
+      qp.hide();
+      void vscode.commands.executeCommand(CommandId.openSession, { path: hit.session_path, entryId: hit.entry_id });
+    });
+    qp.onDidHide(() => {
+      if (timer) clearTimeout(timer);
+      if (this.current === qp) this.current = undefined;
+      qp.dispose();
+    });
+    qp.value = initialQuery;
+    qp.show();
+    if (initialQuery) void run();
+  }
+
+  private itemFor(hit: SearchHit): HitItem {
+    const icon = hit.role === 'user' ? 'account' : hit.role === 'assistant' ? 'hubot' : 'tools';
+    const sessionName = hit.session_name?.trim() || path.basename(hit.session_path, '.jsonl');
+    return {
+      label: `$(${icon}) ${oneLine(sessionName, 70)}`,
+      description: `${shortPath(hit.cwd, this.homeDir)} · ${relativeTime(hit.timestamp, Date.now())}`,
+      detail: centerSnippet(hit.snippet, hit.highlights),
+      // The server already matched; the quick pick must not hide hits by its own fuzzy match.
+      alwaysShow: true,
+      hit,
+    };
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+}

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import { CommandId } from '../ids';
+import type { SessionCatalog } from './sessionCatalog';
+import { sessionContextValue, sessionDescription, sessionIconId, sessionTitle, shortPath, tooltipFacts } from './sessionLabels';
+import type { GroupNode, SessionNode } from './treeModel';
+
+export interface TreeItemContext {
+  catalog: SessionCatalog;
+  homeDir: string;
+  now: number;
+}
+
+export function groupTreeItem(node: GroupNode, ctx: TreeItemContext): vscode.TreeItem {
+  const key = node.key;
+  const count = ctx.catalog.countIn(key);
+  let item: vscode.TreeItem;
+  switch (key.kind) {
+    case 'favorites':
+      item = new vscode.TreeItem('Favorites', vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = new vscode.ThemeIcon('star-full');
+      item.description = String(count);
+      item.contextValue = 'group.favorites';
+      break;
+    case 'tags':
+      item = new vscode.TreeItem('Tags', vscode.TreeItemCollapsibleState.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('tag');
+      item.description = String(count);
+      item.contextValue = 'group.tags';
+      break;
+    case 'tag': {
+      const tag = ctx.catalog.tag(key.tagId);
+      item = new vscode.TreeItem(tag?.name ?? `tag ${key.tagId}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('tag');
+      item.description = String(count);
+      item.contextValue = 'group.tag';
+      break;
+    }
+    case 'project': {
+      item = new vscode.TreeItem(shortPath(key.cwd, ctx.homeDir), vscode.TreeItemCollapsibleState.Collapsed);
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.description = `${count}`;
+      item.tooltip = `${key.cwd}\n${count} session${count === 1 ? '' : 's'}`;
+      item.contextValue = 'group.project';
+      break;
+    }
+  }
+  item.id = node.id;
+  return item;
+}
+
+export function sessionTreeItem(node: SessionNode, ctx: TreeItemContext): vscode.TreeItem {
+  const info = ctx.catalog.session(node.path);
+  if (!info) {
+    const gone = new vscode.TreeItem('(removed)', vscode.TreeItemCollapsibleState.None);
+    gone.id = node.id;
+    return gone;
+  }
+  const flags = { favorite: info.favorite, live: ctx.catalog.isLive(info.path), tagged: info.tag_ids.length > 0, branched: info.has_branches };
+  const item = new vscode.TreeItem(sessionTitle(info), vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = sessionDescription(info, ctx.now);
+  item.iconPath = new vscode.ThemeIcon(sessionIconId(flags));
+  item.contextValue = sessionContextValue(flags);
+  item.tooltip = sessionTooltip(info, ctx, flags);
+  item.command = { command: CommandId.openSession, title: 'Open in Viewer', arguments: [{ path: info.path }] };
+  return item;
+}
+
+function sessionTooltip(
+  info: SessionInfo,
+  ctx: TreeItemContext,
+  flags: { favorite: boolean; live: boolean; branched: boolean },
+): vscode.MarkdownString {
+  // Session text is user content: appendText escapes it, so nothing in it renders as Markdown.
+  const md = new vscode.MarkdownString('', true);
+  md.appendMarkdown('**');
+  md.appendText(sessionTitle(info));
+  md.appendMarkdown('**');
+  const marks = [flags.live ? '$(pulse) live' : '', flags.favorite ? '$(star-full) favorite' : '', flags.branched ? '$(git-branch) branched' : ''].filter(Boolean);
+  if (marks.length > 0) md.appendMarkdown(`  ${marks.join('  ')}`);
+  md.appendMarkdown('\n\n');
+  if (info.first_message) {
+    md.appendMarkdown('> ');
+    md.appendText(info.first_message.replace(/\s+/g, ' ').slice(0, 400));
+    md.appendMarkdown('\n\n');
+  }
+  const tagNames = info.tag_ids.map((id) => ctx.catalog.tag(id)?.name).filter((n): n is string => n !== undefined);
+  const facts = tooltipFacts(info, ctx.now);
+  if (tagNames.length > 0) facts.splice(facts.length - 2, 0, ['Tags', tagNames.join(', ')]);
+  for (const [label, value] of facts) {
+    md.appendMarkdown(`${label}: `);
+    md.appendText(value);
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}
