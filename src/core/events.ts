@@ -12,8 +12,10 @@ export interface CoreEventMap {
   'favorites-changed': { path: string; favorite: boolean };
   'config-changed': { version_id: number | null };
   'terminal-output': { id: string; data: string };
-  'terminal-exit': { id: string; exit_code: number | null };
+  'terminal-exit': { id: string; exit_code: number | null; signal?: number | null };
+  /** One step of a send_pi_agent_rpc run, sent only to the client that started it (see rpc/runEvents.ts for kinds). */
   'pi-rpc-event': { run_id: string; session_id: string; kind: string; data: unknown };
+  /** Broadcast: these sessions started or stopped being live or streaming; ask get_pi_live_sessions. */
   'pi-live-changed': { session_ids: string[] };
 }
 

@@ -225,4 +225,6 @@ export interface ParsedSession {
   labels: Record<string, string>;
   /** Lines that were blank, unparseable or not entries, counted and skipped. */
   skippedLines: number;
+  /** Byte offset just past the last complete line read; a later tail read starts here. */
+  bytesParsed?: number;
 }
