@@ -1,0 +1,5 @@
+export { exportSession, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportResult } from './exportSession';
+export { exportHtml, type HtmlExportOptions } from './html';
+export { exportMarkdown, fence } from './markdown';
+export { exportJson, buildJsonExport, type SessionJsonExport } from './json';
+export { exportFilename, slugify } from './filename';

@@ -1,0 +1,74 @@
+import type { ContentBlock } from '../../../src/core/sessions/entries';
+import { attrs, escapeHtml } from './escape';
+import { base64Bytes, classToken, contentBlocks, imageDataUrl, isImageBlock, isTextBlock } from './content';
+import { prettyJson } from './format';
+import { highlightCode } from './highlight';
+import { renderMarkdown } from './markdown';
+
+/**
+ * A path from a tool call. It has no `href`: clicking does nothing by itself, and each host
+ * decides what to do with `data-path` (open in the editor, copy, …).
+ */
+export function fileLink(filePath: string, line?: number): string {
+  const lineAttr = typeof line === 'number' && Number.isInteger(line) && line > 0 ? line : undefined;
+  return `<a${attrs({ class: 'file-link', 'data-path': filePath, 'data-line': lineAttr, role: 'link', tabindex: '0', title: filePath })}>${escapeHtml(filePath)}</a>`;
+}
+
+export function renderImage(block: { data?: unknown; mimeType?: unknown }): string {
+  const url = imageDataUrl(block);
+  const mime = typeof block.mimeType === 'string' ? block.mimeType : 'unknown type';
+  if (!url) return `<div class="psm-image-blocked">Image not shown (${escapeHtml(mime)})</div>`;
+  const kb = (base64Bytes(block.data) / 1024).toFixed(1);
+  return `<figure class="psm-image"><img${attrs({ src: url, alt: `image (${mime}, ${kb} KB)`, loading: 'lazy' })}></figure>`;
+}
+
+/** Code with highlighting; `languageTag` may be a fence tag or a registered name. */
+export function renderCode(code: string, languageTag: string | null, extraClass = ''): string {
+  const { html, language } = highlightCode(code, languageTag);
+  const codeClass = language ? `hljs language-${language}` : 'hljs';
+  return `<pre class="${escapeHtml(['psm-code', extraClass].filter(Boolean).join(' '))}"><code class="${escapeHtml(codeClass)}">${html}</code></pre>`;
+}
+
+export function renderPre(text: string, className: string): string {
+  return `<pre class="${escapeHtml(className)}">${escapeHtml(text)}</pre>`;
+}
+
+export function renderJson(value: unknown, className = 'psm-json'): string {
+  return renderCode(prettyJson(value), 'json', className);
+}
+
+/** pi's edit diff (`+3 new`, `-3 old`, ` 4 context`): one coloured line per row. */
+export function renderDiff(diff: string): string {
+  const lines = diff.replace(/\n$/, '').split('\n');
+  const rows = lines.map((line) => {
+    const kind = line.startsWith('+') ? 'psm-diff-add' : line.startsWith('-') ? 'psm-diff-del' : 'psm-diff-ctx';
+    return `<span class="psm-diff-line ${kind}">${escapeHtml(line)}\n</span>`;
+  });
+  return `<pre class="psm-diff">${rows.join('')}</pre>`;
+}
+
+/** A block of a type this renderer does not know: named and inspectable, never dropped. */
+export function renderUnknownBlock(block: ContentBlock): string {
+  return (
+    `<details${attrs({ class: `psm-unknown-block psm-block-${classToken(block.type)}` })}>` +
+    `<summary>Unsupported block “${escapeHtml(block.type)}”</summary>${renderJson(block)}</details>`
+  );
+}
+
+/**
+ * User, custom and tool-result content: text as Markdown (or preformatted for tool output),
+ * images inline as `data:` URLs of raster types only.
+ */
+export function renderContent(content: unknown, textMode: 'markdown' | 'pre'): string {
+  return contentBlocks(content)
+    .map((block) => {
+      if (isTextBlock(block)) {
+        return textMode === 'markdown'
+          ? `<div class="psm-text psm-markdown">${renderMarkdown(block.text)}</div>`
+          : renderPre(block.text, 'psm-output');
+      }
+      if (isImageBlock(block)) return renderImage(block);
+      return renderUnknownBlock(block);
+    })
+    .join('');
+}

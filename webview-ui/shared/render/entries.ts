@@ -1,0 +1,272 @@
+import type {
+  AssistantMessage,
+  BashExecutionMessage,
+  MessageEntry,
+  SessionEntry,
+  ThinkingBlock,
+  ToolCallBlock,
+  ToolResultMessage,
+} from '../../../src/core/sessions/entries';
+import { attrs, entryAnchor, escapeHtml } from './escape';
+import { fileLink, renderContent, renderJson, renderPre, renderUnknownBlock } from './blocks';
+import { classToken, contentBlocks, isMessageEntry, isTextBlock, roleOf } from './content';
+import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp, usageCost, usageTokens } from './format';
+import { renderMarkdown } from './markdown';
+import { renderToolCall, renderToolResultBody } from './tools';
+
+/** What rendering one entry needs to know about the others. */
+export interface RenderContext {
+  /** Resolved labels: target entry id → label. */
+  labels: Record<string, string>;
+  /** toolCallId → its toolResult entry, among the entries being rendered. */
+  toolResults: Map<string, MessageEntry>;
+  /** Result entries already shown inside their tool call; they are not rendered again. */
+  embeddedResults: Set<string>;
+  /** Entries not on the branch being shown get the `psm-off-branch` class. */
+  isOffBranch?: (entryId: string) => boolean;
+}
+
+/** A context for rendering `entries` (pass the same list, in display order, to renderEntry). */
+export function createRenderContext(entries: readonly SessionEntry[], labels: Record<string, string> = {}): RenderContext {
+  const toolResults = new Map<string, MessageEntry>();
+  for (const entry of entries) {
+    if (!isMessageEntry(entry) || roleOf(entry) !== 'toolResult') continue;
+    const callId = (entry.message as ToolResultMessage).toolCallId;
+    if (typeof callId === 'string' && !toolResults.has(callId)) toolResults.set(callId, entry);
+  }
+  return { labels, toolResults, embeddedResults: new Set() };
+}
+
+function entryId(entry: SessionEntry): string {
+  return typeof entry.id === 'string' ? entry.id : '';
+}
+
+function wrap(tag: 'article' | 'div', entry: SessionEntry, classes: string[], inner: string, ctx: RenderContext, extra: Record<string, string | undefined> = {}): string {
+  const id = entryId(entry);
+  const type = typeof entry.type === 'string' ? entry.type : 'unknown';
+  const cls = ['psm-entry', `psm-entry-${classToken(type)}`, ...classes];
+  if (ctx.isOffBranch?.(id)) cls.push('psm-off-branch');
+  return `<${tag}${attrs({ class: cls.join(' '), id: entryAnchor(id), 'data-entry-id': id, 'data-entry-type': type, ...extra })}>${inner}</${tag}>`;
+}
+
+function labelBadge(entry: SessionEntry, ctx: RenderContext): string {
+  const label = ctx.labels[entryId(entry)];
+  return label ? ` <span${attrs({ class: 'psm-label', 'data-label': label })}>🏷 ${escapeHtml(label)}</span>` : '';
+}
+
+function timeTag(entry: SessionEntry): string {
+  const iso = isoTimestamp(entry.timestamp);
+  return `<time${attrs({ class: 'psm-time', datetime: iso })}>${escapeHtml(formatTimestamp(entry.timestamp))}</time>`;
+}
+
+function head(entry: SessionEntry, ctx: RenderContext, titleHtml: string, metaHtml = ''): string {
+  return `<div class="psm-entry-head"><span class="psm-role">${titleHtml}</span>${labelBadge(entry, ctx)}${metaHtml ? ` <span class="psm-meta">${metaHtml}</span>` : ''} ${timeTag(entry)}</div>`;
+}
+
+/** `/skill:name` messages start with a `<skill …>` block; show it folded, then the user text. */
+const SKILL_BLOCK = /^<skill name="([^"]*)" location="([^"]*)">\n([\s\S]*?)\n<\/skill>(?:\n\n([\s\S]*))?$/;
+
+function renderUserContent(content: unknown): string {
+  if (typeof content === 'string') {
+    const skill = SKILL_BLOCK.exec(content);
+    if (skill) {
+      return (
+        `<details class="psm-skill"><summary>Skill <code>${escapeHtml(skill[1])}</code></summary>` +
+        `<div class="psm-tool-note">${fileLink(skill[2] ?? '')}</div><div class="psm-markdown">${renderMarkdown(skill[3] ?? '')}</div></details>` +
+        (skill[4] ? `<div class="psm-text psm-markdown">${renderMarkdown(skill[4])}</div>` : '')
+      );
+    }
+  }
+  return renderContent(content, 'markdown');
+}
+
+function renderUser(entry: MessageEntry, ctx: RenderContext): string {
+  const message = entry.message as { content?: unknown };
+  return wrap('article', entry, ['psm-message', 'psm-role-user'], head(entry, ctx, 'User') + `<div class="psm-body">${renderUserContent(message.content)}</div>`, ctx, { 'data-role': 'user' });
+}
+
+function renderThinking(block: ThinkingBlock): string {
+  if (block.redacted) return `<details class="psm-thinking psm-thinking-redacted"><summary>Thinking (redacted)</summary></details>`;
+  const text = typeof block.thinking === 'string' ? block.thinking : '';
+  return `<details class="psm-thinking"><summary>Thinking</summary><div class="psm-thinking-body psm-markdown">${renderMarkdown(text)}</div></details>`;
+}
+
+function assistantMeta(message: AssistantMessage): string {
+  const parts: string[] = [];
+  if (typeof message.model === 'string') {
+    const model = typeof message.provider === 'string' ? `${message.provider}/${message.model}` : message.model;
+    parts.push(`<span class="psm-model">${escapeHtml(model)}</span>`);
+  }
+  if (message.usage && typeof message.usage === 'object') {
+    const tokens = usageTokens(message.usage);
+    parts.push(`<span${attrs({ class: 'psm-usage', 'data-tokens-total': tokens.total, title: `${formatCount(tokens.total)} tokens` })}>${escapeHtml(formatTokens(tokens))}</span>`);
+    const cost = usageCost(message.usage);
+    if (cost > 0) parts.push(`<span${attrs({ class: 'psm-cost', 'data-cost': cost })}>${escapeHtml(formatCost(cost))}</span>`);
+  }
+  return parts.join(' · ');
+}
+
+function stopNotice(message: AssistantMessage): string {
+  const reason = message.stopReason;
+  const detail = typeof message.errorMessage === 'string' && message.errorMessage ? `: ${escapeHtml(message.errorMessage)}` : '';
+  if (reason === 'error') return `<div class="psm-stop psm-stop-error" role="note">Error${detail}</div>`;
+  if (reason === 'aborted') return `<div class="psm-stop psm-stop-aborted" role="note">Aborted${detail}</div>`;
+  if (reason === 'length') return `<div class="psm-stop psm-stop-length" role="note">Stopped at the output length limit</div>`;
+  return detail ? `<div class="psm-stop psm-stop-error" role="note">Error${detail}</div>` : '';
+}
+
+function renderAssistant(entry: MessageEntry, ctx: RenderContext): string {
+  const message = entry.message as AssistantMessage;
+  const body = contentBlocks(message.content)
+    .map((block) => {
+      if (isTextBlock(block)) return `<div class="psm-text psm-markdown">${renderMarkdown(block.text)}</div>`;
+      if (block.type === 'thinking') return renderThinking(block as ThinkingBlock);
+      if (block.type === 'toolCall') {
+        const call = block as ToolCallBlock;
+        const result = typeof call.id === 'string' ? ctx.toolResults.get(call.id) : undefined;
+        if (result) ctx.embeddedResults.add(entryId(result));
+        return renderToolCall(call, result);
+      }
+      return renderUnknownBlock(block);
+    })
+    .join('');
+  const stopClass = message.stopReason === 'error' || message.stopReason === 'aborted' ? [`psm-stopped-${message.stopReason}`] : [];
+  return wrap('article', entry, ['psm-message', 'psm-role-assistant', ...stopClass], head(entry, ctx, 'Assistant', assistantMeta(message)) + `<div class="psm-body">${body}${stopNotice(message)}</div>`, ctx, { 'data-role': 'assistant' });
+}
+
+function renderToolResultEntry(entry: MessageEntry, ctx: RenderContext): string {
+  const message = entry.message as ToolResultMessage;
+  const isError = message.isError === true;
+  const name = typeof message.toolName === 'string' ? message.toolName : 'tool';
+  return wrap(
+    'article',
+    entry,
+    ['psm-message', 'psm-role-toolresult', ...(isError ? ['psm-tool-error'] : [])],
+    head(entry, ctx, `Tool result <span class="psm-tool-name">${escapeHtml(name)}</span>${isError ? ' <span class="psm-badge psm-badge-error">error</span>' : ''}`) +
+      `<div class="psm-body psm-tool-result">${renderToolResultBody(message)}</div>`,
+    ctx,
+    { 'data-role': 'toolResult', 'data-tool-call-id': typeof message.toolCallId === 'string' ? message.toolCallId : undefined },
+  );
+}
+
+function renderBashExecution(entry: MessageEntry, ctx: RenderContext): string {
+  const m = entry.message as BashExecutionMessage;
+  // Each item is HTML: fixed words, numbers, or an escaped file link.
+  const status: string[] = [];
+  if (typeof m.exitCode === 'number') status.push(`exit ${escapeHtml(String(m.exitCode))}`);
+  if (m.cancelled) status.push('cancelled');
+  if (m.truncated) status.push('output truncated');
+  if (typeof m.fullOutputPath === 'string') status.push(`full output: ${fileLink(m.fullOutputPath)}`);
+  if (m.excludeFromContext) status.push('not sent to the model');
+  const failed = typeof m.exitCode === 'number' && m.exitCode !== 0;
+  return wrap(
+    'article',
+    entry,
+    ['psm-message', 'psm-role-bashexecution', ...(failed ? ['psm-tool-error'] : [])],
+    head(entry, ctx, 'Shell') +
+      `<div class="psm-body">${renderPre(`$ ${typeof m.command === 'string' ? m.command : ''}`, 'psm-bash-command')}` +
+      (typeof m.output === 'string' && m.output ? renderPre(m.output, 'psm-output') : '') +
+      (status.length ? `<div class="psm-tool-note">${status.join(' · ')}</div>` : '') +
+      `</div>`,
+    ctx,
+    { 'data-role': 'bashExecution' },
+  );
+}
+
+/** Extension messages (`custom_message` entries and the `custom` role); hidden ones stay folded. */
+interface CustomSource {
+  customType?: unknown;
+  content?: unknown;
+  display?: unknown;
+}
+
+function renderCustomMessage(entry: SessionEntry, source: CustomSource, ctx: RenderContext, role?: string): string {
+  const type = typeof source.customType === 'string' ? source.customType : 'custom';
+  const content = renderContent(source.content, 'markdown');
+  const extra = role ? { 'data-role': role } : {};
+  if (source.display === false) {
+    return wrap('div', entry, ['psm-custom', 'psm-hidden-message'], `<details><summary>${escapeHtml(type)} <span class="psm-tool-note">(hidden in pi)</span>${labelBadge(entry, ctx)}</summary>${content}</details>`, ctx, extra);
+  }
+  return wrap('article', entry, ['psm-custom'], head(entry, ctx, `<span class="psm-custom-type">${escapeHtml(type)}</span>`) + `<div class="psm-body">${content}</div>`, ctx, extra);
+}
+
+function marker(entry: SessionEntry, ctx: RenderContext, kind: string, html: string): string {
+  return wrap('div', entry, ['psm-marker', `psm-marker-${classToken(kind)}`], `<span class="psm-marker-text">${html}</span>${labelBadge(entry, ctx)} ${timeTag(entry)}`, ctx);
+}
+
+function foldedMarker(entry: SessionEntry, ctx: RenderContext, kind: string, summaryHtml: string, bodyHtml: string): string {
+  return wrap('div', entry, ['psm-marker', `psm-marker-${classToken(kind)}`], `<details><summary>${summaryHtml}${labelBadge(entry, ctx)} ${timeTag(entry)}</summary><div class="psm-marker-body">${bodyHtml}</div></details>`, ctx);
+}
+
+function fileLists(details: unknown): string {
+  if (!details || typeof details !== 'object') return '';
+  const d = details as { readFiles?: unknown; modifiedFiles?: unknown };
+  const list = (title: string, files: unknown) =>
+    Array.isArray(files) && files.length
+      ? `<div class="psm-file-list"><span class="psm-tool-note">${title}:</span> ${files.filter((f): f is string => typeof f === 'string').map((f) => fileLink(f)).join(', ')}</div>`
+      : '';
+  return list('Read', d.readFiles) + list('Modified', d.modifiedFiles);
+}
+
+function renderUnknown(entry: SessionEntry, ctx: RenderContext, what: string): string {
+  return foldedMarker(entry, ctx, 'unknown', `${escapeHtml(what)}`, renderJson(entry));
+}
+
+function renderMessage(entry: MessageEntry, ctx: RenderContext): string {
+  const role = roleOf(entry);
+  switch (role) {
+    case 'user':
+      return renderUser(entry, ctx);
+    case 'assistant':
+      return renderAssistant(entry, ctx);
+    case 'toolResult':
+      return ctx.embeddedResults.has(entryId(entry)) ? '' : renderToolResultEntry(entry, ctx);
+    case 'bashExecution':
+      return renderBashExecution(entry, ctx);
+    case 'custom':
+      return renderCustomMessage(entry, entry.message as CustomSource, ctx, 'custom');
+    default:
+      return renderUnknown(entry, ctx, `Message with unknown role “${role ?? '?'}”`);
+  }
+}
+
+/**
+ * HTML for one entry. Every element carries `data-entry-id`. A tool result that was already
+ * shown inside its tool call (see RenderContext.embeddedResults) renders as ''.
+ */
+export function renderEntry(entry: SessionEntry, ctx: RenderContext): string {
+  if (isMessageEntry(entry)) return renderMessage(entry, ctx);
+  const e = entry as SessionEntry & Record<string, unknown>;
+  switch (entry.type) {
+    case 'message':
+      return renderUnknown(entry, ctx, 'Message without content');
+    case 'model_change':
+      return marker(entry, ctx, 'model_change', `Model → <span class="psm-model">${escapeHtml(`${String(e.provider ?? '?')}/${String(e.modelId ?? '?')}`)}</span>`);
+    case 'thinking_level_change':
+      return marker(entry, ctx, 'thinking_level_change', `Thinking level → <span class="psm-thinking-level">${escapeHtml(String(e.thinkingLevel ?? '?'))}</span>`);
+    case 'compaction': {
+      const before = typeof e.tokensBefore === 'number' ? ` · ${escapeHtml(formatCount(e.tokensBefore))} tokens before` : '';
+      return foldedMarker(entry, ctx, 'compaction', `Compaction${before}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
+    }
+    case 'branch_summary': {
+      const from = typeof e.fromId === 'string' ? ` from <span class="psm-entry-ref">${escapeHtml(e.fromId)}</span>` : '';
+      return foldedMarker(entry, ctx, 'branch_summary', `Branch summary${from}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
+    }
+    case 'label': {
+      const target = typeof e.targetId === 'string' ? e.targetId : '';
+      const ref = `<a${attrs({ class: 'psm-entry-ref', href: `#${entryAnchor(target)}`, 'data-target-id': target })}>${escapeHtml(target)}</a>`;
+      const label = typeof e.label === 'string' && e.label ? e.label : null;
+      return marker(entry, ctx, 'label', label ? `Label <span class="psm-label">🏷 ${escapeHtml(label)}</span> on ${ref}` : `Label removed from ${ref}`);
+    }
+    case 'session_info': {
+      const name = typeof e.name === 'string' && e.name.trim() ? e.name.trim() : null;
+      return marker(entry, ctx, 'session_info', name ? `Renamed to “<span class="psm-session-name">${escapeHtml(name)}</span>”` : 'Session info');
+    }
+    case 'custom_message':
+      return renderCustomMessage(entry, e as CustomSource, ctx);
+    case 'custom':
+      return foldedMarker(entry, ctx, 'custom', `Extension data <code>${escapeHtml(String(e.customType ?? 'custom'))}</code>`, renderJson(e.data));
+    default:
+      return renderUnknown(entry, ctx, `Unknown entry type “${String(entry.type)}”`);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Usage } from '../../../src/core/sessions/entries';
+
+/** Token counts as pi's usage reports them, with the total filled in for old files. */
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  total: number;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+export function usageTokens(usage: Usage | undefined): TokenCounts {
+  const input = num(usage?.input);
+  const output = num(usage?.output);
+  const cacheRead = num(usage?.cacheRead);
+  const cacheWrite = num(usage?.cacheWrite);
+  // Files from before late 2025 have no totalTokens; pi sums the four counts then.
+  const total = num(usage?.totalTokens) || input + output + cacheRead + cacheWrite;
+  return { input, output, cacheRead, cacheWrite, total };
+}
+
+/** USD cost of one message: the sum of the parts, like pi's own export (it ignores `total`). */
+export function usageCost(usage: Usage | undefined): number {
+  const cost = usage?.cost;
+  if (!cost || typeof cost !== 'object') return 0;
+  const parts = num(cost.input) + num(cost.output) + num(cost.cacheRead) + num(cost.cacheWrite);
+  return parts > 0 ? parts : num(cost.total);
+}
+
+export function formatCount(value: number): string {
+  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(value >= 10_000_000 ? 0 : 1)}M`;
+  if (value >= 1_000) return `${(value / 1_000).toFixed(value >= 10_000 ? 0 : 1)}k`;
+  return String(Math.round(value));
+}
+
+export function formatCost(value: number): string {
+  if (value <= 0) return '$0';
+  return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
+}
+
+/** `↑input ↓output R cacheRead W cacheWrite`, the notation of pi's own export. */
+export function formatTokens(tokens: TokenCounts): string {
+  const parts = [`↑${formatCount(tokens.input)}`, `↓${formatCount(tokens.output)}`];
+  if (tokens.cacheRead) parts.push(`R ${formatCount(tokens.cacheRead)}`);
+  if (tokens.cacheWrite) parts.push(`W ${formatCount(tokens.cacheWrite)}`);
+  return parts.join(' ');
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS UTC`: the same in every host and every time zone, so exports and
+ * tests are reproducible; hosts can localise from the `datetime` attribute.
+ */
+export function formatTimestamp(value: string | number | undefined | null): string {
+  if (value === undefined || value === null || value === '') return '';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function isoTimestamp(value: string | number | undefined | null): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** First line of a text, cut to `max` characters, for one-line summaries. */
+export function oneLine(text: string, max = 120): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Pretty JSON that never throws (cycles, BigInt) and stays bounded for huge payloads. */
+export function prettyJson(value: unknown, maxChars = 50_000): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (${text.length - maxChars} more characters)` : text;
+}

@@ -1,0 +1,142 @@
+import type { AssistantMessage, ParsedSession } from '../../../src/core/sessions/entries';
+import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
+import { attrs, escapeHtml } from './escape';
+import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp, type TokenCounts, usageCost, usageTokens } from './format';
+
+/** Header statistics of a session, over every branch (like pi's export header). */
+export interface SessionSummary {
+  id: string;
+  name: string | null;
+  cwd: string;
+  created: string;
+  /** Newest user/assistant message time, or null without messages. */
+  modified: string | null;
+  models: string[];
+  counts: { user: number; assistant: number; toolResult: number; bashExecution: number; custom: number; entries: number };
+  toolCalls: number;
+  tokens: TokenCounts;
+  cost: number;
+  branches: number;
+  parentSession: string | null;
+  firstMessage: string;
+}
+
+/** The latest non-empty `session_info` name, pi's display-name rule. */
+export function sessionName(parsed: Pick<ParsedSession, 'entries'>): string | null {
+  let name: string | null = null;
+  for (const entry of parsed.entries) {
+    if (entry.type === 'session_info' && typeof entry.name === 'string' && entry.name.trim()) name = entry.name.trim();
+  }
+  return name;
+}
+
+/**
+ * Statistics computed from the entries. A `SessionInfo` from the index, when given, wins for
+ * the name and totals so that every screen shows the same numbers.
+ */
+export function summarizeSession(parsed: ParsedSession, info?: SessionInfo | null, branches = 1): SessionSummary {
+  const counts = { user: 0, assistant: 0, toolResult: 0, bashExecution: 0, custom: 0, entries: parsed.entries.length };
+  const tokens: TokenCounts = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 };
+  const models: string[] = [];
+  let toolCalls = 0;
+  let cost = 0;
+  let modified: number | null = null;
+  let firstMessage = '';
+  for (const entry of parsed.entries) {
+    if (entry.type === 'model_change' && typeof entry.provider === 'string' && typeof entry.modelId === 'string') {
+      const model = `${entry.provider}/${entry.modelId}`;
+      if (!models.includes(model)) models.push(model);
+    }
+    if (!isMessageEntry(entry)) continue;
+    const role = roleOf(entry);
+    if (role === 'user' || role === 'assistant') {
+      const t = Date.parse(entry.timestamp);
+      if (!Number.isNaN(t) && (modified === null || t > modified)) modified = t;
+    }
+    if (role === 'user') {
+      counts.user++;
+      if (!firstMessage) firstMessage = plainText(contentBlocks((entry.message as { content?: unknown }).content)).trim();
+    } else if (role === 'assistant') {
+      counts.assistant++;
+      const message = entry.message as AssistantMessage;
+      toolCalls += contentBlocks(message.content).filter((b) => b.type === 'toolCall').length;
+      const usage = usageTokens(message.usage);
+      tokens.input += usage.input;
+      tokens.output += usage.output;
+      tokens.cacheRead += usage.cacheRead;
+      tokens.cacheWrite += usage.cacheWrite;
+      tokens.total += usage.total;
+      cost += usageCost(message.usage);
+      if (typeof message.provider === 'string' && typeof message.model === 'string') {
+        const model = `${message.provider}/${message.model}`;
+        if (!models.includes(model)) models.push(model);
+      }
+    } else if (role === 'toolResult') counts.toolResult++;
+    else if (role === 'bashExecution') counts.bashExecution++;
+    else if (role === 'custom') counts.custom++;
+  }
+  const summary: SessionSummary = {
+    id: parsed.header.id,
+    name: sessionName(parsed),
+    cwd: typeof parsed.header.cwd === 'string' ? parsed.header.cwd : '',
+    created: parsed.header.timestamp,
+    modified: modified === null ? null : new Date(modified).toISOString(),
+    models,
+    counts,
+    toolCalls,
+    tokens,
+    cost,
+    branches,
+    parentSession: parsed.header.parentSession ?? parsed.header.branchedFrom ?? null,
+    firstMessage,
+  };
+  if (info) {
+    summary.name = info.name ?? summary.name;
+    summary.modified = info.modified ?? summary.modified;
+    if (info.models?.length) summary.models = [...info.models];
+    summary.toolCalls = info.tool_call_count ?? summary.toolCalls;
+    summary.cost = info.cost ?? summary.cost;
+    if (info.tokens) {
+      summary.tokens = {
+        input: info.tokens.input,
+        output: info.tokens.output,
+        cacheRead: info.tokens.cache_read,
+        cacheWrite: info.tokens.cache_write,
+        total: info.tokens.total,
+      };
+    }
+  }
+  return summary;
+}
+
+/** Title for a session: its name, else its first user message, else its id. */
+export function sessionTitle(summary: SessionSummary): string {
+  return summary.name || (summary.firstMessage ? summary.firstMessage.split('\n')[0]!.slice(0, 100) : '') || summary.id;
+}
+
+function stat(label: string, valueHtml: string, key: string): string {
+  return `<div${attrs({ class: 'psm-stat', 'data-stat': key })}><dt>${escapeHtml(label)}</dt><dd>${valueHtml}</dd></div>`;
+}
+
+export function renderSessionHeader(summary: SessionSummary): string {
+  const created = isoTimestamp(summary.created);
+  const c = summary.counts;
+  const messages = `${c.user} user · ${c.assistant} assistant · ${c.toolResult} tool results${c.bashExecution ? ` · ${c.bashExecution} bash` : ''}`;
+  const rows = [
+    stat('Date', `<time${attrs({ datetime: created })}>${escapeHtml(formatTimestamp(summary.created))}</time>`, 'date'),
+    stat('Directory', `<code class="psm-cwd">${escapeHtml(summary.cwd)}</code>`, 'cwd'),
+    stat('Models', summary.models.map((m) => `<span class="psm-model">${escapeHtml(m)}</span>`).join(', ') || '—', 'models'),
+    stat('Messages', escapeHtml(messages), 'messages'),
+    stat('Tool calls', escapeHtml(String(summary.toolCalls)), 'tool-calls'),
+    stat('Tokens', `<span${attrs({ title: `${summary.tokens.total} tokens` })}>${escapeHtml(formatTokens(summary.tokens))}</span> (${escapeHtml(formatCount(summary.tokens.total))} total)`, 'tokens'),
+    stat('Cost', escapeHtml(formatCost(summary.cost)), 'cost'),
+  ];
+  if (summary.branches > 1) rows.push(stat('Branches', escapeHtml(String(summary.branches)), 'branches'));
+  if (summary.parentSession) rows.push(stat('Forked from', `<code>${escapeHtml(summary.parentSession)}</code>`, 'parent'));
+  return (
+    `<header${attrs({ class: 'psm-session-header', 'data-session-id': summary.id })}>` +
+    `<h1 class="psm-session-title">${escapeHtml(sessionTitle(summary))}</h1>` +
+    `<dl class="psm-stats">${rows.join('')}</dl></header>`
+  );
+}
