@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import { ApiError } from '../api/errors';
+import { s } from '../api/schema';
+import { defineCommand } from '../api/types';
+import type { ParsedSession } from '../sessions/entries';
+import type { LiveSessionFinder } from './liveSessions';
+import type { PiRpcManager, SessionLookup } from './rpc/rpcManager';
+
+export interface PiAgentCommandDeps {
+  rpc: PiRpcManager;
+  live: LiveSessionFinder;
+  sessions: SessionLookup;
+  parseSessionFile(file: string): Promise<ParsedSession>;
+}
+
+const sessionId = s.string({ min: 1, max: 200, trim: true });
+const maxCachedSessions = 16;
+
+/**
+ * Parsed sessions keyed by path, reused while the file's size and mtime stay the same: a
+ * client following a live session asks again after every event.
+ */
+class ParsedSessionCache {
+  private readonly byPath = new Map<string, { size: number; mtimeMs: number; parsed: ParsedSession }>();
+
+  constructor(private readonly parse: (file: string) => Promise<ParsedSession>) {}
+
+  async get(file: string): Promise<ParsedSession> {
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) throw new ApiError('not_found', `the session file is missing: ${file}`);
+    const hit = this.byPath.get(file);
+    if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) {
+      // Re-inserted so the map's order stays least-recently-used first.
+      this.byPath.delete(file);
+      this.byPath.set(file, hit);
+      return hit.parsed;
+    }
+    const parsed = await this.parse(file);
+    this.byPath.delete(file);
+    this.byPath.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, parsed });
+    while (this.byPath.size > maxCachedSessions) this.byPath.delete(this.byPath.keys().next().value!);
+    return parsed;
+  }
+}
+
+/** get_pi_live_sessions, get_pi_agent_entries and send_pi_agent_rpc. */
+export function createPiAgentCommands(deps: PiAgentCommandDeps) {
+  const cache = new ParsedSessionCache(deps.parseSessionFile);
+  return [
+    defineCommand({
+      name: 'get_pi_live_sessions',
+      scope: 'read',
+      summary: 'List pi sessions running now: our RPC children, pi processes, recently appended files',
+      payload: s.object({}),
+      run: () => deps.live.list(),
+    }),
+    defineCommand({
+      name: 'get_pi_agent_entries',
+      scope: 'read',
+      summary: "A session's parsed entries, with the live run's streamed text when we drive it",
+      payload: s.object({ session_id: sessionId }),
+      run: async ({ session_id }) => {
+        const session = deps.sessions.findSessionById(session_id);
+        if (!session) throw new ApiError('not_found', `unknown session id: ${session_id}`);
+        const parsed = await cache.get(session.path);
+        const owned = deps.rpc.list().find((c) => c.session_id === session.id);
+        return {
+          session_id: session.id,
+          session_path: session.path,
+          header: parsed.header,
+          entries: parsed.entries,
+          leaf_id: parsed.leafId,
+          // pi writes a message only once it is complete; the run's text so far lives here.
+          live: owned
+            ? { pid: owned.pid, streaming: owned.streaming, run_id: owned.run_id, partial_text: deps.rpc.partialText(session.id) ?? null }
+            : null,
+        };
+      },
+    }),
+    defineCommand({
+      name: 'send_pi_agent_rpc',
+      scope: 'write',
+      summary: 'Send a prompt to pi in RPC mode; answers a run id and streams pi-rpc-event to the caller',
+      payload: s.object(
+        {
+          session_id: sessionId,
+          prompt: s.string({ min: 1, max: 1024 * 1024 }),
+          // For clients without an event stream: answer only when the run has ended.
+          wait: s.optional(s.boolean()),
+        },
+        { aliases: { prompt: ['message'] } },
+      ),
+      run: ({ session_id, prompt, wait }, ctx) => deps.rpc.sendPrompt({ sessionId: session_id, prompt, callerId: ctx.caller.id, wait: wait === true }),
+    }),
+  ];
+}

@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { OwnedRpcChild, SessionRef } from './rpc/rpcManager';
+
+const execFileAsync = promisify(execFile);
+
+export type LiveDetection = 'rpc' | 'process' | 'file-activity';
+
+/** One pi session that is running now, or probably is (`heuristic`). */
+export interface LiveSession {
+  session_id: string | null;
+  session_path: string | null;
+  cwd: string | null;
+  pid: number | null;
+  detected_by: LiveDetection;
+  /** True when the match is a guess: by cwd and newest file, or by recent appends alone. */
+  heuristic: boolean;
+  /** Known only for our own RPC children; null means unknown. */
+  streaming: boolean | null;
+  /** The session file's last modification (ISO 8601), when known. */
+  last_activity: string | null;
+}
+
+export interface PiProcessInfo {
+  pid: number;
+  argv: string[];
+  cwd: string | null;
+}
+
+export interface LiveSessionCatalog {
+  listSessions(): Iterable<SessionRef>;
+  findSessionByPath(file: string): SessionRef | undefined;
+}
+
+export interface LiveSessionFinderOptions {
+  rpc: { list(): OwnedRpcChild[] };
+  sessions: LiveSessionCatalog;
+  /** Defaults to the platform's process list (Linux /proc, macOS ps + lsof, none elsewhere). */
+  listProcesses?: () => Promise<PiProcessInfo[]>;
+  /** A file appended within this window counts as probably live. */
+  recentActivityMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Lists running pi sessions from three sources, most certain first: the RPC children we own,
+ * pi processes in the process list, and session files that grew recently. pi keeps no
+ * registry of its own (pi-format.md §4.7), so the last two are best effort.
+ */
+export class LiveSessionFinder {
+  constructor(private readonly options: LiveSessionFinderOptions) {}
+
+  async list(): Promise<LiveSession[]> {
+    const out: LiveSession[] = [];
+    const seenPaths = new Set<string>();
+    const add = (item: LiveSession) => {
+      if (item.session_path !== null) {
+        if (seenPaths.has(item.session_path)) return;
+        seenPaths.add(item.session_path);
+      }
+      out.push(item);
+    };
+
+    const owned = this.options.rpc.list();
+    for (const child of owned) {
+      add({
+        session_id: child.session_id,
+        session_path: child.session_path,
+        cwd: child.cwd,
+        pid: child.pid,
+        detected_by: 'rpc',
+        heuristic: false,
+        streaming: child.streaming,
+        last_activity: await mtimeIso(child.session_path),
+      });
+    }
+
+    const ownedPids = new Set(owned.map((c) => c.pid).filter((pid): pid is number => pid !== null));
+    const sessions = [...this.options.sessions.listSessions()];
+    const processes = await (this.options.listProcesses ?? listPiProcesses)().catch(() => []);
+    for (const proc of processes) {
+      if (ownedPids.has(proc.pid) || proc.pid === process.pid) continue;
+      add(await this.fromProcess(proc, sessions));
+    }
+
+    const now = (this.options.now ?? Date.now)();
+    const windowMs = this.options.recentActivityMs ?? 3 * 60_000;
+    for (const session of sessions) {
+      const file = path.resolve(session.path);
+      if (seenPaths.has(file)) continue;
+      const stat = await fs.promises.stat(file).catch(() => undefined);
+      if (!stat || now - stat.mtimeMs > windowMs) continue;
+      add({
+        session_id: session.id,
+        session_path: file,
+        cwd: session.cwd,
+        pid: null,
+        detected_by: 'file-activity',
+        heuristic: true,
+        streaming: null,
+        last_activity: new Date(stat.mtimeMs).toISOString(),
+      });
+    }
+    return out;
+  }
+
+  private async fromProcess(proc: PiProcessInfo, sessions: SessionRef[]): Promise<LiveSession> {
+    const base = { pid: proc.pid, cwd: proc.cwd, detected_by: 'process' as const, streaming: null };
+    const args = piArgs(proc.argv) ?? [];
+    const sessionArg = optionValue(args, '--session');
+    if (sessionArg !== undefined) {
+      const file = path.resolve(proc.cwd ?? '/', sessionArg);
+      const known = this.options.sessions.findSessionByPath(file);
+      return { ...base, session_id: known?.id ?? null, session_path: file, heuristic: false, last_activity: await mtimeIso(file) };
+    }
+    if (args.includes('--no-session') || proc.cwd === null) {
+      return { ...base, session_id: null, session_path: null, heuristic: true, last_activity: null };
+    }
+    // Without --session, pi writes to a file of its cwd; the one appended last is the best guess.
+    let best: { session: SessionRef; mtimeMs: number } | undefined;
+    for (const session of sessions) {
+      if (path.resolve(session.cwd) !== path.resolve(proc.cwd)) continue;
+      const stat = await fs.promises.stat(session.path).catch(() => undefined);
+      if (stat && (!best || stat.mtimeMs > best.mtimeMs)) best = { session, mtimeMs: stat.mtimeMs };
+    }
+    return {
+      ...base,
+      session_id: best?.session.id ?? null,
+      session_path: best ? path.resolve(best.session.path) : null,
+      heuristic: true,
+      last_activity: best ? new Date(best.mtimeMs).toISOString() : null,
+    };
+  }
+}
+
+/**
+ * The arguments after the program when argv is a pi invocation, else undefined: `pi …`, or
+ * a runtime running pi's entry script (`node …/pi-coding-agent/dist/cli.js …`, `node …/bin/pi …`).
+ */
+export function piArgs(argv: readonly string[]): string[] | undefined {
+  if (argv.length === 0) return undefined;
+  const isPiScript = (arg: string) => path.basename(arg) === 'pi' || /pi-coding-agent[\\/]dist[\\/]cli\.js$/.test(arg);
+  if (path.basename(argv[0]) === 'pi') return argv.slice(1);
+  const runtime = path.basename(argv[0]).replace(/\.exe$/i, '');
+  if (!['node', 'bun', 'nodejs'].includes(runtime)) return undefined;
+  const script = argv.findIndex((arg, i) => i > 0 && !arg.startsWith('-'));
+  return script > 0 && isPiScript(argv[script]) ? argv.slice(script + 1) : undefined;
+}
+
+function optionValue(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name && i + 1 < args.length) return args[i + 1];
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+async function mtimeIso(file: string): Promise<string | null> {
+  const stat = await fs.promises.stat(file).catch(() => undefined);
+  return stat ? new Date(stat.mtimeMs).toISOString() : null;
+}
+
+/** pi processes of this machine, as far as the platform lets us see them. */
+export async function listPiProcesses(): Promise<PiProcessInfo[]> {
+  if (process.platform === 'linux') return listFromProc();
+  if (process.platform === 'darwin') return listFromPs();
+  return [];
+}
+
+async function listFromProc(): Promise<PiProcessInfo[]> {
+  const names = await fs.promises.readdir('/proc').catch(() => [] as string[]);
+  const out: PiProcessInfo[] = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    // Processes come and go, and other users' are unreadable: skip whatever fails.
+    const raw = await fs.promises.readFile(`/proc/${name}/cmdline`).catch(() => undefined);
+    if (!raw || raw.length === 0 || !raw.includes('pi')) continue;
+    const argv = raw.toString('utf8').split('\0');
+    if (argv[argv.length - 1] === '') argv.pop();
+    if (!piArgs(argv)) continue;
+    const cwd = await fs.promises.readlink(`/proc/${name}/cwd`).catch(() => null);
+    out.push({ pid: Number(name), argv, cwd });
+  }
+  return out;
+}
+
+async function listFromPs(): Promise<PiProcessInfo[]> {
+  const { stdout } = await execFileAsync('ps', ['-axo', 'pid=,command='], { timeout: 5000, maxBuffer: 8 * 1024 * 1024 });
+  const out: PiProcessInfo[] = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (!match) continue;
+    // ps joins argv with spaces, so arguments holding spaces cannot be told apart here.
+    const argv = match[2].split(/\s+/).filter(Boolean);
+    if (!piArgs(argv)) continue;
+    const pid = Number(match[1]);
+    out.push({ pid, argv, cwd: await darwinCwd(pid) });
+  }
+  return out;
+}
+
+async function darwinCwd(pid: number): Promise<string | null> {
+  try {
+    const { stdout } = await execFileAsync('lsof', ['-a', '-d', 'cwd', '-p', String(pid), '-Fn'], { timeout: 5000 });
+    const line = stdout.split('\n').find((l) => l.startsWith('n'));
+    return line ? line.slice(1) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiError } from '../../api/errors';
+import type { EventBus } from '../../events';
+import type { IDisposable } from '../../lifecycle';
+import { describeError, type Logger } from '../../log';
+import { defaultPiCommand, PiRpcProcess, type PiCommand } from './rpcProcess';
+import type { RpcResponse } from './rpcProtocol';
+import { toRunEvent, type RunEvent } from './runEvents';
+
+/** A session as the catalog knows it. */
+export interface SessionRef {
+  id: string;
+  path: string;
+  cwd: string;
+}
+
+export interface SessionLookup {
+  findSessionById(id: string): SessionRef | undefined;
+  findSessionByPath(file: string): SessionRef | undefined;
+}
+
+export interface PiRpcManagerOptions {
+  bus: EventBus;
+  log: Logger;
+  sessions: SessionLookup;
+  piCommand?: PiCommand;
+  /** Environment of the children (tests set PI_CODING_AGENT_DIR and PI_OFFLINE). */
+  env?: NodeJS.ProcessEnv;
+  /** An idle child is stopped after this long. */
+  idleTimeoutMs?: number;
+  stopGraceMs?: number;
+  handshakeTimeoutMs?: number;
+  /** Longest a `wait: true` call blocks before answering `timeout`. */
+  waitTimeoutMs?: number;
+}
+
+/** One of our RPC children, as live-session listings show it. */
+export interface OwnedRpcChild {
+  session_id: string;
+  session_path: string;
+  cwd: string;
+  pid: number | null;
+  streaming: boolean;
+  run_id: string | null;
+  started_at: string;
+}
+
+export interface SendPromptInput {
+  sessionId: string;
+  prompt: string;
+  /** The client that receives the run's events. */
+  callerId: string;
+  wait?: boolean;
+}
+
+export interface SendPromptResult {
+  run_id: string;
+  session_id: string;
+  session_path: string;
+  /** Only with `wait: true`. */
+  final_text?: string;
+  stop_reason?: string | null;
+}
+
+interface RunOutcome {
+  finalText: string;
+  stopReason: string | null;
+  error: string | null;
+}
+
+class Run {
+  readonly id = randomUUID();
+  finished = false;
+  /** Text built from deltas, for readers that look at a run before it ends. */
+  partialText = '';
+  private settle!: (outcome: RunOutcome) => void;
+  readonly outcome = new Promise<RunOutcome>((resolve) => (this.settle = resolve));
+
+  constructor(
+    readonly callerId: string,
+    readonly sessionId: string,
+  ) {}
+
+  finish(outcome: RunOutcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.settle(outcome);
+  }
+}
+
+interface Child {
+  session: SessionRef;
+  process: PiRpcProcess;
+  run: Run | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+  startedAt: string;
+  subscriptions: IDisposable[];
+}
+
+/**
+ * Owns the `pi --mode rpc` children, one per session file. A prompt reuses the session's
+ * child or spawns one; the run's full event stream goes to the calling client only
+ * (`pi-rpc-event` targeted at it, since transcripts may hold secrets), while every client
+ * hears `pi-live-changed` when a session starts or stops being live or streaming.
+ */
+export class PiRpcManager implements IDisposable {
+  private readonly children = new Map<string, Child>();
+  private readonly starting = new Map<string, Promise<Child>>();
+  private disposed = false;
+
+  constructor(private readonly options: PiRpcManagerOptions) {}
+
+  async sendPrompt(input: SendPromptInput): Promise<SendPromptResult> {
+    if (this.disposed) throw new ApiError('unavailable', 'the pi RPC service is shutting down');
+    const session = this.options.sessions.findSessionById(input.sessionId);
+    if (!session) throw new ApiError('not_found', `unknown session id: ${input.sessionId}`);
+    await ensureFile(session.path, `the session file of ${session.id} is missing: ${session.path}`);
+    const child = await this.childFor(session);
+    if (child.run && !child.run.finished) {
+      throw new ApiError('conflict', `session ${session.id} is already running a prompt (run ${child.run.id})`);
+    }
+    const run = new Run(input.callerId, session.id);
+    child.run = run;
+    this.clearIdle(child);
+    this.emit(run, { kind: 'run_start', data: { prompt: input.prompt } });
+    this.liveChanged(session.id);
+    void run.outcome.then(() => {
+      this.liveChanged(session.id);
+      if (child.run === run && !child.process.hasExited) this.scheduleIdle(child);
+    });
+
+    let response: RpcResponse;
+    try {
+      response = await child.process.request({ type: 'prompt', message: input.prompt });
+    } catch (err) {
+      this.fail(run, describeError(err));
+      throw err;
+    }
+    if (!response.success) {
+      const message = `pi reported an error: ${response.error ?? 'no reason given'}`;
+      this.fail(run, message);
+      throw new ApiError('unavailable', message);
+    }
+    const result: SendPromptResult = { run_id: run.id, session_id: session.id, session_path: session.path };
+    if (!input.wait) return result;
+
+    const waitMs = this.options.waitTimeoutMs ?? 10 * 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs)));
+    const outcome = await Promise.race([run.outcome, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new ApiError('timeout', `run ${run.id} did not finish within ${Math.round(waitMs / 1000)} s; it goes on streaming`);
+    if (outcome.error !== null) throw new ApiError('unavailable', `pi reported an error: ${outcome.error}`);
+    return { ...result, final_text: outcome.finalText, stop_reason: outcome.stopReason };
+  }
+
+  /** Our children, as they are now. */
+  list(): OwnedRpcChild[] {
+    return [...this.children.values()].map((child) => ({
+      session_id: child.session.id,
+      session_path: child.session.path,
+      cwd: child.session.cwd,
+      pid: child.process.pid ?? null,
+      streaming: child.run !== undefined && !child.run.finished,
+      run_id: child.run?.id ?? null,
+      started_at: child.startedAt,
+    }));
+  }
+
+  /** The text streamed so far by the session's current run, if one is active. */
+  partialText(sessionId: string): string | undefined {
+    const child = [...this.children.values()].find((c) => c.session.id === sessionId);
+    return child?.run && !child.run.finished ? child.run.partialText : undefined;
+  }
+
+  ownedPids(): Set<number> {
+    return new Set([...this.children.values()].map((c) => c.process.pid).filter((pid): pid is number => pid !== undefined));
+  }
+
+  /** Stops the session's child, if we have one. */
+  async closeSession(sessionId: string): Promise<boolean> {
+    const child = [...this.children.values()].find((c) => c.session.id === sessionId);
+    if (!child) return false;
+    await child.process.stop();
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.allSettled([...this.starting.values()]);
+    await Promise.all([...this.children.values()].map((child) => child.process.stop()));
+  }
+
+  private childFor(session: SessionRef): Promise<Child> {
+    const key = path.resolve(session.path);
+    const existing = this.children.get(key);
+    if (existing && !existing.process.hasExited) return Promise.resolve(existing);
+    const pending = this.starting.get(key);
+    if (pending) return pending;
+    const started = this.spawnChild(key, session).finally(() => this.starting.delete(key));
+    this.starting.set(key, started);
+    return started;
+  }
+
+  private async spawnChild(key: string, session: SessionRef): Promise<Child> {
+    await ensureDirectory(session.cwd, `the working folder of session ${session.id} does not exist: ${session.cwd}`);
+    const { process: proc, state } = await PiRpcProcess.start({
+      piCommand: this.options.piCommand ?? defaultPiCommand,
+      sessionPath: key,
+      cwd: session.cwd,
+      env: this.options.env ?? process.env,
+      log: this.options.log,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+      stopGraceMs: this.options.stopGraceMs,
+    });
+    if (this.disposed) {
+      await proc.stop();
+      throw new ApiError('unavailable', 'the pi RPC service is shutting down');
+    }
+    if (state.sessionFile && path.resolve(state.sessionFile) !== key) {
+      this.options.log.warn(`pi opened ${state.sessionFile} instead of ${key}`);
+    }
+    const child: Child = { session: { ...session, path: key }, process: proc, run: undefined, idleTimer: undefined, startedAt: new Date().toISOString(), subscriptions: [] };
+    child.subscriptions.push(
+      proc.onEvent((event) => {
+        const run = child.run;
+        if (!run) return;
+        const translated = toRunEvent(event);
+        if (!translated) return;
+        if (translated.kind === 'text_delta') run.partialText += translated.data.delta;
+        if (translated.kind !== 'agent_end') {
+          this.emit(run, translated);
+          return;
+        }
+        // pi shows a failed model call only in the last message's stopReason and errorMessage.
+        const { final_text, stop_reason, error_message } = translated.data;
+        const failed = stop_reason === 'error' || stop_reason === 'aborted';
+        const error = failed ? (error_message ?? `the run ended with ${stop_reason}`) : null;
+        if (error !== null && !run.finished) this.emit(run, { kind: 'error', data: { message: error } });
+        this.emit(run, translated);
+        run.finish({ finalText: final_text, stopReason: stop_reason, error });
+      }),
+      // pi answers every prompt at once and reports its failure later, as a second response.
+      proc.onUnmatchedResponse((response) => {
+        if (response.command === 'prompt' && !response.success && child.run) this.fail(child.run, response.error ?? 'the prompt failed');
+      }),
+      proc.onExit(() => {
+        for (const sub of child.subscriptions) sub.dispose();
+        this.clearIdle(child);
+        if (child.run && !child.run.finished) this.fail(child.run, proc.describeExit().message);
+        if (this.children.get(key) === child) this.children.delete(key);
+        this.liveChanged(session.id);
+      }),
+    );
+    this.children.set(key, child);
+    this.scheduleIdle(child);
+    this.liveChanged(session.id);
+    return child;
+  }
+
+  private fail(run: Run, message: string): void {
+    if (run.finished) return;
+    this.emit(run, { kind: 'error', data: { message } });
+    run.finish({ finalText: run.partialText, stopReason: 'error', error: message });
+  }
+
+  private emit(run: Run, event: RunEvent): void {
+    this.options.bus.publish('pi-rpc-event', { run_id: run.id, session_id: run.sessionId, kind: event.kind, data: event.data }, { target: run.callerId });
+  }
+
+  private liveChanged(sessionId: string): void {
+    if (this.disposed) return;
+    this.options.bus.publish('pi-live-changed', { session_ids: [sessionId] });
+  }
+
+  private scheduleIdle(child: Child): void {
+    this.clearIdle(child);
+    const timeout = this.options.idleTimeoutMs ?? 10 * 60_000;
+    child.idleTimer = setTimeout(() => {
+      this.options.log.info(`stopping idle pi RPC child of ${child.session.path}`);
+      void child.process.stop();
+    }, timeout);
+    child.idleTimer.unref();
+  }
+
+  private clearIdle(child: Child): void {
+    if (child.idleTimer) clearTimeout(child.idleTimer);
+    child.idleTimer = undefined;
+  }
+}
+
+async function ensureFile(file: string, message: string): Promise<void> {
+  const stat = await fs.promises.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) throw new ApiError('not_found', message);
+}
+
+async function ensureDirectory(dir: string, message: string): Promise<void> {
+  const stat = await fs.promises.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new ApiError('not_found', message);
+}

@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { localUserCaller } from '../../../src/core/api/callers';
+import { CommandRouter } from '../../../src/core/api/router';
+import type { Caller, DispatchResult } from '../../../src/core/api/types';
+import { EventBus, type PublishedEvent } from '../../../src/core/events';
+import { silentLogger } from '../../../src/core/log';
+import { createPiAgentCommands } from '../../../src/core/pi/agentCommands';
+import { LiveSessionFinder, type PiProcessInfo } from '../../../src/core/pi/liveSessions';
+import { PiRpcManager, type PiRpcManagerOptions, type SessionRef } from '../../../src/core/pi/rpc/rpcManager';
+import type { PiCommand } from '../../../src/core/pi/rpc/rpcProcess';
+import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/core/sessions/entries';
+import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+export const piCli = path.join(repoRoot, 'node_modules/@mariozechner/pi-coding-agent/dist/cli.js');
+export const piCommand: PiCommand = { command: process.execPath, args: [piCli] };
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The simplest session reader: one JSON value per line, header first. */
+export async function parseJsonLines(file: string): Promise<ParsedSession> {
+  const lines = (await fs.promises.readFile(file, 'utf8')).split('\n').filter((l) => l.trim().length > 0);
+  const [header, ...entries] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    path: file,
+    header: header as unknown as SessionHeader,
+    entries: entries as SessionEntry[],
+    leafId: entries.length > 0 ? String(entries[entries.length - 1].id) : null,
+    labels: {},
+    skippedLines: 0,
+  };
+}
+
+/** Sessions known to the test: what the session index would hold. */
+export class TestCatalog {
+  readonly byId = new Map<string, SessionRef>();
+
+  add(file: string): SessionRef {
+    const header = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]) as { id: string; cwd: string };
+    const ref = { id: header.id, path: file, cwd: header.cwd };
+    this.byId.set(ref.id, ref);
+    return ref;
+  }
+
+  findSessionById = (id: string) => this.byId.get(id);
+  findSessionByPath = (file: string) => [...this.byId.values()].find((s) => path.resolve(s.path) === path.resolve(file));
+  listSessions = () => [...this.byId.values()];
+}
+
+/** A temp home for pi: agent dir wired to the fake server, a project folder, a sessions folder. */
+export class PiWorld {
+  readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-pi-'));
+  readonly agentDir = path.join(this.root, 'agent');
+  readonly project = path.join(this.root, 'project');
+  readonly sessionsDir = path.join(this.root, 'sessions');
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(readonly fake: FakeLlm) {
+    writeFakeAgentDir(this.agentDir, fake.baseUrl);
+    fs.mkdirSync(this.project);
+    fs.mkdirSync(this.sessionsDir);
+    fs.writeFileSync(path.join(this.project, 'server.js'), 'console.log("hi");\n');
+    this.env = { ...process.env, PI_CODING_AGENT_DIR: this.agentDir, PI_OFFLINE: '1' };
+  }
+
+  /** Runs `pi -p` once, which writes a session file at `file`. */
+  createSession(name: string, answer = 'First answer.'): Promise<string> {
+    const file = path.join(this.sessionsDir, `${name}.jsonl`);
+    this.fake.enqueue({ text: answer });
+    return new Promise((resolve, reject) => {
+      const child = execFile(process.execPath, [piCli, '-p', 'hello', '--session', file], { cwd: this.project, env: this.env, timeout: 60_000 }, (err, _stdout, stderr) =>
+        err ? reject(new Error(`pi -p failed: ${stderr}`)) : resolve(file),
+      );
+      // Print mode reads a piped stdin as extra input; close it so pi does not wait.
+      child.stdin?.end();
+    });
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** The product's pieces wired the way the core wires them, with a test caller. */
+export function createHarness(world: PiWorld, overrides: Partial<PiRpcManagerOptions> = {}, listProcesses?: () => Promise<PiProcessInfo[]>) {
+  const bus = new EventBus();
+  const router = new CommandRouter(bus, silentLogger);
+  const catalog = new TestCatalog();
+  const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ...overrides });
+  const live = new LiveSessionFinder({ rpc, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
+  router.registerAll(createPiAgentCommands({ rpc, live, sessions: catalog, parseSessionFile: parseJsonLines }));
+  const caller: Caller = localUserCaller('test');
+  const events: PublishedEvent[] = [];
+  bus.subscribe((e) => events.push(e));
+  const runEvents = (runId: string) =>
+    events
+      .filter((e) => e.name === 'pi-rpc-event' && (e.payload as { run_id: string }).run_id === runId)
+      .map((e) => ({ ...(e.payload as { kind: string; data: Record<string, unknown> }), target: e.target }));
+  const dispatch = (command: string, payload: unknown, who: Caller = caller): Promise<DispatchResult> => router.dispatch(command, payload, who);
+  return { bus, router, catalog, rpc, live, caller, events, runEvents, dispatch };
+}
+
+export function data<T = Record<string, unknown>>(result: DispatchResult): T {
+  if (!result.success) throw new Error(`command failed (${result.code}): ${result.error}`);
+  return result.data as T;
+}
