@@ -10,8 +10,27 @@ import { createPiConfigCommands } from './pi/configCommands';
 import type { Caller, DispatchResult } from './api/types';
 import { SqliteFile } from './state/sqliteFile';
 import { userStateMigrations } from './state/userStateSchema';
+import { UserSettings } from './state/userSettings';
 import { TokenStore } from './auth/tokenStore';
 import { describeError, type Logger } from './log';
+import { resolveSessionDirs, type SessionDir } from './sessions/sessionDirs';
+import { ScanCache, scanCacheMigrations } from './sessions/scanCache';
+import { SessionIndex, type ContentObserver } from './sessions/sessionIndex';
+import { summarizeFile } from './sessions/summary';
+import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
+import { createSessionCommands } from './sessions/sessionCommands';
+import { createSessionActionCommands } from './sessions/sessionActionCommands';
+import { UserData } from './userdata/userData';
+import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
+import { createUserDataCommands } from './userdata/userDataCommands';
+import { createStatsCommands } from './stats/statsCommands';
+import { exportSession } from './export';
+import { PiRpcManager } from './pi/rpc/rpcManager';
+import type { PiCommand } from './pi/rpc/rpcProcess';
+import { LiveSessionFinder } from './pi/liveSessions';
+import { createPiAgentCommands } from './pi/agentCommands';
+import { TerminalManager } from './terminals/terminalManager';
+import { createTerminalCommands } from './terminals/terminalCommands';
 
 /** Editor services the core cannot provide itself; the CLI passes Node implementations. */
 export interface PlatformServices {
@@ -31,6 +50,10 @@ export interface CoreOptions {
   /** Session directories given on the command line or in editor settings. */
   extraSessionDirs?: readonly string[];
   workspaceFolders?: () => readonly string[];
+  /** Quiet time that coalesces file events into one diff (tests may shorten it). */
+  coalesceMs?: number;
+  /** How to start pi for RPC (default: `pi` on the PATH). */
+  piCommand?: PiCommand;
 }
 
 /**
@@ -40,23 +63,88 @@ export interface CoreOptions {
 export class Core extends Disposable {
   readonly bus: EventBus;
   readonly router: CommandRouter;
+  readonly sessions: SessionIndex;
+  readonly userData: UserData;
+  readonly config: ConfigBundleStore;
+  private readonly settings: UserSettings;
+  private launchDirs: readonly string[];
+  private readonly clientGoneListeners = new Set<(callerId: string) => void>();
 
   private constructor(
     readonly options: CoreOptions,
     readonly stateDb: SqliteFile,
+    readonly cacheDb: SqliteFile,
     readonly tokens: TokenStore,
+    contentObserver: ContentObserver | undefined,
   ) {
     super();
-    this.bus = new EventBus((err) => options.log.error(`event listener failed: ${describeError(err)}`));
-    this.router = new CommandRouter(this.bus, options.log);
+    const log = options.log;
+    this.launchDirs = options.extraSessionDirs ?? [];
+    this.bus = new EventBus((err) => log.error(`event listener failed: ${describeError(err)}`));
+    this.router = new CommandRouter(this.bus, log);
+    this.settings = new UserSettings(stateDb);
+
+    let userData: UserData | undefined;
+    this.sessions = new SessionIndex({
+      bus: this.bus,
+      log,
+      cache: new ScanCache(cacheDb),
+      summarize: summarizeFile,
+      dirs: () => this.sessionDirs(),
+      observer: contentObserver,
+      decorate: (info) => (userData ? userData.decorate(info) : info),
+      coalesceMs: options.coalesceMs,
+    });
+    userData = new UserData({ db: stateDb, sessions: this.sessions, bus: this.bus });
+    this.userData = userData;
+    this.config = new ConfigBundleStore({
+      db: stateDb,
+      bus: this.bus,
+      log,
+      onApplied: async (bundle, previous) => {
+        if (JSON.stringify(bundle.session_paths) !== JSON.stringify(previous.session_paths)) await this.sessions.rescan();
+      },
+    });
+
     for (const name of seedCommandNames) this.router.register(notAvailableYet(name));
     this.router.registerAll(createSystemCommands({ tokens }));
     this.router.registerAll(
+      createSessionCommands({
+        index: this.sessions,
+        dirs: () => this.sessionDirs(),
+        userDirs: () => this.userSessionDirs(),
+        saveUserDirs: (dirs) => this.settings.setMany({ [sessionPathsSettingKey]: dirs }),
+      }),
+    );
+    this.router.registerAll(
+      createSessionActionCommands({
+        index: this.sessions,
+        dirs: () => this.sessionDirs(),
+        parse: (file) => parseSessionFile(file),
+        parseFrom: parseEntriesFrom,
+        moveToTrash: (file) => options.platform.moveToTrash(file),
+        forgetUserData: async (id, file) => {
+          await userData.forgetSession(id, file);
+        },
+        exportSession: (parsed, format, info) => exportSession(parsed, format, info),
+      }),
+    );
+    this.router.registerAll(createUserDataCommands({ userData, config: this.config }));
+
+    const lookup = { findSessionById: (id: string) => this.sessions.byId(id), findSessionByPath: (p: string) => this.sessions.get(p) };
+    const rpc = this.register(new PiRpcManager({ bus: this.bus, log, sessions: lookup, piCommand: options.piCommand, env: options.env }));
+    const live = new LiveSessionFinder({ rpc, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
+    this.router.registerAll(createPiAgentCommands({ rpc, live, sessions: lookup, parseSessionFile: (file) => parseSessionFile(file) }));
+    const terminals = this.register(new TerminalManager({ log }));
+    this.router.registerAll(createTerminalCommands(terminals));
+    this.register(this.onClientGone((id) => terminals.onClientDisconnected(id)));
+    this.router.registerAll(createStatsCommands({ sessions: this.sessions }));
+    this.router.registerAll(
       createPiConfigCommands({
         agentDir: options.agentDir,
-        homeDir: options.homeDir ?? os.homedir(),
+        homeDir: this.homeDir,
         workspaceFolders: () => [...(options.workspaceFolders?.() ?? [])],
-        log: options.log,
+        log,
       }),
     );
   }
@@ -67,8 +155,14 @@ export class Core extends Disposable {
       migrations: userStateMigrations,
       saveDelayMs: 300,
     });
-    const core = new Core(options, stateDb, new TokenStore(stateDb));
+    const cacheDb = await SqliteFile.open(path.join(options.stateDir, 'scan-cache.db'), {
+      log: options.log,
+      migrations: scanCacheMigrations,
+      saveDelayMs: 2_000,
+    });
+    const core = new Core(options, stateDb, cacheDb, new TokenStore(stateDb), undefined);
     core.register(toDisposable(() => stateDb.close()));
+    core.register(toDisposable(() => cacheDb.close()));
     return core;
   }
 
@@ -80,9 +174,34 @@ export class Core extends Disposable {
     return this.options.homeDir ?? os.homedir();
   }
 
-  /** Background work after construction: watching state shared with other processes. */
+  /** pi's folder, the launch folders (CLI flags, editor setting) and the user's saved ones. */
+  sessionDirs(): SessionDir[] {
+    return resolveSessionDirs({
+      agentDir: this.options.agentDir,
+      env: this.options.env ?? process.env,
+      home: this.homeDir,
+      userDirs: this.userSessionDirs(),
+      launchDirs: this.launchDirs,
+      log: this.log,
+    });
+  }
+
+  private userSessionDirs(): string[] {
+    const saved = this.settings.get<string[]>(sessionPathsSettingKey, []);
+    return Array.isArray(saved) ? saved.filter((d): d is string => typeof d === 'string') : [];
+  }
+
+  /** The editor's extra folders setting changed: rescan with the new list. */
+  setLaunchSessionDirs(dirs: readonly string[]): Promise<void> {
+    this.launchDirs = dirs;
+    return this.sessions.rescan();
+  }
+
+  /** Background work after construction: the first scan, watching, shared state. */
   async start(): Promise<void> {
     this.register(watchSharedState(this.stateDb, this.log));
+    this.register(this.sessions);
+    await this.sessions.start();
   }
 
   /** What the HTTP/WS/SSE server needs from the core. */
@@ -97,8 +216,6 @@ export class Core extends Disposable {
       },
     };
   }
-
-  private readonly clientGoneListeners = new Set<(callerId: string) => void>();
 
   /** Services that own per-client resources (terminals) hear when a client leaves. */
   onClientGone(listener: (callerId: string) => void): IDisposable {
