@@ -20,7 +20,8 @@ export interface CachedFile {
   mtimeMs: number;
   /** Bytes parsed so far: a file that only grew is read from here. */
   offset: number;
-  info: SessionInfo;
+  /** null for a file that is not a session (kept so it is not parsed again until it changes). */
+  info: SessionInfo | null;
   snapshot: unknown;
 }
 
@@ -42,7 +43,7 @@ export class ScanCache {
           size: row.size,
           mtimeMs: row.mtime_ms,
           offset: row.offset,
-          info: JSON.parse(row.info) as SessionInfo,
+          info: JSON.parse(row.info) as SessionInfo | null,
           snapshot: JSON.parse(row.snapshot) as unknown,
         });
       } catch {

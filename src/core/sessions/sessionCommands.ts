@@ -76,6 +76,13 @@ export function createSessionCommands(deps: SessionCommandDeps) {
       run: (p) => (p.detailed ? deps.dirs() : deps.dirs().map((d) => d.path)),
     }),
     defineCommand({
+      name: 'get_scan_status',
+      scope: 'read',
+      summary: 'How many files the index holds and how it read them (parsed, tail-read, cached)',
+      payload: s.object({}),
+      run: () => deps.index.status(),
+    }),
+    defineCommand({
       name: 'get_session_paths',
       scope: 'read',
       summary: "The user's extra session folders",

@@ -8,6 +8,7 @@ import type { SessionInfo } from './sessionInfo';
 import type { SessionEntry, SessionHeader } from './entries';
 import { listSessionFiles, type SessionDir } from './sessionDirs';
 import type { CachedFile, ScanCache } from './scanCache';
+import { InvalidSessionFileError } from './parser';
 
 /** Where one entry sits in its file, for readers that come back for the raw line. */
 export interface LineSpan {
@@ -83,6 +84,7 @@ export class SessionIndex implements IDisposable {
   private firstScan: Promise<void> | undefined;
   private disposed = false;
   private missingRoots = new Set<string>();
+  private readonly counters = { full_parses: 0, tail_reads: 0, cache_hits: 0, scans: 0, last_scan_ms: 0 };
 
   constructor(private readonly options: SessionIndexOptions) {}
 
@@ -117,6 +119,11 @@ export class SessionIndex implements IDisposable {
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** How much work the index has done since start: what a warm start must keep at zero. */
+  status(): { sessions: number; full_parses: number; tail_reads: number; cache_hits: number; scans: number; last_scan_ms: number } {
+    return { sessions: this.sessions.size, ...this.counters };
   }
 
   /** Re-reads the folders and reconciles (after a settings change, or on request). */
@@ -172,6 +179,7 @@ export class SessionIndex implements IDisposable {
     for (const root of roots) for (const f of await listSessionFiles(root, log)) files.add(f);
 
     const diff: Diff = { added: [], updated: [], removed: [] };
+    const scanStarted = Date.now();
     const total = files.size;
     let done = 0;
     let lastYield = Date.now();
@@ -199,6 +207,8 @@ export class SessionIndex implements IDisposable {
         this.options.cache.delete(p);
       }
     }
+    this.counters.scans++;
+    this.counters.last_scan_ms = Date.now() - scanStarted;
     bus.publish('scan-progress', { done: total, total, finished: true });
     if (!initial) this.publish(diff, [...diff.added, ...diff.updated].map((i) => i.path).concat(diff.removed));
   }
@@ -221,17 +231,20 @@ export class SessionIndex implements IDisposable {
     const size = st.size;
     const mtimeMs = st.mtimeMs;
     const unchanged = cached && cached.size === size && cached.mtimeMs === mtimeMs;
-    if (unchanged && !observer?.needsFullRead(file, size, mtimeMs)) {
+    if (unchanged && cached.info === null) return;
+    if (unchanged && cached.info && !observer?.needsFullRead(file, size, mtimeMs)) {
       if (!previous) {
+        this.counters.cache_hits++;
         this.sessions.set(file, cached.info);
         diff.added.push(this.decorated(cached.info));
       }
       return;
     }
-    const canTail = cached && size > cached.size && cached.offset <= size && !observer?.needsFullRead(file, cached.size, cached.mtimeMs);
+    const canTail = cached && cached.info !== null && size > cached.size && cached.offset <= size && !observer?.needsFullRead(file, cached.size, cached.mtimeMs);
     let result: SummarizeResult;
     try {
       const mode = canTail ? 'tail' : 'full';
+      this.counters[canTail ? 'tail_reads' : 'full_parses']++;
       const sink = observer?.begin(file, mode);
       result = await this.options.summarize(file, {
         ...(canTail ? { fromOffset: cached.offset, snapshot: cached.snapshot } : {}),
@@ -242,6 +255,12 @@ export class SessionIndex implements IDisposable {
       observer?.end(file, result.info, size, mtimeMs);
     } catch (err) {
       this.options.log.warn(`sessions: skipped ${file}: ${describeError(err)}`);
+      if (err instanceof InvalidSessionFileError) {
+        // Remember that this file is not a session, so it is not read again until it changes.
+        const state: CachedFile = { path: file, size, mtimeMs, offset: 0, info: null, snapshot: null };
+        this.options.cache.put(state);
+        this.fileStates?.set(file, state);
+      }
       if (previous) {
         this.dropFile(file);
         diff.removed.push(file);
