@@ -74,6 +74,9 @@ export class JsonlLineSplitter {
   }
 }
 
+/** Up to this many bytes are read in one blocking call (a few milliseconds at most). */
+const syncReadLimit = 4 * 1024 * 1024;
+
 export interface ReadLinesOptions {
   fromOffset?: number;
   /** Stop reading at this byte offset (e.g. the size the caller stat'ed). */
@@ -88,6 +91,24 @@ export interface ReadLinesOptions {
 export async function readJsonlLines(file: string, onLine: (line: JsonlLine) => void, options: ReadLinesOptions = {}): Promise<number> {
   const from = options.fromOffset ?? 0;
   const splitter = new JsonlLineSplitter(from);
+  if (options.toOffset !== undefined && options.toOffset - from <= syncReadLimit) {
+    // Most session files are small: one synchronous read of exactly their size costs less
+    // than the thread-pool round trips and the 1 MB buffer of the chunked path.
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(Math.max(0, options.toOffset - from));
+      let filled = 0;
+      while (filled < buffer.length) {
+        const n = fs.readSync(fd, buffer, filled, buffer.length - filled, from + filled);
+        if (n === 0) break;
+        filled += n;
+      }
+      for (const line of splitter.push(buffer.subarray(0, filled))) onLine(line);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return splitter.offset;
+  }
   const handle = await fs.promises.open(file, 'r');
   try {
     const buffer = Buffer.allocUnsafe(options.chunkSize ?? 1 << 20);

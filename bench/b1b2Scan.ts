@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runToEnd, startListening } from './processes';
+
+const repoRoot = path.resolve(__dirname, '..');
+
+export interface ScanFigures {
+  coldMs: number;
+  coldPeakRssMb: number;
+  warmMs: number;
+  warmPeakRssMb: number;
+  referenceMs: number;
+  referencePeakRssMb: number;
+  sessions: number;
+}
+
+/** Peak resident memory of a live process, from /proc (Linux). */
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function timeToFullList(corpusDir: string, stateDir: string): Promise<{ ms: number; peakRssMb: number; sessions: number }> {
+  const started = performance.now();
+  const server = await startListening(process.execPath, [
+    path.join(repoRoot, 'dist/cli.js'),
+    'serve',
+    '--port',
+    '0',
+    '--state-dir',
+    stateDir,
+    '--agent-dir',
+    path.join(stateDir, 'agent'),
+    '--session-dir',
+    corpusDir,
+  ]);
+  try {
+    const res = await fetch(`${server.url}/api`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ command: 'scan_sessions', payload: {} }),
+    });
+    const body = (await res.json()) as { success: boolean; data: unknown[]; error: string | null };
+    if (!body.success) throw new Error(`scan_sessions failed: ${body.error}`);
+    const ms = performance.now() - started;
+    return { ms, peakRssMb: peakRssMb(server.proc.pid!), sessions: body.data.length };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * B1 (cold scan + index, against a plain read-and-JSON.parse pass over the same files) and
+ * B2 (restart with the state on disk and nothing changed), in one run.
+ */
+export async function runB1B2(corpusDir: string, workDir: string): Promise<ScanFigures> {
+  const stateDir = path.join(workDir, 'state');
+  fs.rmSync(stateDir, { recursive: true, force: true });
+  // Warm the page cache the same way for both sides before timing either.
+  await runToEnd(process.execPath, [path.join(__dirname, 'referencePass.mjs'), corpusDir]);
+  const ref = JSON.parse(await runToEnd(process.execPath, [path.join(__dirname, 'referencePass.mjs'), corpusDir])) as { ms: number; peakRss: number };
+  const cold = await timeToFullList(corpusDir, stateDir);
+  const warm = await timeToFullList(corpusDir, stateDir);
+  return {
+    coldMs: cold.ms,
+    coldPeakRssMb: cold.peakRssMb,
+    warmMs: warm.ms,
+    warmPeakRssMb: warm.peakRssMb,
+    referenceMs: ref.ms,
+    referencePeakRssMb: ref.peakRss / 1048576,
+    sessions: cold.sessions,
+  };
+}

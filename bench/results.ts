@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { machineLine } from './machine';
+
+export interface Figure {
+  id: string;
+  what: string;
+  value: string;
+  reference: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+
+/** Writes bench/RESULTS.md: the machine, the date, and every figure with its target. */
+export function writeResults(figures: Figure[], notes: string[], mode: string): string {
+  const file = path.join(__dirname, 'RESULTS.md');
+  const rows = figures.map(
+    (f) => `| ${f.id} | ${f.what} | ${f.value} | ${f.reference} | ${f.ratio} | ${f.target} | ${f.met === null ? '–' : f.met ? 'met' : 'missed'} |`,
+  );
+  const text = [
+    '# Benchmark results',
+    '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${machineLine()}`,
+    `- Mode: ${mode}`,
+    '',
+    '| # | what | ours | reference (same run) | ratio | target | |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    'Re-run with `npm run bench` (full corpus) or `npm run bench -- --quick`.',
+    '',
+  ].join('\n');
+  fs.writeFileSync(file, text);
+  return file;
+}
