@@ -1,0 +1,146 @@
+import type { AssistantMessage, BashExecutionMessage, CustomMessageEntry, MessageEntry, SessionEntry, ToolResultMessage } from '../sessions/entries';
+
+export type SearchRole = 'user' | 'assistant' | 'tool';
+
+/** Where an entry's line sits in its session file, so a snippet can be read back later. */
+export interface LineSource {
+  offset: number;
+  length: number;
+}
+
+/** One searchable document: the text of one entry in one role. */
+export interface IndexableMessage {
+  entry_id: string;
+  role: SearchRole;
+  timestamp_ms: number;
+  text: string;
+  /** The text was cut at `maxToolTextLength` (tool output only). */
+  truncated: boolean;
+  /** When present, the index keeps no copy of the text and re-reads the line for snippets. */
+  source?: LineSource;
+}
+
+/**
+ * Tool calls and results are most of a store's bytes but rarely what people search for, so
+ * only their head is indexed. User and assistant text is never cut: a word a person wrote or
+ * read in the conversation must always be found.
+ */
+export const maxToolTextLength = 4096;
+
+function blocksText(content: unknown, types: ReadonlySet<string>): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const parts: string[] = [];
+  for (const block of content as unknown[]) {
+    if (typeof block !== 'object' || block === null) continue;
+    const b = block as Record<string, unknown>;
+    if (!types.has(String(b.type))) continue;
+    if (b.type === 'text' && typeof b.text === 'string') parts.push(b.text);
+    else if (b.type === 'thinking' && typeof b.thinking === 'string' && b.redacted !== true) parts.push(b.thinking);
+  }
+  return parts.join('\n');
+}
+
+/** Argument values as plain text: JSON escapes would glue `\n` onto the next word. */
+function flattenValue(value: unknown, out: string[], depth: number): void {
+  if (depth > 6 || value === null || value === undefined) return;
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value));
+  else if (Array.isArray(value)) for (const v of value) flattenValue(v, out, depth + 1);
+  else if (typeof value === 'object') {
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      out.push(`${key}:`);
+      flattenValue(v, out, depth + 1);
+    }
+  }
+}
+
+function cut(text: string): { text: string; truncated: boolean } {
+  if (text.length <= maxToolTextLength) return { text, truncated: false };
+  let end = maxToolTextLength;
+  const last = text.charCodeAt(end - 1);
+  // Never leave half a surrogate pair at the end.
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return { text: text.slice(0, end), truncated: true };
+}
+
+function timestampOf(entry: SessionEntry, messageTimestamp: unknown): number {
+  if (typeof messageTimestamp === 'number' && Number.isFinite(messageTimestamp)) return messageTimestamp;
+  const parsed = typeof entry.timestamp === 'string' ? Date.parse(entry.timestamp) : NaN;
+  return Number.isFinite(parsed) ? parsed : 0;
+}
+
+const userBlocks = new Set(['text']);
+const assistantBlocks = new Set(['text', 'thinking']);
+
+function toolDoc(entry: SessionEntry, timestamp_ms: number, text: string): IndexableMessage {
+  const { text: kept, truncated } = cut(text);
+  return { entry_id: entry.id, role: 'tool', timestamp_ms, text: kept, truncated };
+}
+
+function fromMessage(entry: MessageEntry): IndexableMessage[] {
+  const message = entry.message;
+  if (typeof message !== 'object' || message === null) return [];
+  const ts = timestampOf(entry, message.timestamp);
+  const out: IndexableMessage[] = [];
+  switch (message.role) {
+    case 'user':
+    case 'custom': {
+      if (message.role === 'custom' && message.display === false) break;
+      const text = blocksText(message.content, userBlocks);
+      if (text.trim()) out.push({ entry_id: entry.id, role: 'user', timestamp_ms: ts, text, truncated: false });
+      break;
+    }
+    case 'assistant': {
+      const content = (message as AssistantMessage).content;
+      const text = blocksText(content, assistantBlocks);
+      if (text.trim()) out.push({ entry_id: entry.id, role: 'assistant', timestamp_ms: ts, text, truncated: false });
+      if (Array.isArray(content)) {
+        const calls: string[] = [];
+        for (const block of content) {
+          if (block.type !== 'toolCall') continue;
+          calls.push(String(block.name ?? ''));
+          flattenValue(block.arguments, calls, 0);
+        }
+        if (calls.length > 0) out.push(toolDoc(entry, ts, calls.join('\n')));
+      }
+      break;
+    }
+    case 'toolResult': {
+      const result = message as ToolResultMessage;
+      const text = blocksText(result.content, userBlocks);
+      out.push(toolDoc(entry, ts, `${String(result.toolName ?? '')}\n${text}`));
+      break;
+    }
+    case 'bashExecution': {
+      const bash = message as BashExecutionMessage;
+      out.push(toolDoc(entry, ts, `${String(bash.command ?? '')}\n${String(bash.output ?? '')}`));
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+/**
+ * The searchable documents of one entry: user text (and displayed extension messages) as
+ * `user`; assistant text and thinking as `assistant`; tool calls (name + argument values),
+ * tool results and `!bash` runs as `tool`. Other entry types carry no conversation text.
+ */
+export function extractEntryMessages(entry: SessionEntry): IndexableMessage[] {
+  if (entry.type === 'message') return fromMessage(entry as MessageEntry);
+  if (entry.type === 'custom_message') {
+    const custom = entry as CustomMessageEntry;
+    if (custom.display === false) return [];
+    const text = blocksText(custom.content, userBlocks);
+    return text.trim() ? [{ entry_id: entry.id, role: 'user', timestamp_ms: timestampOf(entry, undefined), text, truncated: false }] : [];
+  }
+  return [];
+}
+
+export function extractIndexableMessages(entries: readonly SessionEntry[]): IndexableMessage[] {
+  const out: IndexableMessage[] = [];
+  for (const entry of entries) for (const doc of extractEntryMessages(entry)) out.push(doc);
+  return out;
+}
