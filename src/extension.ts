@@ -12,6 +12,8 @@ import { ServerController, type ServerState } from './ui/serverController';
 import { ServerStatusBar } from './ui/statusBar';
 import { registerServerCommands } from './ui/serverCommands';
 import { registerSessionViews } from './ui/sessionViews';
+import { registerDashboard } from './ui/webviews/dashboardPanel';
+import { registerSessionViewer } from './ui/webviews/sessionViewerPanel';
 
 /** What the extension hands to other extensions and to its own tests. */
 export interface PiSessionsApi {
@@ -44,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     new ServerStatusBar(controller),
     ...registerServerCommands(core, controller, log),
     ...registerSessionViews(context, core, uiCaller, log),
+    ...registerDashboard(context, core, uiCaller),
+    ...registerSessionViewer(context, core, uiCaller, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) void controller.start();
     }),

@@ -37,6 +37,12 @@ export const ViewId = {
   sessions: 'piSessions.sessions',
 } as const;
 
+/** Webview panel types; a serializer registered under each brings its panel back after a reload. */
+export const WebviewType = {
+  dashboard: 'piSessions.dashboard',
+  viewer: 'piSessions.viewer',
+} as const;
+
 export const SettingKey = {
   section: 'piSessions',
   serverEnabled: 'server.enabled',

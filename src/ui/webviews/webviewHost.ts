@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
 import type { IDisposable } from '../../core/lifecycle';
+import type { CoreEventName } from '../../core/events';
 import { isPageToHost, type HostToPage, type PageCommand } from '../../../webview-ui/shared/protocol';
 
 /**
@@ -32,6 +33,11 @@ export interface WebviewPageOptions {
   /** State the page starts with (and gets back after a reload). */
   initialState: unknown;
   onCommand?: (command: PageCommand) => void;
+  /**
+   * Core events the page receives; all of them when absent. A page that only shows
+   * transcripts has no business seeing terminal output or other clients' traffic.
+   */
+  events?: readonly CoreEventName[];
 }
 
 /**
@@ -56,6 +62,7 @@ export class WebviewPage implements vscode.Disposable {
       webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)),
       core.bus.subscribe((event) => {
         if (event.target !== undefined) return;
+        if (options.events && !options.events.includes(event.name)) return;
         this.post({ kind: 'event', name: event.name, payload: event.payload });
       }),
     );

@@ -18,8 +18,14 @@ function usage(input, output) {
   return { input, output, cacheRead: 0, cacheWrite: 0, totalTokens: input + output, cost: { ...cost, total: cost.input + cost.output } };
 }
 
-/** Builds one session: header, model change, then alternating user/assistant turns. */
-function buildSession({ id, cwd, start, name, turns, branch }) {
+const defaultModel = { provider: 'anthropic', id: 'claude-sonnet-4-5' };
+
+/**
+ * Builds one session: header, model change, then alternating user/assistant turns.
+ * `model`, `usageScale` (token counts multiplied, for charts with visible bars) and
+ * `turnGapSeconds` (time between turns, to spread a session over hours or days) are optional.
+ */
+function buildSession({ id, cwd, start, name, turns, branch, model = defaultModel, usageScale = 1, turnGapSeconds = 0, extraEntries, workspaceDir }) {
   const t0 = Date.parse(start);
   const at = (seconds) => new Date(t0 + seconds * 1000).toISOString();
   const lines = [{ type: 'session', version: 3, id, timestamp: at(0), cwd }];
@@ -30,24 +36,29 @@ function buildSession({ id, cwd, start, name, turns, branch }) {
     lines.push({ ...entry, id: entryId, parentId, timestamp: entry.timestamp ?? at(seq) });
     parentId = entryId;
   };
-  push({ type: 'model_change', provider: 'anthropic', modelId: 'claude-sonnet-4-5' });
-  for (const [question, answer] of turns) {
-    const asked = t0 + (seq + 1) * 1000;
-    push({ type: 'message', message: { role: 'user', content: [{ type: 'text', text: question }], timestamp: asked } });
+  push({ type: 'model_change', provider: model.provider, modelId: model.id });
+  turns.forEach(([question, answer], turn) => {
+    const asked = t0 + (seq + 1) * 1000 + turn * turnGapSeconds * 1000;
+    // Entries carry their own time only when turns are spread out, so default fixtures stay as they were.
+    const when = turnGapSeconds > 0 ? (ms) => ({ timestamp: new Date(ms).toISOString() }) : () => ({});
+    push({ type: 'message', ...when(asked), message: { role: 'user', content: [{ type: 'text', text: question }], timestamp: asked } });
     push({
       type: 'message',
+      ...when(asked + 500),
       message: {
         role: 'assistant',
         content: [{ type: 'text', text: answer }],
-        api: 'anthropic-messages',
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-5',
-        usage: usage(question.length * 4, answer.length * 2),
+        api: model.provider === 'anthropic' ? 'anthropic-messages' : `${model.provider}-responses`,
+        provider: model.provider,
+        model: model.id,
+        usage: usage(question.length * 4 * usageScale, answer.length * 2 * usageScale),
         stopReason: 'stop',
         timestamp: asked + 500,
       },
     });
-  }
+  });
+  // Tool calls, thinking and results after the plain turns (`extraEntries(workspaceDir)`).
+  if (extraEntries) for (const entry of extraEntries(workspaceDir)) push(entry);
   if (branch) {
     // A second answer path: a new user turn on the first assistant reply, as /tree in pi makes.
     parentId = lines[3].id;
@@ -114,7 +125,97 @@ export const fixtureSessions = [
     name: 'Scratch session to delete',
     turns: [['Say hello', 'Hello!']],
   },
+  // Sessions with other models and heavier usage, spread over days, for the dashboard's charts.
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e07',
+    cwd: '/home/dev/data-pipeline',
+    start: '2026-03-04T19:10:00.000Z',
+    name: 'Speed up the CSV import',
+    model: { provider: 'openai', id: 'gpt-5' },
+    usageScale: 60,
+    turnGapSeconds: 1500,
+    turns: [
+      ['The nightly CSV import takes forty minutes. Where does the time go?', 'Most of it is row-by-row inserts; batching them in transactions of 5000 rows helps most.'],
+      ['Batch the inserts then.', 'Inserts are batched; a local run of the import now takes six minutes.'],
+      ['Can the parsing run in parallel too?', 'Parsing now runs in a worker pool of four; the import takes under three minutes.'],
+    ],
+  },
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e08',
+    cwd: '/home/dev/proj',
+    start: '2026-03-06T13:05:00.000Z',
+    name: 'Accessibility pass',
+    model: { provider: 'google', id: 'gemini-2.5-pro' },
+    usageScale: 40,
+    turnGapSeconds: 900,
+    turns: [
+      ['Check the settings page for keyboard traps', 'The colour picker kept focus; it now releases it on Escape and Tab.'],
+      ['And the contrast of the muted labels?', 'Raised the muted label colour to meet a 4.5:1 ratio in both themes.'],
+    ],
+  },
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e09',
+    cwd: '/home/dev/data-pipeline',
+    start: '2026-02-27T07:45:00.000Z',
+    name: 'Schema migration plan',
+    model: { provider: 'anthropic', id: 'claude-opus-4-1' },
+    usageScale: 80,
+    turnGapSeconds: 86_400,
+    turns: [
+      ['Plan the move of the events table to a partitioned layout', 'Partition by month, backfill in the background, then swap with a view.'],
+      ['Write the backfill script', 'The backfill copies one month per transaction and can resume after a stop.'],
+    ],
+  },
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e10',
+    cwd: '/home/dev/other-app',
+    start: '2026-03-09T21:20:00.000Z',
+    model: { provider: 'openai', id: 'gpt-5' },
+    usageScale: 30,
+    turns: [['Explain the flaky checkout test', 'It depends on the wall clock; it fails when run across midnight.']],
+  },
+  // For the session viewer: thinking, tool calls with results, an edit diff, bash output, Markdown code.
+  {
+    id: '0b7f3c1e-5a2d-4e8f-9c10-1a2b3c4d5e11',
+    cwd: '/home/dev/proj',
+    start: '2026-03-08T09:30:00.000Z',
+    name: 'Viewer showcase',
+    turns: [['What does the date helper do?', 'It formats a Date as YYYY-MM-DD for the report headers.']],
+    extraEntries: (workspaceDir) => viewerShowcaseEntries(workspaceDir),
+  },
 ];
+
+/** One assistant turn of each kind the viewer draws, with the results pi would record. */
+function viewerShowcaseEntries(workspaceDir) {
+  const assistant = (content, stopReason = 'toolUse') => ({
+    type: 'message',
+    message: { role: 'assistant', content, api: 'anthropic-messages', provider: 'anthropic', model: 'claude-sonnet-4-5', usage: usage(1200, 300), stopReason },
+  });
+  const result = (toolCallId, toolName, text, details) => ({
+    type: 'message',
+    message: { role: 'toolResult', toolCallId, toolName, content: [{ type: 'text', text }], ...(details ? { details } : {}), isError: false },
+  });
+  const readme = path.join(workspaceDir, 'README.md');
+  return [
+    { type: 'message', message: { role: 'user', content: [{ type: 'text', text: 'Rename formatDate to formatIsoDate, then run the date tests.' }] } },
+    assistant([
+      { type: 'thinking', thinking: 'The helper lives in src/util/date.ts. Read the README for the test command first, then edit, then run the tests.' },
+      { type: 'text', text: 'First the README, for the test command.' },
+      { type: 'toolCall', id: 'call_read_1', name: 'read', arguments: { path: readme } },
+    ]),
+    result('call_read_1', 'read', '# e2e workspace\n'),
+    assistant([{ type: 'toolCall', id: 'call_edit_1', name: 'edit', arguments: { path: '/home/dev/proj/src/util/date.ts', oldText: 'export function formatDate(d: Date) {', newText: 'export function formatIsoDate(d: Date) {' } }]),
+    result('call_edit_1', 'edit', 'Successfully replaced text in /home/dev/proj/src/util/date.ts.', {
+      diff: " 1 import { pad } from './pad';\n-2 export function formatDate(d: Date) {\n+2 export function formatIsoDate(d: Date) {\n 3   return d.toISOString().slice(0, 10);",
+    }),
+    assistant([{ type: 'toolCall', id: 'call_bash_1', name: 'bash', arguments: { command: 'npm test -- date' } }]),
+    result('call_bash_1', 'bash', '> vitest run date\n\n ✓ test/date.test.ts (4 tests) 12ms\n\n Test Files  1 passed (1)\n      Tests  4 passed (4)'),
+    assistant(
+      [{ type: 'text', text: 'Renamed **formatDate** to `formatIsoDate`; all four date tests pass.\n\n```ts\nexport function formatIsoDate(d: Date) {\n  return d.toISOString().slice(0, 10);\n}\n```' }],
+      'stop',
+    ),
+  ];
+}
 
 /**
  * Writes the fixture sessions under `<agentDir>/sessions/` and returns their paths and ids.
@@ -123,7 +224,7 @@ export const fixtureSessions = [
 export function writeFixtureSessions(agentDir, workspaceDir = path.join(path.dirname(agentDir), 'workspace')) {
   return fixtureSessions.map((fixture) => {
     const spec = fixture.cwd === workspacePlaceholder ? { ...fixture, cwd: workspaceDir } : fixture;
-    const lines = buildSession(spec);
+    const lines = buildSession({ ...spec, workspaceDir });
     const dir = path.join(agentDir, 'sessions', encodeCwd(spec.cwd));
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, fileNameFor(lines[0]));

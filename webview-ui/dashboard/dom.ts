@@ -1,0 +1,41 @@
+type Attributes = Record<string, string | number | boolean | null | undefined>;
+type Child = Node | string | null | undefined | false;
+
+/**
+ * Creates an element. Attributes go through setAttribute and text through text nodes, so
+ * nothing from session data is ever parsed as HTML.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child);
+  }
+  return element;
+}
+
+export interface TableData {
+  caption: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/**
+ * The same numbers as a chart, for screen readers. The wrapper is what is visually hidden:
+ * a table never shrinks below its content, so hiding the table itself widens the page.
+ */
+export function dataTable(data: TableData): HTMLElement {
+  const cell = (value: string | number, column: number) => (column === 0 ? h('th', { scope: 'row' }, String(value)) : h('td', {}, String(value)));
+  const table = h(
+    'table',
+    {},
+    h('caption', {}, data.caption),
+    h('thead', {}, h('tr', {}, ...data.columns.map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, ...data.rows.map((row) => h('tr', {}, ...row.map(cell)))),
+  );
+  return h('div', { class: 'visually-hidden' }, table);
+}

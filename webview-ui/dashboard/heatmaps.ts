@@ -1,0 +1,78 @@
+import type { SessionStats } from '../../src/core/stats/sessionStats';
+import { calendarWeeks, heatLevel } from './calendar';
+import { h, type TableData } from './dom';
+import { hourLabel, plural, weekdayNames } from './labels';
+
+/**
+ * The two heatmaps are CSS grids of cells: colours come from level classes in the stylesheet
+ * (mixing `--vscode-charts-*`), so a theme change restyles them without any script.
+ */
+
+function legend(): HTMLElement {
+  return h('div', { class: 'heat-legend', 'aria-hidden': 'true' }, 'Less', ...[0, 1, 2, 3, 4].map((l) => h('span', { class: `cell l${l}` })), 'More');
+}
+
+export function calendarHeatmap(stats: SessionStats, days: string[]): { element: HTMLElement; label: string; table: TableData } {
+  const values = new Map(stats.heatmap.by_day.map((d) => [d.date, d.messages]));
+  const sessions = new Map(stats.heatmap.by_day.map((d) => [d.date, d.sessions]));
+  const weeks = days.length > 0 ? calendarWeeks(days[0]!, days[days.length - 1]!, values) : [];
+  const active = stats.heatmap.by_day.filter((d) => d.messages > 0);
+  const busiest = [...active].sort((a, b) => b.messages - a.messages)[0];
+  const label = `Activity calendar, ${weeks.length} weeks: ${plural(active.length, 'active day')}${busiest ? `; busiest ${busiest.date} with ${plural(busiest.messages, 'message')}` : ''}.`;
+
+  const grid = h('div', { class: 'calendar-grid', role: 'img', 'aria-label': label });
+  for (const week of weeks) {
+    grid.append(h('span', { class: 'month' }, week.month ?? ''));
+    for (const day of week.days) {
+      if (!day) {
+        grid.append(h('span', { class: 'cell out' }));
+        continue;
+      }
+      const tip = `${day.date}: ${plural(day.value, 'message')}, ${plural(sessions.get(day.date) ?? 0, 'session')}`;
+      grid.append(h('span', { class: `cell l${day.level}`, title: tip, 'data-date': day.date }));
+    }
+  }
+  const weekdays = h('div', { class: 'calendar-weekdays', 'aria-hidden': 'true' }, h('span', {}), ...weekdayNames.map((d, i) => h('span', {}, i % 2 === 1 ? d : '')));
+  const scroller = h('div', { class: 'calendar-scroll' }, weekdays, grid);
+  return {
+    element: h('div', { class: 'calendar' }, scroller, legend()),
+    label,
+    table: {
+      caption: 'Messages and sessions per active day',
+      columns: ['Day', 'Messages', 'Sessions'],
+      rows: active.map((d) => [d.date, d.messages, d.sessions]),
+    },
+  };
+}
+
+export function weekdayHourHeatmap(stats: SessionStats): { element: HTMLElement; label: string; table: TableData } {
+  const rows = stats.heatmap.by_weekday_hour;
+  const max = Math.max(0, ...rows.flat());
+  let peak = { weekday: 0, hour: 0, value: -1 };
+  rows.forEach((row, weekday) => row.forEach((value, hour) => {
+    if (value > peak.value) peak = { weekday, hour, value };
+  }));
+  const label = max > 0
+    ? `Weekday by hour heatmap: busiest on ${weekdayNames[peak.weekday]} at ${hourLabel(peak.hour)} with ${plural(peak.value, 'message')}.`
+    : 'Weekday by hour heatmap: no activity.';
+
+  const grid = h('div', { class: 'hours-grid', role: 'img', 'aria-label': label });
+  grid.append(h('span', { class: 'corner' }));
+  for (let hour = 0; hour < 24; hour++) grid.append(h('span', { class: 'hour-label', 'aria-hidden': 'true' }, hour % 3 === 0 ? String(hour).padStart(2, '0') : ''));
+  // Monday first reads like a working week; the data is indexed from Sunday.
+  for (const weekday of [1, 2, 3, 4, 5, 6, 0]) {
+    grid.append(h('span', { class: 'weekday-label', 'aria-hidden': 'true' }, weekdayNames[weekday]!));
+    rows[weekday]!.forEach((value, hour) => {
+      grid.append(h('span', { class: `cell l${heatLevel(value, max)}`, title: `${weekdayNames[weekday]} ${hourLabel(hour)}: ${plural(value, 'message')}` }));
+    });
+  }
+  return {
+    element: h('div', { class: 'hours' }, grid, legend()),
+    label,
+    table: {
+      caption: 'Messages by weekday and hour',
+      columns: ['Weekday', ...Array.from({ length: 24 }, (_, hour) => hourLabel(hour))],
+      rows: [1, 2, 3, 4, 5, 6, 0].map((weekday) => [weekdayNames[weekday]!, ...rows[weekday]!]),
+    },
+  };
+}

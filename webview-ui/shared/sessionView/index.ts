@@ -1,0 +1,3 @@
+import './sessionView.css';
+
+export { SessionView, type SessionViewOptions, type SessionViewState } from './sessionView';
