@@ -31,7 +31,23 @@ function copyRuntimeFiles() {
 
 const packageVersion = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 
+/**
+ * `trash` (headless delete) reaches /proc parsers through `require(`./parsers/${name}`)`.
+ * esbuild bundles such a template require as a glob of `./parsers/*.js` files, keyed with
+ * their extension, so the lookup needs the `.js` to find them.
+ */
+const procfsParsersPlugin = {
+  name: 'procfs-parsers',
+  setup(build) {
+    build.onLoad({ filter: /@stroncium[\\/]procfs[\\/]lib[\\/]parsers\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace('require(`./parsers/${name}`)', 'require(`./parsers/${name}.js`)'),
+      loader: 'js',
+    }));
+  },
+};
+
 const nodeOptions = {
+  plugins: [procfsParsersPlugin],
   define: { __PRODUCT_VERSION__: JSON.stringify(packageVersion) },
   bundle: true,
   platform: 'node',
