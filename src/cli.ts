@@ -100,9 +100,10 @@ async function serve(args: ParsedArgs): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   try {
-    await core.start();
     const bound = await server.start();
     process.stdout.write(`listening on ${server.url ?? `http://${bound.host}:${bound.port}`}\n`);
+    // The first scan runs while the server already answers; scan_sessions waits for it.
+    core.start().catch((err) => log.error(`startup failed: ${describeError(err)}`));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const message = code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another Pi Session Manager?)` : describeError(err);

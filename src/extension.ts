@@ -6,6 +6,7 @@ import { describeError } from './core/log';
 import type { Caller, DispatchResult } from './core/api/types';
 import { localUserCaller } from './core/api/callers';
 import { readSettings, affectsServer } from './ui/settings';
+import { SettingKey } from './ui/ids';
 import { loggerFromChannel } from './ui/vscodeLogger';
 import { moveToTrashWithVscode } from './ui/vscodeTrash';
 import { ServerController, type ServerState } from './ui/serverController';
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     log: logger,
     platform: { moveToTrash: moveToTrashWithVscode },
     extraSessionDirs: settings.sessionDirectories.map((d) => path.resolve(expandHome(d))),
+    piCommand: { command: settings.piCommand, args: [] },
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
   });
   const uiCaller: Caller = localUserCaller('ui');
@@ -50,6 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     ...registerSessionViewer(context, core, uiCaller, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) void controller.start();
+      if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {
+        void core.setLaunchSessionDirs(readSettings().sessionDirectories.map((d) => path.resolve(expandHome(d))));
+      }
     }),
   );
 
@@ -61,18 +66,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     }
   };
 
-  // The scan and the server start after activation returns, so the editor is never held up.
+  // The scan and the server start after activation returns, so the editor is never held up;
+  // the server does not wait for the scan (scan_sessions itself waits for it).
   setImmediate(() => {
-    void (async () => {
-      try {
-        await core.start();
-      } catch (err) {
-        logger.error(`startup failed: ${describeError(err)}`);
-      }
-      await controller.start();
-      logger.info(`activated in ${Date.now() - started} ms`);
-    })();
+    void controller.start();
+    core.start().then(
+      () => logger.info(`first scan finished ${Date.now() - started} ms after activation began`),
+      (err) => logger.error(`startup failed: ${describeError(err)}`),
+    );
   });
+  logger.info(`activated in ${Date.now() - started} ms`);
 
   return {
     dispatch: (command, payload) => core.dispatch(command, payload ?? {}, uiCaller),

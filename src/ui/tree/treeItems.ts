@@ -63,7 +63,7 @@ export function sessionTreeItem(node: SessionNode, ctx: TreeItemContext): vscode
   item.iconPath = new vscode.ThemeIcon(sessionIconId(flags));
   item.contextValue = sessionContextValue(flags);
   item.tooltip = sessionTooltip(info, ctx, flags);
-  item.command = { command: CommandId.openSession, title: 'Open in Viewer', arguments: [{ path: info.path }] };
+  item.command = { command: CommandId.openSession, title: 'Open in Viewer', arguments: [{ path: info.path, preserveFocus: true }] };
   return item;
 }
 

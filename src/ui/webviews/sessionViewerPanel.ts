@@ -78,15 +78,14 @@ class ViewerPanel implements vscode.Disposable {
     void this.loadTitle();
   }
 
-  show(entryId: string | undefined): void {
-    this.panel.reveal();
+  show(entryId: string | undefined, preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
     if (entryId) this.page.post({ kind: 'host', method: 'show-session', params: { path: this.sessionPath, entry_id: entryId } });
   }
 
   private async loadTitle(): Promise<void> {
-    const result = await this.owner.core.dispatch('scan_sessions', {}, this.owner.caller);
-    if (!result.success || !Array.isArray(result.data)) return;
-    const info = (result.data as SessionInfo[]).find((i) => i.path === this.sessionPath);
+    await this.owner.core.sessions.ready();
+    const info = this.owner.core.sessions.get(this.sessionPath);
     if (info) this.setTitle(info);
   }
 
@@ -160,13 +159,16 @@ class SessionViewerPanels implements vscode.Disposable {
   async open(arg: unknown): Promise<void> {
     const target = viewerTarget(arg) ?? (await this.pickSession());
     if (!target) return;
+    // A click in the tree previews the session and leaves the keyboard in the tree, as the
+    // explorer does; commands from the palette or search move focus to the viewer.
+    const preserveFocus = typeof arg === 'object' && arg !== null && (arg as { preserveFocus?: unknown }).preserveFocus === true;
     const sessionPath = await canonicalPath(target.path);
     const existing = this.panels.get(sessionPath);
     if (existing) {
-      existing.show(target.entryId);
+      existing.show(target.entryId, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(WebviewType.viewer, path.basename(sessionPath), vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(WebviewType.viewer, path.basename(sessionPath), { viewColumn: vscode.ViewColumn.Active, preserveFocus }, {
       enableScripts: true,
       enableFindWidget: false,
       // Re-rendering a long conversation on every tab switch would lose scroll and find state.

@@ -1,7 +1,7 @@
 // A small pi session store (format v3) written by hand, so the extension has something to
 // list: sessions in two project folders, one in the test workspace (which the tree lists
 // first and a terminal can start in), one with a branch, and one that a test deletes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** pi's folder name for a cwd: leading slash dropped, separators turned into dashes. */
@@ -229,6 +229,10 @@ export function writeFixtureSessions(agentDir, workspaceDir = path.join(path.dir
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, fileNameFor(lines[0]));
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    // Real session files were last written when their last entry was; a fresh mtime would
+    // make every fixture look like a session pi is writing right now.
+    const last = new Date(lines[lines.length - 1].timestamp ?? lines[0].timestamp);
+    if (!Number.isNaN(last.getTime())) utimesSync(file, last, last);
     return { id: spec.id, cwd: spec.cwd, name: spec.name, file };
   });
 }
