@@ -24,7 +24,6 @@ import { UserData } from './userdata/userData';
 import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
 import { createUserDataCommands } from './userdata/userDataCommands';
 import { createStatsCommands } from './stats/statsCommands';
-import { exportSession } from './export';
 import { PiRpcManager } from './pi/rpc/rpcManager';
 import type { PiCommand } from './pi/rpc/rpcProcess';
 import { LiveSessionFinder } from './pi/liveSessions';
@@ -126,7 +125,9 @@ export class Core extends Disposable {
         forgetUserData: async (id, file) => {
           await userData.forgetSession(id, file);
         },
-        exportSession: (parsed, format, info) => exportSession(parsed, format, info),
+        // The renderer (marked, highlight.js, sanitize-html) loads on the first export, not
+        // at start, so the server and the editor start faster.
+        exportSession: async (parsed, format, info) => (await import('./export')).exportSession(parsed, format, info),
       }),
     );
     this.router.registerAll(createUserDataCommands({ userData, config: this.config }));

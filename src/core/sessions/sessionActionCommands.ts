@@ -18,12 +18,11 @@ export interface SessionActionDeps {
   parseFrom: (file: string, fromOffset: number) => Promise<{ entries: SessionEntry[]; nextOffset: number }>;
   moveToTrash: (file: string) => Promise<{ trashed: boolean }>;
   forgetUserData: (id: string, file: string) => Promise<void>;
-  exportSession: (parsed: ParsedSession, format: 'html' | 'markdown' | 'json', info: SessionInfo | undefined) => {
-    format: string;
-    filename: string;
-    mime_type: string;
-    content: string;
-  };
+  exportSession: (
+    parsed: ParsedSession,
+    format: 'html' | 'markdown' | 'json',
+    info: SessionInfo | undefined,
+  ) => Promise<{ format: string; filename: string; mime_type: string; content: string }>;
 }
 
 /** Past this size a session is sent to a viewer in pages rather than whole. */
@@ -84,7 +83,7 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
       run: async (p, ctx) => {
         const file = await resolveSessionFile(p.path, roots());
         const parsed = await deps.parse(file);
-        const exported = deps.exportSession(parsed, p.format, deps.index.get(file));
+        const exported = await deps.exportSession(parsed, p.format, deps.index.get(file));
         if (p.target_path === undefined) return exported;
         // Writing to an arbitrary path is an editor feature (a save dialog chose it).
         if (ctx.caller.transport !== 'ui') throw new ApiError('forbidden', 'target_path: only the editor may write exports to a path');

@@ -96,7 +96,10 @@ export class SessionIndex implements IDisposable {
 
   async start(): Promise<void> {
     await this.ready();
-    this.startWatching();
+    await this.startWatching();
+    // Changes made between the end of the first scan and the watcher being armed would
+    // otherwise be missed until the next reconcile; a rescan is cheap (stat and cache hits).
+    await this.rescan();
     const every = this.options.reconcileMs ?? 5 * 60_000;
     this.reconcileTimer = setInterval(() => void this.rescan(), every);
     this.reconcileTimer.unref();
@@ -293,7 +296,7 @@ export class SessionIndex implements IDisposable {
     bus.publish('sessions-changed', { updated: [...diff.added, ...diff.updated], removed: diff.removed });
   }
 
-  private startWatching(): void {
+  private async startWatching(): Promise<void> {
     const roots = existingRealRoots(this.options.dirs());
     this.watchedRoots = roots;
     this.watcher = watch(roots, {
@@ -313,6 +316,15 @@ export class SessionIndex implements IDisposable {
     this.watcher.on('error', (err) => this.options.log.warn(`sessions: watcher: ${describeError(err)}; a rescan will reconcile`));
     this.rootPoll = setInterval(() => this.syncWatchedRoots(), 3_000);
     this.rootPoll.unref();
+    const watcher = this.watcher;
+    await new Promise<void>((resolve) => {
+      // A watcher over no folder at all may never call itself ready.
+      const fallback = setTimeout(resolve, roots.length === 0 ? 0 : 15_000);
+      watcher.once('ready', () => {
+        clearTimeout(fallback);
+        resolve();
+      });
+    });
   }
 
   private rootPoll: NodeJS.Timeout | undefined;
