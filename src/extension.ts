@@ -12,6 +12,7 @@ import { moveToTrashWithVscode } from './ui/vscodeTrash';
 import { ServerController, type ServerState } from './ui/serverController';
 import { ServerStatusBar } from './ui/statusBar';
 import { registerServerCommands } from './ui/serverCommands';
+import { registerWebClientCommands } from './ui/webClientCommands';
 import { registerSessionViews } from './ui/sessionViews';
 import { registerDashboard } from './ui/webviews/dashboardPanel';
 import { registerSessionViewer } from './ui/webviews/sessionViewerPanel';
@@ -47,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     controller,
     new ServerStatusBar(controller),
     ...registerServerCommands(core, controller, log),
+    ...registerWebClientCommands(core, controller),
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),

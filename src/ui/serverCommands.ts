@@ -45,6 +45,34 @@ export function registerServerCommands(core: Core, controller: ServerController,
     void vscode.window.showInformationMessage('The token was copied to the clipboard. It is shown only once: keep it safe.');
   };
 
+  const manageTokens = async () => {
+    const result = await core.dispatch('list_tokens', {}, caller);
+    if (!result.success) {
+      void vscode.window.showErrorMessage(`Could not list tokens: ${result.error}`);
+      return;
+    }
+    const tokens = result.data as { id: number; name: string; scopes: string[]; created_at: string; last_used_at: string | null }[];
+    if (tokens.length === 0) {
+      void vscode.window.showInformationMessage('There are no API tokens.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      tokens.map((t) => ({
+        label: t.name,
+        description: t.scopes.join(', '),
+        detail: `created ${t.created_at}${t.last_used_at ? `, last used ${t.last_used_at}` : ''}`,
+        id: t.id,
+      })),
+      { title: 'Revoke API tokens', canPickMany: true, placeHolder: 'Pick the tokens to revoke' },
+    );
+    if (!picked || picked.length === 0) return;
+    for (const t of picked) {
+      const revoked = await core.dispatch('revoke_token', { id: t.id }, caller);
+      if (!revoked.success) void vscode.window.showErrorMessage(`Could not revoke "${t.label}": ${revoked.error}`);
+    }
+    log.info(`revoked ${picked.length} token(s)`);
+  };
+
   const serverMenu = async () => {
     const s = controller.state;
     type Item = vscode.QuickPickItem & { run: () => unknown };
@@ -58,6 +86,7 @@ export function registerServerCommands(core: Core, controller: ServerController,
       items.push({ label: '$(play) Start Server', description: s.kind === 'in-use' ? `port ${s.port} is in use` : undefined, run: () => controller.start() });
     }
     items.push({ label: '$(key) Create API Token…', run: createToken });
+    items.push({ label: '$(list-unordered) Manage API Tokens…', run: manageTokens });
     items.push({ label: '$(output) Open Log', run: () => log.show() });
     const choice = await vscode.window.showQuickPick(items, { title: 'Pi Sessions API' });
     await choice?.run();
