@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type express from 'express';
 import type { Request, Response } from 'express';
+import { sessionCss } from '../../webview-ui/shared/render/css';
 import { sendError } from './envelope';
 
 /**
@@ -47,6 +49,13 @@ const mimeTypes: Record<string, string> = {
   '.json': 'application/json',
 };
 
+/**
+ * The renderer's stylesheet lives in TypeScript (the HTML export inlines it). Pages with a
+ * nonce add it as a <style>; this page has no nonce, so it is served as a hashed file and
+ * linked under the id the shared view looks for, which then adds nothing inline.
+ */
+const renderStylesheet = { name: 'session-render', id: 'psm-session-css', hash: createHash('sha256').update(sessionCss).digest('hex').slice(0, 12) };
+
 export function mountWebClient(app: express.Express, options: WebClientOptions): void {
   const bundle = options.bundle ?? 'web';
   const readManifest = (): Record<string, string> => {
@@ -72,6 +81,8 @@ export function mountWebClient(app: express.Express, options: WebClientOptions):
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light dark">
 <title>Pi Sessions</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" id="${renderStylesheet.id}" href="/assets/${renderStylesheet.name}.${renderStylesheet.hash}.css">
 ${cssHash ? `<link rel="stylesheet" href="/assets/${bundle}.${cssHash}.css">` : ''}
 </head>
 <body data-host="browser">
@@ -89,15 +100,18 @@ ${cssHash ? `<link rel="stylesheet" href="/assets/${bundle}.${cssHash}.css">` : 
     const m = /^([A-Za-z0-9_-]+)\.([0-9a-f]{12})\.([a-z0-9]+)$/.exec(requested);
     if (!m) return sendError(res, 404, 'not_found', 'no such asset');
     const [, name, hash, ext] = m;
+    const headers = { ...securityHeaders, 'Cache-Control': 'public, max-age=31536000, immutable', 'Content-Type': mimeTypes[`.${ext}`] ?? 'application/octet-stream' };
+    if (name === renderStylesheet.name && ext === 'css') {
+      if (hash !== renderStylesheet.hash) return sendError(res, 404, 'not_found', 'no such asset (stale hash)');
+      res.status(200).set(headers).send(sessionCss);
+      return;
+    }
     const file = `${name}.${ext}`;
     if (readManifest()[file] !== hash) return sendError(res, 404, 'not_found', 'no such asset (stale hash)');
     const full = path.join(options.assetDir, file);
     fs.readFile(full, (err, bytes) => {
       if (err) return sendError(res, 404, 'not_found', 'no such asset');
-      res
-        .status(200)
-        .set({ ...securityHeaders, 'Cache-Control': 'public, max-age=31536000, immutable', 'Content-Type': mimeTypes[`.${ext}`] ?? 'application/octet-stream' })
-        .send(bytes);
+      res.status(200).set(headers).send(bytes);
     });
   });
 }

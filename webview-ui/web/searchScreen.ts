@@ -1,0 +1,178 @@
+import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import type { HttpBridge } from '../shared/httpBridge';
+import { baseName, h, highlighted, relativeTime } from './dom';
+import { failureText } from './feedback';
+import { sessionHref } from './routes';
+import { sessionTitle } from './sessionList';
+
+interface SearchHit {
+  session_path: string;
+  session_name: string | null;
+  cwd: string;
+  entry_id: string | null;
+  role: string;
+  timestamp: string | null;
+  snippet: string;
+  highlights: [number, number][];
+}
+
+const pageSize = 30;
+/** Codes meaning "this server has no full-text search (yet)", not "your query failed". */
+const searchMissing = new Set(['unknown_command', 'not_available', 'unavailable', 'not_found']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function asHit(value: unknown): SearchHit | null {
+  if (!isObject(value) || typeof value.session_path !== 'string') return null;
+  const highlights = Array.isArray(value.highlights)
+    ? value.highlights.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'number')
+    : [];
+  return {
+    session_path: value.session_path,
+    session_name: typeof value.session_name === 'string' ? value.session_name : null,
+    cwd: typeof value.cwd === 'string' ? value.cwd : '',
+    entry_id: typeof value.entry_id === 'string' ? value.entry_id : null,
+    role: typeof value.role === 'string' ? value.role : '',
+    timestamp: typeof value.timestamp === 'string' ? value.timestamp : null,
+    snippet: typeof value.snippet === 'string' ? value.snippet : '',
+    highlights,
+  };
+}
+
+/**
+ * Full-text search across every session: results update while typing (the newest query
+ * wins), with a role filter and more results on demand. A server without the search
+ * service still answers with sessions whose name, first message or folder match.
+ */
+export class SearchScreen {
+  readonly element: HTMLElement;
+  readonly input: HTMLInputElement;
+  private readonly role: HTMLSelectElement;
+  private readonly status: HTMLElement;
+  private readonly results: HTMLOListElement;
+  private readonly more: HTMLButtonElement;
+  private timer: number | undefined;
+  private sequence = 0;
+  private offset = 0;
+
+  constructor(
+    private readonly bridge: HttpBridge,
+    private readonly onQueryChange: (query: string) => void,
+  ) {
+    this.input = h('input', { type: 'search', class: 'field search-input', placeholder: 'Search all messages', 'aria-label': 'Search all messages', autocomplete: 'off', enterkeyhint: 'search' });
+    this.role = h(
+      'select',
+      { class: 'field', 'aria-label': 'Role' },
+      h('option', { value: 'all' }, 'All roles'),
+      h('option', { value: 'user' }, 'User'),
+      h('option', { value: 'assistant' }, 'Assistant'),
+      h('option', { value: 'tool' }, 'Tool'),
+    );
+    this.status = h('p', { class: 'list-summary search-status', role: 'status', 'aria-live': 'polite' });
+    this.results = h('ol', { class: 'search-results' });
+    this.more = h('button', { type: 'button', class: 'button more-button', hidden: true }, 'More results');
+    const form = h('form', { class: 'search-form', role: 'search' }, this.input, this.role);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.run(true);
+    });
+    this.input.addEventListener('input', () => this.schedule());
+    this.role.addEventListener('change', () => this.run(true));
+    this.more.addEventListener('click', () => this.run(false));
+    this.element = h('section', { class: 'screen screen-search', 'aria-label': 'Search' }, form, this.status, this.results, this.more);
+  }
+
+  /** Shows a query (from the URL) without echoing it back into the URL. */
+  setQuery(query: string): void {
+    if (query === this.input.value) return;
+    this.input.value = query;
+    this.run(true, false);
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private schedule(): void {
+    window.clearTimeout(this.timer);
+    // A short pause while typing, so each keystroke does not start a search.
+    this.timer = window.setTimeout(() => this.run(true), 200);
+  }
+
+  private async run(fresh: boolean, report = true): Promise<void> {
+    window.clearTimeout(this.timer);
+    const query = this.input.value.trim();
+    if (report) this.onQueryChange(query);
+    const sequence = ++this.sequence;
+    if (fresh) this.offset = 0;
+    if (!query) {
+      this.results.replaceChildren();
+      this.more.hidden = true;
+      this.status.textContent = 'Type to search every message of every session.';
+      return;
+    }
+    this.status.textContent = 'Searching…';
+    const reply = await this.bridge.call('search', { query, role: this.role.value, limit: pageSize, offset: this.offset });
+    if (sequence !== this.sequence) return;
+    if (!reply.success && searchMissing.has(reply.code ?? '')) {
+      await this.fallback(query, sequence);
+      return;
+    }
+    if (!reply.success) {
+      this.status.textContent = failureText('search', reply);
+      this.results.replaceChildren();
+      this.more.hidden = true;
+      return;
+    }
+    const data = isObject(reply.data) ? reply.data : {};
+    const hits = (Array.isArray(data.hits) ? data.hits : []).map(asHit).filter((x): x is SearchHit => x !== null);
+    const total = typeof data.total === 'number' ? data.total : hits.length;
+    if (fresh) this.results.replaceChildren();
+    this.results.append(...hits.map((hit) => h('li', {}, this.hitRow(hit))));
+    this.offset += hits.length;
+    this.more.hidden = this.offset >= total || hits.length === 0;
+    const took = typeof data.took_ms === 'number' ? ` in ${Math.round(data.took_ms)} ms` : '';
+    this.status.textContent = total === 0 ? `No messages match “${query}”.` : `${total} match${total === 1 ? '' : 'es'}${took}`;
+  }
+
+  /** Without the search service: sessions whose name, first message or folder match. */
+  private async fallback(query: string, sequence: number): Promise<void> {
+    const reply = await this.bridge.call('scan_sessions', { query, limit: 200 });
+    if (sequence !== this.sequence) return;
+    this.results.replaceChildren();
+    this.more.hidden = true;
+    const sessions = reply.success && Array.isArray(reply.data) ? (reply.data as SessionInfo[]) : [];
+    const note = 'Message search is not available on this server yet; showing sessions whose name, first message or folder match.';
+    this.status.textContent = sessions.length === 0 ? `${note} None do.` : note;
+    this.status.dataset.fallback = 'true';
+    for (const info of sessions) {
+      const title = sessionTitle(info);
+      const at = title.toLowerCase().indexOf(query.toLowerCase());
+      this.results.append(
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { class: 'search-hit', href: sessionHref(info.path), 'data-path': info.path },
+            h('span', { class: 'row-title' }, highlighted(title, at >= 0 ? [[at, at + query.length]] : [])),
+            h('span', { class: 'row-meta' }, [baseName(info.cwd), relativeTime(info.modified)].filter(Boolean).join(' · ')),
+          ),
+        ),
+      );
+    }
+  }
+
+  private hitRow(hit: SearchHit): HTMLElement {
+    delete this.status.dataset.fallback;
+    return h(
+      'a',
+      { class: 'search-hit', href: sessionHref(hit.session_path, hit.entry_id ?? undefined), 'data-path': hit.session_path },
+      h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, hit.role), hit.session_name || baseName(hit.session_path)),
+      h('span', { class: 'hit-snippet' }, highlighted(hit.snippet, hit.highlights)),
+      h('span', { class: 'row-meta' }, [baseName(hit.cwd), hit.timestamp ? relativeTime(hit.timestamp) : ''].filter(Boolean).join(' · ')),
+    );
+  }
+}

@@ -1,0 +1,187 @@
+import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import { baseName, h, relativeTime } from './dom';
+import type { SessionStore, TagInfo } from './sessionStore';
+import { sessionHref } from './routes';
+
+/** Rows added per step of the infinite scroll. */
+const pageSize = 40;
+
+type DateRange = 'any' | 'today' | 'week' | 'month';
+
+interface Filters {
+  text: string;
+  favoritesOnly: boolean;
+  project: string;
+  tagId: string;
+  date: DateRange;
+}
+
+const dateLimitsMs: Record<Exclude<DateRange, 'any'>, number> = { today: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
+
+export function sessionTitle(info: SessionInfo): string {
+  return info.name?.trim() || info.first_message.trim().split('\n')[0]?.slice(0, 200) || info.id;
+}
+
+/**
+ * The session list: grouped by project (the folder pi ran in), newest group and newest
+ * session first, with filters. Rows are added a page at a time as the end scrolls into
+ * view, so thousands of sessions cost no more to open than forty.
+ */
+export class SessionList {
+  readonly element: HTMLElement;
+  private readonly rows: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly sentinel: HTMLElement;
+  private readonly projectSelect: HTMLSelectElement;
+  private readonly tagSelect: HTMLSelectElement;
+  private readonly favoriteToggle: HTMLButtonElement;
+  private readonly filters: Filters = { text: '', favoritesOnly: false, project: '', tagId: '', date: 'any' };
+  private ordered: SessionInfo[] = [];
+  private shown = 0;
+  private readonly observer: IntersectionObserver;
+
+  constructor(private readonly store: SessionStore) {
+    const text = h('input', { type: 'search', class: 'field', placeholder: 'Filter by name or folder', 'aria-label': 'Filter sessions by name or folder', autocomplete: 'off' });
+    text.addEventListener('input', () => {
+      this.filters.text = text.value.trim().toLowerCase();
+      this.refresh(true);
+    });
+    this.favoriteToggle = h('button', { type: 'button', class: 'chip-toggle', 'aria-pressed': 'false', title: 'Show favorites only' }, '★ Favorites');
+    this.favoriteToggle.addEventListener('click', () => {
+      this.filters.favoritesOnly = !this.filters.favoritesOnly;
+      this.favoriteToggle.setAttribute('aria-pressed', String(this.filters.favoritesOnly));
+      this.refresh(true);
+    });
+    this.projectSelect = h('select', { class: 'field', 'aria-label': 'Project' });
+    this.projectSelect.addEventListener('change', () => {
+      this.filters.project = this.projectSelect.value;
+      this.refresh(true);
+    });
+    this.tagSelect = h('select', { class: 'field', 'aria-label': 'Tag' });
+    this.tagSelect.addEventListener('change', () => {
+      this.filters.tagId = this.tagSelect.value;
+      this.refresh(true);
+    });
+    const dateSelect = h(
+      'select',
+      { class: 'field', 'aria-label': 'Date' },
+      h('option', { value: 'any' }, 'Any time'),
+      h('option', { value: 'today' }, 'Last 24 hours'),
+      h('option', { value: 'week' }, 'Last 7 days'),
+      h('option', { value: 'month' }, 'Last 30 days'),
+    );
+    dateSelect.addEventListener('change', () => {
+      this.filters.date = dateSelect.value as DateRange;
+      this.refresh(true);
+    });
+    this.summary = h('p', { class: 'list-summary', 'aria-live': 'polite' });
+    this.rows = h('div', { class: 'session-groups' });
+    this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
+    const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
+    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.rows, this.sentinel);
+    this.observer = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting)) this.showMore();
+    }, { rootMargin: '600px 0px' });
+    this.observer.observe(this.sentinel);
+    store.onChange(() => this.refresh(false));
+  }
+
+  /** Rebuilds the list from the store; `reset` starts again at the first page. */
+  refresh(reset: boolean): void {
+    this.fillProjectOptions();
+    this.fillTagOptions(this.store.tags);
+    this.ordered = this.groupedOrder(this.store.all().filter((s) => this.matches(s)));
+    const keep = reset ? pageSize : Math.max(this.shown, pageSize);
+    this.rows.replaceChildren();
+    this.shown = 0;
+    this.renderRows(Math.min(keep, this.ordered.length));
+    const total = this.store.all().length;
+    this.summary.textContent = !this.store.isLoaded
+      ? 'Loading sessions…'
+      : total === 0
+        ? 'No sessions yet. They appear here as soon as pi writes them.'
+        : this.ordered.length === total
+          ? `${total} session${total === 1 ? '' : 's'}`
+          : `${this.ordered.length} of ${total} sessions match the filters`;
+  }
+
+  private showMore(): void {
+    if (this.shown < this.ordered.length) this.renderRows(Math.min(this.ordered.length, this.shown + pageSize));
+  }
+
+  private renderRows(until: number): void {
+    let group = this.rows.lastElementChild as HTMLElement | null;
+    for (let i = this.shown; i < until; i++) {
+      const info = this.ordered[i]!;
+      if (!group || group.dataset.cwd !== info.cwd) {
+        const list = h('ul', { class: 'session-rows' });
+        group = h('section', { class: 'session-group', 'data-cwd': info.cwd }, h('h2', { class: 'group-title', title: info.cwd }, baseName(info.cwd) || info.cwd, h('span', { class: 'group-path' }, info.cwd)), list);
+        this.rows.append(group);
+      }
+      group.querySelector('ul')!.append(h('li', {}, this.row(info)));
+    }
+    this.shown = until;
+  }
+
+  private row(info: SessionInfo): HTMLElement {
+    const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagInfo => t !== undefined);
+    const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
+    const meta = [relativeTime(info.modified), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
+    return h(
+      'a',
+      { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
+      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
+      secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
+      h('span', { class: 'row-meta' }, meta),
+      tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,
+    );
+  }
+
+  private matches(info: SessionInfo): boolean {
+    const f = this.filters;
+    if (f.favoritesOnly && !info.favorite) return false;
+    if (f.project && info.cwd !== f.project) return false;
+    if (f.tagId && !info.tag_ids.includes(Number(f.tagId))) return false;
+    if (f.date !== 'any' && Date.now() - Date.parse(info.modified) > dateLimitsMs[f.date]) return false;
+    if (f.text && ![info.name ?? '', info.first_message, info.cwd].some((v) => v.toLowerCase().includes(f.text))) return false;
+    return true;
+  }
+
+  /** Projects ordered by their newest session; sessions newest first inside each. */
+  private groupedOrder(list: SessionInfo[]): SessionInfo[] {
+    const byProject = new Map<string, SessionInfo[]>();
+    for (const info of [...list].sort((a, b) => b.modified.localeCompare(a.modified))) {
+      const group = byProject.get(info.cwd);
+      if (group) group.push(info);
+      else byProject.set(info.cwd, [info]);
+    }
+    return [...byProject.values()].flat();
+  }
+
+  private fillProjectOptions(): void {
+    const projects = [...new Set(this.store.all().map((s) => s.cwd))].sort((a, b) => baseName(a).localeCompare(baseName(b)));
+    const key = projects.join('\n');
+    if (this.projectSelect.dataset.key === key) return;
+    this.projectSelect.dataset.key = key;
+    this.projectSelect.replaceChildren(h('option', { value: '' }, 'All projects'), ...projects.map((p) => h('option', { value: p, title: p }, baseName(p) || p)));
+    this.projectSelect.value = projects.includes(this.filters.project) ? this.filters.project : '';
+    this.filters.project = this.projectSelect.value;
+  }
+
+  private fillTagOptions(tags: readonly TagInfo[]): void {
+    const key = tags.map((t) => `${t.id}:${t.name}`).join('\n');
+    if (this.tagSelect.dataset.key === key) return;
+    this.tagSelect.dataset.key = key;
+    this.tagSelect.replaceChildren(h('option', { value: '' }, 'All tags'), ...tags.map((t) => h('option', { value: String(t.id) }, t.name)));
+    this.tagSelect.hidden = tags.length === 0;
+    this.tagSelect.value = tags.some((t) => String(t.id) === this.filters.tagId) ? this.filters.tagId : '';
+    this.filters.tagId = this.tagSelect.value;
+  }
+}
+
+/** A tag label; its colour goes through CSSOM, which the CSP allows (style attributes it does not). */
+export function tagChip(tag: TagInfo): HTMLElement {
+  const chip = h('span', { class: 'tag-chip' }, tag.name);
+  if (tag.color && /^#[0-9a-f]{3,8}$/i.test(tag.color)) chip.style.setProperty('--tag-color', tag.color);
+  return chip;
+}

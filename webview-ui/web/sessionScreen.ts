@@ -1,0 +1,189 @@
+import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import type { HttpBridge } from '../shared/httpBridge';
+import { SessionView } from '../shared/sessionView';
+import { askText, confirmAction, openDialog } from './dialogs';
+import { h } from './dom';
+import { downloadText, failureText, type Toast } from './feedback';
+import { sessionTitle } from './sessionList';
+import type { SessionStore } from './sessionStore';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+const exportFormats = [
+  { value: 'html', label: 'HTML page' },
+  { value: 'markdown', label: 'Markdown' },
+  { value: 'json', label: 'JSON' },
+] as const;
+
+/**
+ * One session: the shared conversation view (the same renderer and sanitiser as the
+ * editor's viewer) under a toolbar with the session's actions. What a token may not do is
+ * explained when the server refuses it, rather than guessed beforehand.
+ */
+export class SessionScreen {
+  readonly element: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly favorite: HTMLButtonElement;
+  private readonly host: HTMLElement;
+  private view: SessionView | undefined;
+  private path: string | undefined;
+
+  constructor(
+    private readonly bridge: HttpBridge,
+    private readonly store: SessionStore,
+    private readonly toast: Toast,
+    private readonly navigateHome: () => void,
+  ) {
+    this.title = h('h1', { class: 'session-title' });
+    this.favorite = this.action('☆', 'Favorite', 'favorite', () => void this.toggleFavorite());
+    this.favorite.setAttribute('aria-pressed', 'false');
+    const back = h('a', { class: 'icon-button back-link', href: '#/', 'aria-label': 'Back to sessions', title: 'Back to sessions' }, '‹');
+    const toolbar = h(
+      'div',
+      { class: 'session-toolbar', role: 'toolbar', 'aria-label': 'Session actions' },
+      back,
+      this.title,
+      h(
+        'div',
+        { class: 'toolbar-actions' },
+        this.favorite,
+        this.action('✎', 'Rename', 'rename', () => void this.rename()),
+        this.action('#', 'Tags', 'tags', () => void this.editTags()),
+        this.action('⤓', 'Export', 'export', () => void this.export()),
+        this.action('✕', 'Delete', 'delete', () => void this.delete()),
+      ),
+    );
+    this.host = h('div', { class: 'session-host' });
+    this.element = h('section', { class: 'screen screen-session', 'aria-label': 'Session' }, toolbar, this.host);
+    store.onChange(() => this.renderToolbar());
+  }
+
+  show(path: string, entryId?: string): void {
+    if (this.view && path === this.path) {
+      if (entryId) this.view.revealEntry(entryId);
+      return;
+    }
+    this.hide();
+    this.path = path;
+    this.renderToolbar();
+    this.view = new SessionView(this.host, this.bridge, {
+      onTitleChange: (title) => {
+        if (!this.store.get(path)) this.title.textContent = title;
+      },
+    });
+    void this.view.open(path, entryId);
+  }
+
+  /** Leaving the screen ends the view, and with it its key bindings and event listener. */
+  hide(): void {
+    this.view?.dispose();
+    this.view = undefined;
+    this.path = undefined;
+  }
+
+  private get info(): SessionInfo | undefined {
+    return this.path === undefined ? undefined : this.store.get(this.path);
+  }
+
+  private action(icon: string, label: string, name: string, run: () => void): HTMLButtonElement {
+    const button = h('button', { type: 'button', class: 'icon-button', 'data-action': name, 'aria-label': label, title: label }, h('span', { 'aria-hidden': 'true' }, icon), h('span', { class: 'action-label' }, label));
+    button.addEventListener('click', run);
+    return button;
+  }
+
+  private renderToolbar(): void {
+    const info = this.info;
+    if (info) {
+      this.title.textContent = sessionTitle(info);
+      this.title.title = info.cwd;
+    }
+    const on = info?.favorite ?? false;
+    this.favorite.setAttribute('aria-pressed', String(on));
+    this.favorite.querySelector('[aria-hidden]')!.textContent = on ? '★' : '☆';
+    this.favorite.setAttribute('aria-label', on ? 'Remove from favorites' : 'Add to favorites');
+  }
+
+  private async toggleFavorite(): Promise<void> {
+    const path = this.path;
+    if (!path) return;
+    const reply = await this.bridge.call('toggle_favorite', { path });
+    if (!reply.success) return this.toast.show(failureText('toggle_favorite', reply), 'error');
+    const favorite = isObject(reply.data) && typeof reply.data.favorite === 'boolean' ? reply.data.favorite : !(this.info?.favorite ?? false);
+    this.store.patch(path, { favorite });
+    this.toast.show(favorite ? 'Added to favorites' : 'Removed from favorites');
+  }
+
+  private async rename(): Promise<void> {
+    const path = this.path;
+    if (!path) return;
+    const name = await askText('Rename session', 'Name', this.info?.name ?? '', 'Rename');
+    if (!name || path !== this.path) return;
+    const reply = await this.bridge.call('rename_session', { path, name });
+    if (!reply.success) return this.toast.show(failureText('rename_session', reply), 'error');
+    const session = isObject(reply.data) && isObject(reply.data.session) ? (reply.data.session as unknown as SessionInfo) : undefined;
+    if (session && typeof session.path === 'string') this.store.update(session);
+    else this.store.patch(path, { name });
+    this.toast.show('Renamed');
+  }
+
+  private async editTags(): Promise<void> {
+    const path = this.path;
+    if (!path) return;
+    await this.store.reloadTags();
+    const current = new Set(this.info?.tag_ids ?? []);
+    const boxes = this.store.tags.map((tag) => {
+      const box = h('input', { type: 'checkbox', value: String(tag.id), checked: current.has(tag.id) });
+      return h('label', { class: 'tag-option' }, box, tag.name);
+    });
+    const newTag = h('input', { type: 'text', class: 'field', placeholder: 'New tag', 'aria-label': 'New tag name', maxlength: '100', autocomplete: 'off' });
+    const body = [boxes.length > 0 ? h('div', { class: 'tag-options' }, ...boxes) : h('p', {}, 'No tags yet.'), newTag];
+    if ((await openDialog('Tags', body, [{ label: 'Save', value: 'ok', kind: 'primary' }], 'ok')) !== 'ok' || path !== this.path) return;
+    const wanted = new Set(boxes.map((l) => l.querySelector('input')!).filter((b) => b.checked).map((b) => Number(b.value)));
+    if (newTag.value.trim()) {
+      const created = await this.bridge.call('create_tag', { name: newTag.value.trim() });
+      if (!created.success) return this.toast.show(failureText('create_tag', created), 'error');
+      if (isObject(created.data) && typeof created.data.id === 'number') wanted.add(created.data.id);
+    }
+    for (const id of wanted) {
+      if (current.has(id)) continue;
+      const reply = await this.bridge.call('assign_tag', { session_path: path, tag_id: id });
+      if (!reply.success) return this.toast.show(failureText('assign_tag', reply), 'error');
+    }
+    for (const id of current) {
+      if (wanted.has(id)) continue;
+      const reply = await this.bridge.call('remove_tag', { session_path: path, tag_id: id });
+      if (!reply.success) return this.toast.show(failureText('remove_tag', reply), 'error');
+    }
+    await this.store.reloadTags();
+    this.store.patch(path, { tag_ids: [...wanted] });
+    this.toast.show('Tags saved');
+  }
+
+  private async export(): Promise<void> {
+    const path = this.path;
+    if (!path) return;
+    const format = await openDialog('Export session', [h('p', {}, 'Download this session as:')], exportFormats.map((f) => ({ label: f.label, value: f.value })));
+    if (!format) return;
+    const reply = await this.bridge.call('export_session', { path, format });
+    if (!reply.success) return this.toast.show(failureText('export_session', reply), 'error');
+    const data = isObject(reply.data) ? reply.data : {};
+    if (typeof data.content !== 'string') return this.toast.show('The export came back empty.', 'error');
+    const filename = typeof data.filename === 'string' && data.filename ? data.filename : `session.${format === 'markdown' ? 'md' : format}`;
+    downloadText(filename, typeof data.mime_type === 'string' ? data.mime_type : 'application/octet-stream', data.content);
+    this.toast.show(`Downloading ${filename}`);
+  }
+
+  private async delete(): Promise<void> {
+    const path = this.path;
+    if (!path) return;
+    const title = this.info ? sessionTitle(this.info) : 'this session';
+    if (!(await confirmAction('Delete session?', `“${title}” will be moved to the trash where the server supports it, otherwise deleted for good.`, 'Delete'))) return;
+    const reply = await this.bridge.call('delete_session', { path });
+    if (!reply.success) return this.toast.show(failureText('delete_session', reply), 'error');
+    this.store.remove(path);
+    this.toast.show(isObject(reply.data) && reply.data.trashed === false ? 'Deleted' : 'Moved to the trash');
+    this.navigateHome();
+  }
+}

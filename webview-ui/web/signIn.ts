@@ -1,0 +1,59 @@
+import { HttpBridge } from '../shared/httpBridge';
+import { h } from './dom';
+
+export interface SignInResult {
+  bridge: HttpBridge;
+  token: string;
+  remember: boolean;
+}
+
+/** Why a token was refused, in words that say what to do next. */
+export function refusalText(code: string | undefined): string {
+  if (code === 'rate_limited') return 'Too many wrong tokens from this device. Wait a minute, then try again.';
+  if (code === 'unavailable') return 'The server cannot be reached. Check the address and your connection.';
+  return 'This token was not accepted: it is wrong, or it was revoked. Create a new one with "Pi Sessions: Create API Token" or `node dist/cli.js token create <name>`.';
+}
+
+/**
+ * The sign-in screen for devices other than the server's own: one field for an API token,
+ * checked with a cheap authenticated call before anything else is shown.
+ */
+export function signInScreen(message: string | null, onSignedIn: (result: SignInResult) => void): HTMLElement {
+  const input = h('input', { type: 'password', class: 'field', id: 'token-input', name: 'token', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'sign-in-error' });
+  const remember = h('input', { type: 'checkbox', id: 'remember-token', checked: true });
+  const error = h('p', { class: 'sign-in-error', id: 'sign-in-error', role: 'alert' }, message ?? '');
+  error.hidden = !message;
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in');
+  const form = h(
+    'form',
+    { class: 'sign-in-form', 'aria-labelledby': 'sign-in-title' },
+    h('h1', { id: 'sign-in-title' }, 'Pi Sessions'),
+    h('p', { class: 'sign-in-intro' }, 'This server needs an API token to show your sessions on this device.'),
+    error,
+    h('label', { for: 'token-input', class: 'dialog-label' }, 'API token'),
+    input,
+    h('label', { class: 'check-label' }, remember, 'Remember this device'),
+    submit,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const token = input.value.trim();
+    if (!token) return;
+    submit.disabled = true;
+    error.hidden = true;
+    const bridge = new HttpBridge({ token });
+    void bridge.call('list_tags').then((reply) => {
+      submit.disabled = false;
+      if (reply.success) {
+        onSignedIn({ bridge, token, remember: remember.checked });
+        return;
+      }
+      bridge.dispose();
+      error.textContent = reply.code === 'unauthorized' ? refusalText(reply.code) : reply.code === 'forbidden' ? 'This token cannot read sessions (it lacks the read scope).' : refusalText(reply.code);
+      error.hidden = false;
+      input.select();
+    });
+  });
+  queueMicrotask(() => input.focus());
+  return h('main', { class: 'sign-in' }, form);
+}
