@@ -61,6 +61,7 @@ export class ApiServer implements IDisposable {
   private hosts: ReadonlySet<string> = new Set();
   private origins: OriginPolicy = { exact: new Set(), trustWebviewScheme: true };
   private closing: Promise<void> | undefined;
+  private readonly revocationCheck: NodeJS.Timeout;
 
   constructor(
     private readonly deps: ApiServerDeps,
@@ -91,6 +92,14 @@ export class ApiServer implements IDisposable {
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
+    // A revoked token (here or by the CLI, seen through the shared state file) also ends the
+    // streams it opened, not only its next request.
+    this.revocationCheck = setInterval(() => {
+      const revoked = (c: { tokenId?: number }) => c.tokenId !== undefined && !deps.tokens.exists(c.tokenId);
+      this.ws.dropCallers(revoked);
+      this.sse.dropCallers(revoked);
+    }, 2_000);
+    this.revocationCheck.unref();
     this.unsubscribe = deps.bus.subscribe((event) => {
       const serialized = this.ring.push(event);
       this.ws.deliver(event, serialized);
@@ -173,6 +182,7 @@ export class ApiServer implements IDisposable {
   }
 
   private async closeNow(): Promise<void> {
+    clearInterval(this.revocationCheck);
     this.unsubscribe.dispose();
     this.ws.dispose();
     this.sse.dispose();

@@ -81,6 +81,15 @@ export class SseHub implements IDisposable {
     }
   }
 
+  /** Ends the streams of callers that are no longer allowed (their token was revoked). */
+  dropCallers(isRevoked: (caller: Caller) => boolean): void {
+    for (const client of [...this.clients]) {
+      if (!isRevoked(client.caller)) continue;
+      client.res.end();
+      client.res.socket?.destroy();
+    }
+  }
+
   private writeAll(frame: string): void {
     for (const client of this.clients) this.write(client, frame);
   }

@@ -166,6 +166,13 @@ export class WsHub implements IDisposable {
     conn.ws.send(text);
   }
 
+  /** Closes the sockets of callers that are no longer allowed (their token was revoked). */
+  dropCallers(isRevoked: (caller: Caller) => boolean): void {
+    for (const conn of this.connections) {
+      if (conn.caller && isRevoked(conn.caller)) conn.ws.close(4401, 'token revoked');
+    }
+  }
+
   private checkLiveness(): void {
     for (const conn of this.connections) {
       if (!conn.alive) {

@@ -44,7 +44,20 @@ function showSignIn(message: string | null): void {
   );
 }
 
+/**
+ * A QR code made in the editor may carry a token in the fragment (`#token=…`), which the
+ * browser never sends to a server. It is stored like a typed-in token and removed from the
+ * address bar at once, so it does not linger in history or get shared by copying the URL.
+ */
+function takeTokenFromFragment(): void {
+  const m = /^#token=([^&]+)$/.exec(window.location.hash);
+  if (!m) return;
+  saveToken(decodeURIComponent(m[1]!));
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
+}
+
 async function boot(): Promise<void> {
+  takeTokenFromFragment();
   const token = loadToken();
   const bridge = new HttpBridge({ token });
   const probe = await bridge.call('list_tags');

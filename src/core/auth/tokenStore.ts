@@ -68,6 +68,10 @@ export class TokenStore {
       .map((r) => ({ ...r, scopes: r.scopes.split(',') as Scope[] }));
   }
 
+  exists(id: number): boolean {
+    return this.db.get('SELECT id FROM tokens WHERE id = ?', [id]) !== undefined;
+  }
+
   count(): number {
     return Number(this.db.get<{ n: number }>('SELECT count(*) AS n FROM tokens')?.n ?? 0);
   }

@@ -288,6 +288,29 @@ describe('tokens required', () => {
     }
   });
 
+  test('revoking a token ends the streams it opened', async () => {
+    const server = await startCliServer({ extraArgs: ['--require-token'] });
+    try {
+      const made = runCli(['token', 'create', 'streamer', '--scopes', 'read', '--state-dir', server.stateDir]);
+      const { id, token } = JSON.parse(made.stdout) as { id: number; token: string };
+      let sse = await TestSseClient.open({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${token}` });
+      for (let i = 0; i < 40 && !(sse instanceof TestSseClient); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        sse = await TestSseClient.open({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${token}` });
+      }
+      assert.ok(sse instanceof TestSseClient);
+      const ws = await TestWsClient.connect(`ws://127.0.0.1:${server.port}/ws?token=${token}`);
+      const wsClosed = new Promise<number>((resolve) => ws.ws.once('close', (code) => resolve(code)));
+      const sseEnded = new Promise<void>((resolve) => sse.res.once('close', () => resolve()));
+      const revoked = runCli(['token', 'revoke', String(id), '--state-dir', server.stateDir]);
+      assert.equal(revoked.status, 0, revoked.stderr);
+      assert.equal(await wsClosed, 4401);
+      await sseEnded;
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('row 14: binding beyond loopback without any token is refused', () => {
     const r = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--state-dir', tempDir(), '--agent-dir', tempDir()]);
     assert.equal(r.status, 1);
