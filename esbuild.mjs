@@ -75,6 +75,8 @@ const browserOptions = {
 const nodeEntries = {
   extension: 'src/extension.ts',
   cli: 'src/cli.ts',
+  // The full-text index runs in a worker thread; SearchService loads it from beside the bundle.
+  searchWorker: 'src/core/search/worker/searchWorker.ts',
 };
 
 const browserEntries = existsSync(path.join(root, 'webview-ui'))

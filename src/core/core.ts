@@ -30,6 +30,8 @@ import { LiveSessionFinder } from './pi/liveSessions';
 import { createPiAgentCommands } from './pi/agentCommands';
 import { TerminalManager } from './terminals/terminalManager';
 import { createTerminalCommands } from './terminals/terminalCommands';
+import { SearchService } from './search/searchService';
+import { createSearchCommands } from './search/searchCommands';
 
 /** Editor services the core cannot provide itself; the CLI passes Node implementations. */
 export interface PlatformServices {
@@ -140,6 +142,8 @@ export class Core extends Disposable {
     this.router.registerAll(createTerminalCommands(terminals));
     this.register(this.onClientGone((id) => terminals.onClientDisconnected(id)));
     this.router.registerAll(createStatsCommands({ sessions: this.sessions }));
+    const search = this.register(new SearchService({ bus: this.bus, sessions: this.sessions, indexDir: path.join(options.stateDir, 'search'), log }));
+    this.router.registerAll(createSearchCommands({ service: search, sessions: this.sessions }));
     this.router.registerAll(
       createPiConfigCommands({
         agentDir: options.agentDir,

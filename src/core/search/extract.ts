@@ -25,7 +25,7 @@ export interface IndexableMessage {
  * only their head is indexed. User and assistant text is never cut: a word a person wrote or
  * read in the conversation must always be found.
  */
-export const maxToolTextLength = 4096;
+export const maxToolTextLength = 2048;
 
 function blocksText(content: unknown, types: ReadonlySet<string>): string {
   if (typeof content === 'string') return content;

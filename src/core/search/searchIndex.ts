@@ -193,12 +193,8 @@ export class SearchIndex {
     const record = this.sessions[sessionIndex] as SessionRecord;
     for (const doc of docs) {
       const id = this.docSession.push(sessionIndex);
-      const termPositions = new Map<string, number[]>();
-      const length = tokenize(doc.text, (term, position) => {
-        const list = termPositions.get(term);
-        if (list === undefined) termPositions.set(term, [position]);
-        else if (list[list.length - 1] !== position) list.push(position);
-      });
+      this.builder.beginDoc(id);
+      const length = tokenize(doc.text, this.builder.addToken);
       this.docRole.push(roleCodes[doc.role]);
       this.docFlags.push(doc.truncated ? flagTruncated : 0);
       this.docTime.push(doc.timestamp_ms);
@@ -207,7 +203,6 @@ export class SearchIndex {
       this.docSourceLength.push(doc.source ? doc.source.length : 0);
       this.docText.push(doc.source ? -1 : this.texts.add(doc.text));
       this.entryIds.add(doc.entry_id);
-      this.builder.addDoc(id, termPositions);
       record.docCount++;
       record.tokenCount += length;
       this.liveDocs++;
@@ -640,7 +635,7 @@ export class SearchIndex {
         terms: this.segments.reduce((n, s) => n + s.terms.length * 2 + s.termEnds.byteLength * 3, 0),
         docs: docs * 35 + this.entryIds.bytes.length,
         stored_text: this.texts.bytes.length,
-        pending: this.builder.positionCount * 4,
+        pending: this.builder.positionCount * 12,
       },
     };
   }

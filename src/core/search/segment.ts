@@ -1,4 +1,4 @@
-import { GrowableArray, VarintReader, u32, varintSize } from './compactArrays';
+import { GrowableArray, VarintReader, u32 } from './compactArrays';
 
 /**
  * An immutable slice of the inverted index: a sorted term dictionary and, per term, a postings
@@ -78,20 +78,24 @@ class ByteSink {
     this.buffer = new Uint8Array(Math.max(capacity, 1024));
   }
 
-  private ensure(extra: number): void {
+  ensure(extra: number): void {
     if (this.pos + extra <= this.buffer.length) return;
     const next = new Uint8Array(Math.max(this.pos + extra, Math.ceil(this.buffer.length * 1.5)));
     next.set(this.buffer.subarray(0, this.pos));
     this.buffer = next;
   }
 
+  /** Values are doc ids, counts and positions: all below 2^32, so `>>>` is exact. */
   varint(value: number): void {
-    this.ensure(10);
+    this.ensure(5);
+    const buffer = this.buffer;
+    let pos = this.pos;
     while (value >= 0x80) {
-      this.buffer[this.pos++] = (value & 0x7f) | 0x80;
-      value = Math.floor(value / 128);
+      buffer[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
     }
-    this.buffer[this.pos++] = value;
+    buffer[pos++] = value;
+    this.pos = pos;
   }
 
   bytes(source: Uint8Array, start: number, end: number): void {
@@ -105,69 +109,86 @@ class ByteSink {
   }
 }
 
+/** Writes a varint (value below 2^32) at `pos`, which the caller made room for; returns the end. */
+function putVarint(buffer: Uint8Array, pos: number, value: number): number {
+  while (value >= 0x80) {
+    buffer[pos++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  buffer[pos++] = value;
+  return pos;
+}
+
+function smallVarintSize(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
 /**
- * Collects postings of newly added documents in flat typed arrays (16 bytes per term-in-doc
- * plus 4 per position) and turns them into a Segment. Documents must arrive in doc-id order.
+ * Collects the tokens of newly added documents as flat (term id, doc, position) occurrences
+ * — 12 bytes each, no per-document maps or arrays — and turns them into a Segment. Documents
+ * must arrive in doc-id order and each document's positions in non-decreasing order (the
+ * tokenizer's order), so a stable sort by term leaves every term's occurrences grouped by
+ * document with positions ascending.
  */
 export class SegmentBuilder {
   private termIds = new Map<string, number>();
   private termList: string[] = [];
-  private tupleTerm = new GrowableArray(u32, 4096);
-  private tupleDoc = new GrowableArray(u32, 4096);
-  private tuplePosStart = new GrowableArray(u32, 4096);
-  private tuplePosCount = new GrowableArray(u32, 4096);
-  private positions = new GrowableArray(u32, 16384);
+  private occurrenceTerm = new GrowableArray(u32, 65536);
+  private occurrenceDoc = new GrowableArray(u32, 65536);
+  private occurrencePosition = new GrowableArray(u32, 65536);
+  private currentDoc = 0;
   private minDoc = -1;
   private maxDoc = -1;
 
+  /** Pending occurrences: what bounds the builder's memory. */
   get positionCount(): number {
-    return this.positions.length;
+    return this.occurrenceTerm.length;
   }
 
   get isEmpty(): boolean {
-    return this.tupleDoc.length === 0;
+    return this.occurrenceTerm.length === 0;
   }
 
-  addDoc(doc: number, termPositions: Map<string, number[]>): void {
-    if (termPositions.size === 0) return;
+  /** Starts a document: the following `addToken` calls belong to it. */
+  beginDoc(doc: number): void {
+    this.currentDoc = doc;
+  }
+
+  /** A tokenizer sink for the current document (bound once, not a closure per document). */
+  readonly addToken = (term: string, position: number): void => {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termList.length;
+      this.termIds.set(term, id);
+      this.termList.push(term);
+    }
+    const doc = this.currentDoc;
     if (this.minDoc < 0) this.minDoc = doc;
     this.maxDoc = doc;
-    for (const [term, list] of termPositions) {
-      let id = this.termIds.get(term);
-      if (id === undefined) {
-        id = this.termList.length;
-        this.termIds.set(term, id);
-        this.termList.push(term);
-      }
-      this.tupleTerm.push(id);
-      this.tupleDoc.push(doc);
-      this.tuplePosStart.push(this.positions.length);
-      this.tuplePosCount.push(list.length);
-      this.positions.pushAll(list);
-    }
-  }
+    this.occurrenceTerm.push(id);
+    this.occurrenceDoc.push(doc);
+    this.occurrencePosition.push(position);
+  };
 
   build(): Segment {
     const termCount = this.termList.length;
     // The default string sort (code-unit order, native comparator) is the order lookups assume.
     const sortedTerms = this.termList.slice().sort();
     const rank = new Uint32Array(termCount);
-    sortedTerms.forEach((term, r) => (rank[this.termIds.get(term) as number] = r));
-    // Counting sort by term rank; stable, so each term's tuples stay in doc order.
-    const tuples = this.tupleDoc.length;
+    for (let r = 0; r < termCount; r++) rank[this.termIds.get(sortedTerms[r]) as number] = r;
+    // Counting sort of occurrences by term rank; stable, so each term's stay in (doc, position) order.
+    const count = this.occurrenceTerm.length;
+    const termOf = this.occurrenceTerm.view();
     const bucketStart = new Uint32Array(termCount + 1);
-    const termOf = this.tupleTerm.view();
-    for (let t = 0; t < tuples; t++) bucketStart[rank[termOf[t]] + 1]++;
+    for (let t = 0; t < count; t++) bucketStart[rank[termOf[t]] + 1]++;
     for (let r = 0; r < termCount; r++) bucketStart[r + 1] += bucketStart[r];
-    const sorted = new Uint32Array(tuples);
+    const sorted = new Uint32Array(count);
     const fill = bucketStart.slice(0, termCount);
-    for (let t = 0; t < tuples; t++) sorted[fill[rank[termOf[t]]]++] = t;
+    for (let t = 0; t < count; t++) sorted[fill[rank[termOf[t]]]++] = t;
 
-    const docs = this.tupleDoc.view();
-    const posStart = this.tuplePosStart.view();
-    const posCount = this.tuplePosCount.view();
-    const positions = this.positions.view();
-    const sink = new ByteSink(tuples * 4 + positions.length * 2);
+    const docs = this.occurrenceDoc.view();
+    const positions = this.occurrencePosition.view();
+    const sink = new ByteSink(count * 3);
     const docCounts = new Uint32Array(termCount);
     const postingEnds = new Uint32Array(termCount);
     const termEnds = new Uint32Array(termCount);
@@ -175,30 +196,51 @@ export class SegmentBuilder {
     for (let r = 0; r < termCount; r++) {
       termChars += sortedTerms[r].length;
       termEnds[r] = termChars;
+      const end = bucketStart[r + 1];
+      // Worst case per occurrence: doc delta, tf, byte count and position, 5 bytes each.
+      sink.ensure((end - bucketStart[r]) * 20);
+      const buffer = sink.buffer;
+      let pos = sink.pos;
       let lastDoc = 0;
-      for (let k = bucketStart[r]; k < bucketStart[r + 1]; k++) {
-        const t = sorted[k];
-        const doc = docs[t];
-        sink.varint(doc - lastDoc);
-        lastDoc = doc;
-        const from = posStart[t];
-        const count = posCount[t];
-        sink.varint(count);
+      let termDocs = 0;
+      let k = bucketStart[r];
+      while (k < end) {
+        const doc = docs[sorted[k]];
+        // First pass over this document's occurrences: tf and the bytes of the position deltas.
+        let groupEnd = k;
+        let tf = 0;
         let bytes = 0;
         let last = 0;
-        for (let p = from; p < from + count; p++) {
-          bytes += varintSize(positions[p] - last);
-          last = positions[p];
+        let previous = -1;
+        while (groupEnd < end && docs[sorted[groupEnd]] === doc) {
+          const p = positions[sorted[groupEnd]];
+          if (p !== previous) {
+            tf++;
+            bytes += smallVarintSize(p - last);
+            last = p;
+            previous = p;
+          }
+          groupEnd++;
         }
-        sink.varint(bytes);
+        pos = putVarint(buffer, pos, doc - lastDoc);
+        pos = putVarint(buffer, pos, tf);
+        pos = putVarint(buffer, pos, bytes);
+        lastDoc = doc;
         last = 0;
-        for (let p = from; p < from + count; p++) {
-          sink.varint(positions[p] - last);
-          last = positions[p];
+        previous = -1;
+        for (let g = k; g < groupEnd; g++) {
+          const p = positions[sorted[g]];
+          if (p === previous) continue;
+          pos = putVarint(buffer, pos, p - last);
+          last = p;
+          previous = p;
         }
+        termDocs++;
+        k = groupEnd;
       }
-      docCounts[r] = bucketStart[r + 1] - bucketStart[r];
-      postingEnds[r] = sink.pos;
+      sink.pos = pos;
+      docCounts[r] = termDocs;
+      postingEnds[r] = pos;
     }
     const terms = sortedTerms.join('');
     return new Segment(terms, termEnds, docCounts, postingEnds, sink.result(), this.minDoc, this.maxDoc);

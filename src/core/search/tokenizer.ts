@@ -172,6 +172,40 @@ function emitCjkRun(length: number, position: number, sink: TokenSink): number {
   return length;
 }
 
+/** ASCII code → 0 separator, 1 lowercase, 2 uppercase, 3 digit (the fast path's table). */
+const asciiKind = new Uint8Array(128);
+for (let c = 0; c < 128; c++) asciiKind[c] = c >= 0x61 && c <= 0x7a ? 1 : c >= 0x41 && c <= 0x5a ? 2 : c >= 0x30 && c <= 0x39 ? 3 : 0;
+const asciiShape: readonly Shape[] = [Shape.Other, Shape.Lower, Shape.Upper, Shape.Digit];
+
+/**
+ * Emits a word run of ASCII letters and digits text[start, end) straight from slices of the
+ * text. Most of what sessions hold is ASCII, and this skips the per-character folding and
+ * string concatenation of the general path; the result is the same by construction (ASCII
+ * folds to lowercase one character for one).
+ */
+function emitAsciiRun(text: string, start: number, end: number, hasUpper: boolean, hasDigit: boolean, position: number, sink: TokenSink): number {
+  const length = end - start;
+  const raw = text.slice(start, end);
+  const whole = hasUpper ? raw.toLowerCase() : raw;
+  let points: number[] = [];
+  if ((hasUpper || hasDigit) && length >= 2 && length <= maxSplitRunLength) {
+    for (let k = 0; k < length; k++) runShape[k] = asciiShape[asciiKind[text.charCodeAt(start + k)]];
+    points = splitPoints(length);
+  }
+  if (points.length === 0) {
+    sink(cutTerm(whole), position, start, end, TokenKind.Primary);
+    return 1;
+  }
+  sink(cutTerm(whole), position, start, end, TokenKind.WholeIdentifier);
+  let from = 0;
+  for (let p = 0; p <= points.length; p++) {
+    const to = p < points.length ? points[p] : length;
+    sink(cutTerm(whole.slice(from, to)), position + p, start + from, start + to, TokenKind.Primary);
+    from = to;
+  }
+  return points.length + 1;
+}
+
 /** Tokenizes `text`, positions starting at `firstPosition`; returns the number of positions used. */
 export function tokenize(text: string, sink: TokenSink, firstPosition = 0): number {
   let position = firstPosition;
@@ -185,6 +219,32 @@ export function tokenize(text: string, sink: TokenSink, firstPosition = 0): numb
   };
   const length = text.length;
   for (let i = 0; i < length; ) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && runLength === 0) {
+      if (asciiKind[c] === 0) {
+        i++;
+        continue;
+      }
+      // A run that is ASCII up to a separator (or the end) takes the fast path; one that
+      // runs into a non-ASCII letter or a combining mark is read again by the general path.
+      let j = i;
+      let hasUpper = false;
+      let hasDigit = false;
+      while (j < length) {
+        const d = text.charCodeAt(j);
+        if (d >= 128) break;
+        const kind = asciiKind[d];
+        if (kind === 0) break;
+        if (kind === 2) hasUpper = true;
+        else if (kind === 3) hasDigit = true;
+        j++;
+      }
+      if (j === length || text.charCodeAt(j) < 128) {
+        position += emitAsciiRun(text, i, j, hasUpper, hasDigit, position, sink);
+        i = j;
+        continue;
+      }
+    }
     const cp = text.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
     const info = classify(cp);

@@ -1,0 +1,192 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../api/errors';
+import type { EventBus } from '../events';
+import type { IDisposable } from '../lifecycle';
+import { describeError, type Logger } from '../log';
+import type { SessionInfo } from '../sessions/sessionInfo';
+import type { SearchResult } from './types';
+import type { FromWorker, IndexingStatus, SessionFileState, ToWorker, WorkerInit, WorkerSearchQuery } from './worker/protocol';
+
+export interface SearchServiceOptions {
+  bus: EventBus;
+  /** The session list, read when a scan finishes (the first scan publishes no diff). */
+  sessions: { all(): SessionInfo[] };
+  /** Folder for the saved index: a file of its own, derived data, never the state database. */
+  indexDir: string;
+  log: Logger;
+  /** Quiet time after the last change before the worker saves the index; default 5 s. */
+  persistDelayMs?: number;
+}
+
+type Distribute<T> = T extends { id: number } ? Omit<T, 'id'> : never;
+type Request = Distribute<Extract<ToWorker, { id: number }>>;
+
+interface Waiting {
+  resolve(data: unknown): void;
+  reject(err: Error): void;
+}
+
+/** How long dispose waits for the worker's last save before terminating it anyway. */
+const disposeSaveTimeoutMs = 10_000;
+
+/**
+ * The worker script and how to start it: `searchWorker.js` beside the bundle in a build;
+ * from source (tests under tsx) the TypeScript file, through tsx's require hook, because
+ * `--import tsx` in a worker's execArgv does not reach its entry module on Node 20.
+ */
+function workerLaunch(init: WorkerInit): { script: string; eval: boolean; workerData: WorkerInit } {
+  const bundled = path.join(__dirname, 'searchWorker.js');
+  if (fs.existsSync(bundled)) return { script: bundled, eval: false, workerData: init };
+  const source = path.join(__dirname, 'worker', 'searchWorker.ts');
+  const tsx = createRequire(__filename).resolve('tsx/cjs/api');
+  return { script: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(source)});`, eval: true, workerData: init };
+}
+
+export function toFileState(info: SessionInfo): SessionFileState {
+  const modified = Date.parse(info.modified);
+  return {
+    path: info.path,
+    size: info.size_bytes,
+    mtime_ms: info.file_mtime_ms,
+    id: info.id,
+    name: info.name,
+    cwd: info.cwd,
+    modified_ms: Number.isFinite(modified) ? modified : info.file_mtime_ms,
+  };
+}
+
+/**
+ * Full-text search for the core. The index lives in a worker thread that reads and
+ * tokenises the session files itself; this side only forwards the session list's changes
+ * (paths and fingerprints) and the queries. A worker that dies is restarted once with a
+ * fresh index; meanwhile, and after a second death, searches answer `unavailable`.
+ */
+export class SearchService implements IDisposable {
+  private worker: Worker | undefined;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
+  private restarts = 0;
+  private listKnown = false;
+  private disposed = false;
+  private readonly subscriptions: IDisposable[];
+
+  constructor(private readonly options: SearchServiceOptions) {
+    this.start(false);
+    const { bus } = options;
+    this.subscriptions = [
+      bus.on('scan-progress', (p) => {
+        if (!p.finished) return;
+        this.listKnown = true;
+        this.post({ type: 'reconcile', files: this.fileList() });
+      }),
+      bus.on('sessions-diff', (diff) => {
+        const changed = [...diff.added, ...diff.updated];
+        if (changed.length > 0) this.post({ type: 'upsert', files: changed.map(toFileState) });
+        if (diff.removed.length > 0) this.post({ type: 'remove', paths: diff.removed });
+      }),
+    ];
+  }
+
+  search(query: WorkerSearchQuery): Promise<SearchResult> {
+    return this.request({ type: 'search', query }) as Promise<SearchResult>;
+  }
+
+  status(): Promise<IndexingStatus> {
+    return this.request({ type: 'status' }) as Promise<IndexingStatus>;
+  }
+
+  /** Drops the index and reads every listed session again. */
+  rebuild(): Promise<IndexingStatus> {
+    return this.request({ type: 'rebuild', files: this.fileList() }) as Promise<IndexingStatus>;
+  }
+
+  /** Saves the index now (when it changed). */
+  async persist(): Promise<void> {
+    await this.request({ type: 'persist' });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    for (const s of this.subscriptions) s.dispose();
+    const worker = this.worker;
+    if (worker) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, disposeSaveTimeoutMs)));
+      await Promise.race([this.persist().catch((err) => this.options.log.warn(`search: final save failed: ${describeError(err)}`)), timeout]);
+      clearTimeout(timer);
+    }
+    this.disposed = true;
+    this.worker = undefined;
+    this.failAll('the search service is shutting down');
+    if (worker) await worker.terminate();
+  }
+
+  private fileList(): SessionFileState[] {
+    return this.options.sessions.all().map(toFileState);
+  }
+
+  private start(fresh: boolean): void {
+    const init: WorkerInit = { indexDir: this.options.indexDir, fresh, persistDelayMs: this.options.persistDelayMs ?? 5_000 };
+    const launch = workerLaunch(init);
+    const worker = new Worker(launch.script, { eval: launch.eval, workerData: launch.workerData });
+    // Referenced only while a request waits: the core owns the worker's lifetime (dispose),
+    // and an idle worker must not keep a finished process alive.
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (err) => this.options.log.error(`search: worker failed: ${describeError(err)}`));
+    worker.on('exit', (code) => this.onExit(worker, code));
+    this.worker = worker;
+  }
+
+  private onExit(worker: Worker, code: number): void {
+    if (this.disposed || worker !== this.worker) return;
+    this.worker = undefined;
+    this.failAll('the search worker stopped; search is restarting');
+    if (this.restarts >= 1) {
+      this.options.log.error(`search: worker exited again (code ${code}); search stays unavailable`);
+      return;
+    }
+    this.restarts++;
+    this.options.log.warn(`search: worker exited (code ${code}); restarting it with a fresh index`);
+    // The saved index may be what killed it, so the new worker starts empty and rebuilds.
+    this.start(true);
+    if (this.listKnown) this.post({ type: 'reconcile', files: this.fileList() });
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (message.type === 'log') {
+      this.options.log[message.level](message.message);
+      return;
+    }
+    const waiting = this.waiting.get(message.id);
+    if (!waiting) return;
+    this.waiting.delete(message.id);
+    if (this.waiting.size === 0) this.worker?.unref();
+    if (message.ok) waiting.resolve(message.data);
+    else waiting.reject(new ApiError(message.code, message.message));
+  }
+
+  private failAll(reason: string): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.reject(new ApiError('unavailable', reason));
+  }
+
+  private post(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private request(message: Request): Promise<unknown> {
+    const worker = this.worker;
+    if (!worker || this.disposed) return Promise.reject(new ApiError('unavailable', 'full-text search is not available right now (its worker is not running)'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...message, id } as ToWorker);
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import type { RoleFilter, SearchResult } from '../types';
+
+/*
+ * Messages between the SearchService (main thread) and the search worker. Everything here
+ * is structured-clone friendly: plain objects, arrays and strings, no Sets or functions.
+ */
+
+/** A session file as the session index lists it: enough to tell whether it changed. */
+export interface SessionFileState {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  id: string;
+  name: string | null;
+  cwd: string;
+  modified_ms: number;
+}
+
+/** A search as the worker receives it: `allowed_paths` is a list (tags, favorites). */
+export interface WorkerSearchQuery {
+  query: string;
+  role?: RoleFilter;
+  cwd?: string;
+  session_path?: string;
+  from_ms?: number;
+  to_ms?: number;
+  allowed_paths?: string[];
+  limit?: number;
+  offset?: number;
+  per_session?: number;
+}
+
+export interface IndexingStatus {
+  /** The first reconcile with the session list is done and nothing is waiting. */
+  ready: boolean;
+  pending_files: number;
+  indexed_files: number;
+  /** Files read (in full or their tail) since this worker started: zero on a warm start. */
+  indexed_since_start: number;
+  docs: number;
+  terms: number;
+  bytes: number;
+}
+
+export interface WorkerInit {
+  /** Folder of the persisted index (a file of its own, not the state database). */
+  indexDir: string;
+  /** Start from an empty index instead of loading the saved one. */
+  fresh: boolean;
+  persistDelayMs: number;
+}
+
+export type ToWorker =
+  | { type: 'upsert'; files: SessionFileState[] }
+  | { type: 'remove'; paths: string[] }
+  /** The complete session list: index what is new or changed, drop what is gone. */
+  | { type: 'reconcile'; files: SessionFileState[] }
+  | { type: 'search'; id: number; query: WorkerSearchQuery }
+  | { type: 'status'; id: number }
+  | { type: 'rebuild'; id: number; files: SessionFileState[] }
+  | { type: 'persist'; id: number };
+
+export type WorkerErrorCode = 'invalid_payload' | 'internal';
+
+export type FromWorker =
+  | { type: 'reply'; id: number; ok: true; data: SearchResult | IndexingStatus | null }
+  | { type: 'reply'; id: number; ok: false; code: WorkerErrorCode; message: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -1,0 +1,68 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SearchQueryError } from '../queryParser';
+import { IndexKeeper } from './indexKeeper';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+
+/*
+ * Entry of the search worker thread (bundled as dist/searchWorker.js). Tokenising, indexing
+ * and matching all happen here, so a large store being indexed or a slow query never holds
+ * the extension host's event loop (architecture rule 6).
+ */
+
+const port = parentPort;
+if (!port) throw new Error('searchWorker must run as a worker thread');
+const init = workerData as WorkerInit;
+
+const send = (message: FromWorker): void => port.postMessage(message);
+const keeper = new IndexKeeper({
+  indexDir: init.indexDir,
+  persistDelayMs: init.persistDelayMs,
+  log: (level, message) => send({ type: 'log', level, message }),
+});
+
+// Messages that arrive while the saved index loads wait for it, in order.
+const loaded = init.fresh ? Promise.resolve() : keeper.load();
+
+function fail(id: number, err: unknown): void {
+  if (err instanceof SearchQueryError) send({ type: 'reply', id, ok: false, code: 'invalid_payload', message: err.message });
+  else send({ type: 'reply', id, ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) });
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  await loaded;
+  switch (message.type) {
+    case 'upsert':
+      keeper.upsert(message.files);
+      return;
+    case 'remove':
+      keeper.remove(message.paths);
+      return;
+    case 'reconcile':
+      keeper.reconcile(message.files);
+      return;
+    case 'search':
+      try {
+        send({ type: 'reply', id: message.id, ok: true, data: keeper.search(message.query) });
+      } catch (err) {
+        fail(message.id, err);
+      }
+      return;
+    case 'status':
+      send({ type: 'reply', id: message.id, ok: true, data: keeper.status() });
+      return;
+    case 'rebuild':
+      keeper.rebuild(message.files);
+      send({ type: 'reply', id: message.id, ok: true, data: keeper.status() });
+      return;
+    case 'persist':
+      try {
+        await keeper.persist();
+        send({ type: 'reply', id: message.id, ok: true, data: null });
+      } catch (err) {
+        fail(message.id, err);
+      }
+      return;
+  }
+}
+
+port.on('message', (message: ToWorker) => void handle(message));
