@@ -99,6 +99,7 @@ async function serve(args: ParsedArgs): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  reportMemoryOnSignal();
   try {
     const bound = await server.start();
     process.stdout.write(`listening on ${server.url ?? `http://${bound.host}:${bound.port}`}\n`);
@@ -111,6 +112,19 @@ async function serve(args: ParsedArgs): Promise<void> {
     await core.dispose().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * Diagnostic hook for the soak benchmark: under `node --expose-gc`, SIGUSR2 collects garbage
+ * and writes `rss <bytes>` to stderr, so memory can be compared after GC from outside.
+ */
+function reportMemoryOnSignal(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') return;
+  process.on('SIGUSR2', () => {
+    gc();
+    process.stderr.write(`rss ${process.memoryUsage.rss()}\n`);
+  });
 }
 
 async function token(args: ParsedArgs): Promise<void> {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { loadSqlJs } from './sqlJs';
 import { describeError, type Logger } from '../log';
+import { ApiError } from '../api/errors';
 
 export type Row = Record<string, SqlValue>;
 export type Params = SqlValue[] | Record<string, SqlValue>;
@@ -48,6 +49,7 @@ export class SqliteFile {
   static async open(file: string, options: SqliteFileOptions): Promise<SqliteFile> {
     const SQL = await loadSqlJs();
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    removeOrphanTempFiles(file);
     let db: Database | undefined;
     for (const candidate of [file, `${file}.prev`]) {
       const bytes = readIfPresent(candidate);
@@ -140,12 +142,24 @@ export class SqliteFile {
    */
   mutate<T>(change: () => T): Promise<T> {
     const run = this.mutations.then(async () => {
-      const release = await acquireLock(`${this.file}.lock`);
+      let release: () => void;
+      try {
+        release = await acquireLock(`${this.file}.lock`);
+      } catch (err) {
+        throw new ApiError('unavailable', `could not save the change (${describeError(err)}); nothing was changed`);
+      }
       this.lockHeld = true;
       try {
         await this.reloadIfChangedOnDisk();
         const result = this.transaction(change);
-        await this.commit();
+        try {
+          await this.commit();
+        } catch (err) {
+          // The caller is told the change failed, so it must not reach disk later with some
+          // other save: go back to the last generation that is on disk.
+          await this.revertToLastSave();
+          throw new ApiError('unavailable', `${describeError(err)}; nothing was changed`);
+        }
         return result;
       } finally {
         this.lockHeld = false;
@@ -173,6 +187,18 @@ export class SqliteFile {
     } catch (err) {
       this.options.log.warn(`state: ignoring an unreadable newer ${this.file}: ${describeError(err)}`);
       return false;
+    }
+  }
+
+  private async revertToLastSave(): Promise<void> {
+    const SQL = await loadSqlJs();
+    const bytes = readIfPresent(this.file);
+    this.replaceDatabase(bytes ? new SQL.Database(bytes) : new SQL.Database());
+    if (!bytes) this.migrate();
+    this.savedGeneration = this.dirtyGeneration;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
     }
   }
 
@@ -294,6 +320,34 @@ export class SqliteFile {
   }
 }
 
+/** Temp files of saves that a killed process never finished (`<file>.<pid>.tmp`). */
+function removeOrphanTempFiles(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function fileStamp(file: string): string | undefined {
   try {
     const st = fs.statSync(file);
@@ -311,7 +365,14 @@ async function acquireLock(lockFile: string): Promise<() => void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = fs.openSync(lockFile, 'wx', 0o600);
-      fs.writeSync(fd, String(process.pid));
+      try {
+        fs.writeSync(fd, String(process.pid));
+      } catch (err) {
+        // A lock we cannot even write our pid into (disk full) must not stay behind.
+        fs.closeSync(fd);
+        fs.rmSync(lockFile, { force: true });
+        throw err;
+      }
       fs.closeSync(fd);
       return () => fs.rmSync(lockFile, { force: true });
     } catch (err) {
