@@ -15,6 +15,8 @@ export interface Figure {
 /** Writes bench/RESULTS.md: the machine, the date, and every figure with its target. */
 export function writeResults(figures: Figure[], notes: string[], mode: string): string {
   const file = path.join(__dirname, 'RESULTS.md');
+  // A run of some benchmarks (--only) keeps the other rows of the previous results.
+  const kept = previousRows(file).filter((row) => !figures.some((f) => row.startsWith(`| ${f.id} |`)));
   const rows = figures.map(
     (f) => `| ${f.id} | ${f.what} | ${f.value} | ${f.reference} | ${f.ratio} | ${f.target} | ${f.met === null ? '–' : f.met ? 'met' : 'missed'} |`,
   );
@@ -27,7 +29,7 @@ export function writeResults(figures: Figure[], notes: string[], mode: string): 
     '',
     '| # | what | ours | reference (same run) | ratio | target | |',
     '|---|---|---|---|---|---|---|',
-    ...rows,
+    ...[...rows, ...kept].sort(),
     '',
     ...notes.map((n) => `- ${n}`),
     '',
@@ -36,4 +38,15 @@ export function writeResults(figures: Figure[], notes: string[], mode: string): 
   ].join('\n');
   fs.writeFileSync(file, text);
   return file;
+}
+
+function previousRows(file: string): string[] {
+  try {
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /^\| B\d \|/.test(line));
+  } catch {
+    return [];
+  }
 }

@@ -5,6 +5,7 @@ import type { Core } from '../core/core';
 import { localUserCaller } from '../core/api/callers';
 import { isLoopbackBindHost } from '../server/auth/peer';
 import { CommandId } from './ids';
+import { escapeHtml } from '../../webview-ui/shared/render/escape';
 import type { ServerController } from './serverController';
 
 /** "Open Web Client" and its QR code for a phone, from the status bar menu and the palette. */
@@ -76,6 +77,3 @@ ${choice.withToken ? '<p class="warn">This code holds a read-only token. Revoke 
   ];
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}

@@ -4,6 +4,7 @@ import type { Database, SqlValue } from 'sql.js';
 import { loadSqlJs } from './sqlJs';
 import { describeError, type Logger } from '../log';
 import { ApiError } from '../api/errors';
+import { syncDir } from '../util/atomicWrite';
 
 export type Row = Record<string, SqlValue>;
 export type Params = SqlValue[] | Record<string, SqlValue>;
@@ -272,7 +273,7 @@ export class SqliteFile {
       await writeFileDurably(tmp, bytes);
       if (fs.existsSync(this.file)) await fs.promises.rename(this.file, `${this.file}.prev`);
       await fs.promises.rename(tmp, this.file);
-      await fsyncDirectory(path.dirname(this.file));
+      await syncDir(path.dirname(this.file));
       this.knownStamp = fileStamp(this.file);
       this.savedGeneration = Math.max(this.savedGeneration, generation);
       this.lastSaveError = undefined;
@@ -424,14 +425,3 @@ export async function writeFileDurably(file: string, bytes: Uint8Array | string)
   }
 }
 
-async function fsyncDirectory(dir: string): Promise<void> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename itself is still atomic.
-  } finally {
-    await handle?.close();
-  }
-}

@@ -58,8 +58,8 @@ async function linkExclusive(temp: string, file: string): Promise<void> {
   }
 }
 
-/** Makes the rename itself durable; not supported on Windows, where it is skipped. */
-async function syncDir(dir: string): Promise<void> {
+/** Makes a rename in `dir` durable; not supported on Windows, where it is skipped. */
+export async function syncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   let handle: fs.promises.FileHandle | undefined;
   try {

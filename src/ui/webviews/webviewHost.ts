@@ -5,6 +5,7 @@ import type { Caller } from '../../core/api/types';
 import type { IDisposable } from '../../core/lifecycle';
 import type { CoreEventName } from '../../core/events';
 import { isPageToHost, type HostToPage, type PageCommand } from '../../../webview-ui/shared/protocol';
+import { escapeHtml } from '../../../webview-ui/shared/render/escape';
 
 /**
  * Commands a webview page may run. Pages render transcript text, so they get no more than
@@ -127,6 +128,3 @@ export class WebviewPage implements vscode.Disposable {
   }
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}

@@ -5,6 +5,9 @@ import { callApi, rawRequest } from '../../support/httpClient';
 import { TestWsClient } from '../../support/wsClient';
 import { TestSseClient } from '../../support/sseClient';
 import { seedCommandNames } from '../../../src/core/api/seedCommands';
+import * as fs from 'node:fs';
+import { tempDir } from '../../support/cliServer';
+import { writeSession } from '../../support/sessionGenerator';
 
 describe('transports', () => {
   let server: ServerHandle;
@@ -87,6 +90,27 @@ describe('transports', () => {
       assert.equal(r.id, ids[i]);
       assert.equal(r.success, true);
     });
+  });
+
+  test('a slow request does not hold up a fast one on the same socket', async () => {
+    const store = fs.realpathSync(tempDir('psm-slow-'));
+    const big = writeSession(store, { version: 3, seed: 21, cwd: '/home/dev/slow', turns: 400, toolOutputBytes: 20_000 });
+    await callApi(target, 'save_session_paths', { paths: [store] });
+    const order: string[] = [];
+    const slow = ws.request('export_session', { path: big.path, format: 'html' }, 'slow').then((r) => {
+      order.push('slow');
+      return r;
+    });
+    const fast = ws.request('ping', {}, 'fast').then((r) => {
+      order.push('fast');
+      return r;
+    });
+    const [slowReply, fastReply] = await Promise.all([slow, fast]);
+    assert.equal(slowReply.id, 'slow');
+    assert.equal(slowReply.success, true, String(slowReply.error));
+    assert.equal(fastReply.id, 'fast');
+    assert.deepEqual(order, ['fast', 'slow'], 'the reply to the later, faster request came first');
+    await callApi(target, 'save_session_paths', { paths: [] });
   });
 
   test('compat frames are decided by structure, not by substring', async () => {
