@@ -13,15 +13,17 @@ function int(value: unknown): number | undefined {
 }
 
 /** The one-line hint after the tool name in a collapsed tool call. */
-function toolBrief(name: string, args: Record<string, unknown>): string {
+function toolBrief(name: string, args: Record<string, unknown>, result: ToolResultMessage | undefined): string {
   const filePath = str(args.path);
   switch (name) {
     case 'bash': {
       const command = str(args.command);
       return command ? `<code class="psm-tool-brief-command">$ ${escapeHtml(oneLine(command, 100))}</code>` : '';
     }
-    case 'read':
     case 'edit':
+      // The link goes to the first changed line when the result says which it is.
+      return filePath ? fileLink(filePath, int(result?.details?.firstChangedLine)) : '';
+    case 'read':
     case 'write':
     case 'ls':
       return filePath ? fileLink(filePath, int(args.offset)) : '';
@@ -60,7 +62,8 @@ function toolArguments(name: string, args: Record<string, unknown>, result: Tool
       !hasResultDiff && oldText !== null && newText !== null
         ? renderDiff([...oldText.split('\n').map((l) => `-${l}`), ...newText.split('\n').map((l) => `+${l}`)].join('\n'))
         : '';
-    return `<div class="psm-tool-path">${fileLink(filePath, int(result?.details?.firstChangedLine))}</div>${fallback}`;
+    // The path is already in the summary line.
+    return fallback;
   }
   return renderJson(args, 'psm-json psm-tool-args-json');
 }
@@ -108,7 +111,7 @@ export function renderToolCall(block: ToolCallBlock, result: MessageEntry | unde
   const statusBadge = status === 'error' ? ' <span class="psm-badge psm-badge-error">error</span>' : status === 'pending' ? ' <span class="psm-badge psm-badge-pending">no result</span>' : '';
   return (
     `<details${attrs({ class: `psm-tool psm-tool-${status}`, 'data-tool-call-id': typeof block.id === 'string' ? block.id : undefined, 'data-tool-name': name })}>` +
-    `<summary><span class="psm-tool-name">${escapeHtml(name)}</span> ${toolBrief(name, args)}${statusBadge}</summary>` +
+    `<summary><span class="psm-tool-name">${escapeHtml(name)}</span> ${toolBrief(name, args, resultMessage)}${statusBadge}</summary>` +
     `<div class="psm-tool-args">${toolArguments(name, args, resultMessage)}${partial}</div>` +
     (result ? renderEmbeddedToolResult(result) : '') +
     `</details>`
