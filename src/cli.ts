@@ -6,6 +6,7 @@ import { moveToTrashHeadless } from './core/platform/nodeTrash';
 import { ApiServer } from './server/apiServer';
 import { allScopes, type Scope } from './core/api/types';
 import { productVersion } from './core/version';
+import type { ConfigBundle } from './core/userdata/configFields';
 
 const usage = `Pi Session Manager ${productVersion}
 
@@ -81,7 +82,41 @@ async function serve(args: ParsedArgs): Promise<void> {
     allowedHosts: args.flags.get('--allow-host') ?? [],
     webClientDir: path.join(__dirname, 'webview'),
   });
-  core.register(server);
+  let current: ApiServer | undefined = server;
+  core.register({ dispose: () => current?.dispose() });
+  // A saved config bundle with other server settings takes effect at once: the old server
+  // is closed and a new one listens with the new settings.
+  const moveServer = async (bundle: ConfigBundle): Promise<void> => {
+    await current?.dispose();
+    current = undefined;
+    if (!bundle.server.enabled) {
+      log.info('server: stopped by the saved configuration');
+      return;
+    }
+    const next = new ApiServer(core.serverDeps(), {
+      host: bundle.server.host,
+      port: bundle.server.port,
+      requireTokenOnLoopback: bundle.server.require_token_on_loopback,
+      allowedOrigins: bundle.server.allowed_origins,
+      allowedHosts: bundle.server.allowed_hosts,
+      webClientDir: path.join(__dirname, 'webview'),
+    });
+    try {
+      await next.start();
+      current = next;
+      log.info(`server: listening on ${next.url} (saved configuration)`);
+    } catch (err) {
+      await next.dispose();
+      log.error(`server: the saved configuration could not be applied: ${describeError(err)}`);
+    }
+  };
+  core.register(
+    core.onConfigApplied((bundle, previous) => {
+      if (JSON.stringify(bundle.server) === JSON.stringify(previous.server)) return;
+      // The save itself arrived through this server: answer it first, then move.
+      setTimeout(() => void moveServer(bundle), 100);
+    }),
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

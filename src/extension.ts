@@ -60,6 +60,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     }),
   );
 
+  // The editor's own settings drive its server, so a saved bundle's server part is written
+  // to them; the configuration listener above then restarts the server.
+  context.subscriptions.push(
+    toVscodeDisposable(
+      core.onConfigApplied(async (bundle, previous) => {
+        if (JSON.stringify(bundle.server) === JSON.stringify(previous.server)) return;
+        const c = vscode.workspace.getConfiguration(SettingKey.section);
+        const target = vscode.ConfigurationTarget.Global;
+        await c.update(SettingKey.serverEnabled, bundle.server.enabled, target);
+        await c.update(SettingKey.serverPort, bundle.server.port, target);
+        await c.update(SettingKey.serverHost, bundle.server.host, target);
+        await c.update(SettingKey.requireTokenOnLoopback, bundle.server.require_token_on_loopback, target);
+        await c.update(SettingKey.allowedOrigins, bundle.server.allowed_origins, target);
+      }),
+    ),
+  );
+
   stopAll = async () => {
     try {
       await controller.dispose();
@@ -83,6 +100,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     dispatch: (command, payload) => core.dispatch(command, payload ?? {}, uiCaller),
     serverState: () => controller.state,
   };
+}
+
+function toVscodeDisposable(d: { dispose(): unknown }): vscode.Disposable {
+  return new vscode.Disposable(() => void d.dispose());
 }
 
 export function deactivate(): Promise<void> | undefined {

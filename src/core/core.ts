@@ -22,6 +22,7 @@ import { createSessionCommands } from './sessions/sessionCommands';
 import { createSessionActionCommands } from './sessions/sessionActionCommands';
 import { UserData } from './userdata/userData';
 import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
+import type { ConfigBundle } from './userdata/configFields';
 import { createUserDataCommands } from './userdata/userDataCommands';
 import { createStatsCommands } from './stats/statsCommands';
 import { PiRpcManager } from './pi/rpc/rpcManager';
@@ -70,6 +71,7 @@ export class Core extends Disposable {
   private readonly settings: UserSettings;
   private launchDirs: readonly string[];
   private readonly clientGoneListeners = new Set<(callerId: string) => void>();
+  private readonly configListeners = new Set<(bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>>();
 
   private constructor(
     readonly options: CoreOptions,
@@ -104,6 +106,7 @@ export class Core extends Disposable {
       log,
       onApplied: async (bundle, previous) => {
         if (JSON.stringify(bundle.session_paths) !== JSON.stringify(previous.session_paths)) await this.sessions.rescan();
+        for (const listener of this.configListeners) await listener(bundle, previous);
       },
     });
 
@@ -226,6 +229,15 @@ export class Core extends Disposable {
   onClientGone(listener: (callerId: string) => void): IDisposable {
     this.clientGoneListeners.add(listener);
     return toDisposable(() => void this.clientGoneListeners.delete(listener));
+  }
+
+  /**
+   * The faces that own what a bundle configures (the server belongs to the CLI or the
+   * editor, not the core) apply a saved bundle here.
+   */
+  onConfigApplied(listener: (bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>): IDisposable {
+    this.configListeners.add(listener);
+    return toDisposable(() => void this.configListeners.delete(listener));
   }
 
   dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult> {
