@@ -35,6 +35,8 @@ export function writeResults(figures: Figure[], notes: string[], mode: string): 
     '',
     'Re-run with `npm run bench` (full corpus) or `npm run bench -- --quick`.',
     '',
+    // Written analysis (profiling notes) below the figures is kept across runs.
+    ...previousSections(file),
   ].join('\n');
   fs.writeFileSync(file, text);
   return file;
@@ -46,6 +48,16 @@ function previousRows(file: string): string[] {
       .readFileSync(file, 'utf8')
       .split('\n')
       .filter((line) => /^\| B\d \|/.test(line));
+  } catch {
+    return [];
+  }
+}
+
+function previousSections(file: string): string[] {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.indexOf('\n## ');
+    return at < 0 ? [] : [text.slice(at + 1)];
   } catch {
     return [];
   }

@@ -13,7 +13,7 @@ import type { FromWorker, IndexingStatus, SessionFileState, ToWorker, WorkerInit
 export interface SearchServiceOptions {
   bus: EventBus;
   /** The session list, read when a scan finishes (the first scan publishes no diff). */
-  sessions: { all(): SessionInfo[] };
+  sessions: { all(): SessionInfo[]; onFirstScanFile?(listener: (info: SessionInfo) => void): IDisposable };
   /** Folder for the saved index: a file of its own, derived data, never the state database. */
   indexDir: string;
   log: Logger;
@@ -82,12 +82,28 @@ export class SearchService implements IDisposable {
         this.listKnown = true;
         this.post({ type: 'reconcile', files: this.fileList() });
       }),
+      // Indexing starts as the first scan reaches each file, so the worker (on the other
+      // core) overlaps the scan instead of waiting for it; files are sent in batches.
+      ...(options.sessions.onFirstScanFile ? [options.sessions.onFirstScanFile((info) => this.queueEarly(info))] : []),
       bus.on('sessions-diff', (diff) => {
         const changed = [...diff.added, ...diff.updated];
         if (changed.length > 0) this.post({ type: 'upsert', files: changed.map(toFileState) });
         if (diff.removed.length > 0) this.post({ type: 'remove', paths: diff.removed });
       }),
     ];
+  }
+
+  private early: SessionFileState[] = [];
+
+  private queueEarly(info: SessionInfo): void {
+    this.early.push(toFileState(info));
+    if (this.early.length === 1) {
+      setImmediate(() => {
+        const files = this.early;
+        this.early = [];
+        if (files.length > 0) this.post({ type: 'upsert', files });
+      });
+    }
   }
 
   search(query: WorkerSearchQuery): Promise<SearchResult> {

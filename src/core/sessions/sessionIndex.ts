@@ -85,12 +85,21 @@ export class SessionIndex implements IDisposable {
   private disposed = false;
   private missingRoots = new Set<string>();
   private readonly counters = { full_parses: 0, tail_reads: 0, cache_hits: 0, scans: 0, last_scan_ms: 0 };
+  private readonly firstScanListeners = new Set<(info: SessionInfo) => void>();
+  private inFirstScan = false;
 
   constructor(private readonly options: SessionIndexOptions) {}
 
   /** Resolves when the first full scan has finished. */
   ready(): Promise<void> {
-    this.firstScan ??= this.enqueue(() => this.reconcile(true));
+    this.firstScan ??= this.enqueue(async () => {
+      this.inFirstScan = true;
+      try {
+        await this.reconcile(true);
+      } finally {
+        this.inFirstScan = false;
+      }
+    });
     return this.firstScan;
   }
 
@@ -103,6 +112,15 @@ export class SessionIndex implements IDisposable {
     const every = this.options.reconcileMs ?? 5 * 60_000;
     this.reconcileTimer = setInterval(() => void this.rescan(), every);
     this.reconcileTimer.unref();
+  }
+
+  /**
+   * Hears of each session as the first scan reaches it (the first scan publishes no diff),
+   * so consumers such as the search index can start work before the scan ends.
+   */
+  onFirstScanFile(listener: (info: SessionInfo) => void): IDisposable {
+    this.firstScanListeners.add(listener);
+    return { dispose: () => void this.firstScanListeners.delete(listener) };
   }
 
   all(): SessionInfo[] {
@@ -217,10 +235,15 @@ export class SessionIndex implements IDisposable {
   }
 
   private async updateFile(file: string, diff: Diff): Promise<void> {
-    let st: fs.Stats;
+    // A stat takes microseconds; awaiting thousands of them one by one through the thread
+    // pool made a warm start mostly waiting.
+    let st: fs.Stats | undefined;
     try {
-      st = await fs.promises.stat(file);
+      st = fs.statSync(file, { throwIfNoEntry: false });
     } catch {
+      st = undefined;
+    }
+    if (!st) {
       if (this.sessions.has(file)) {
         this.dropFile(file);
         diff.removed.push(file);
@@ -240,6 +263,7 @@ export class SessionIndex implements IDisposable {
         this.counters.cache_hits++;
         this.sessions.set(file, cached.info);
         diff.added.push(this.decorated(cached.info));
+        this.announceFirstScanFile(cached.info);
       }
       return;
     }
@@ -275,6 +299,12 @@ export class SessionIndex implements IDisposable {
     this.options.cache.put(state);
     this.fileStates?.set(file, state);
     (previous ? diff.updated : diff.added).push(this.decorated(result.info));
+    this.announceFirstScanFile(result.info);
+  }
+
+  private announceFirstScanFile(info: SessionInfo): void {
+    if (!this.inFirstScan) return;
+    for (const listener of this.firstScanListeners) listener(info);
   }
 
   private dropFile(file: string): void {
@@ -312,7 +342,15 @@ export class SessionIndex implements IDisposable {
     this.watcher.on('unlinkDir', (dir) => {
       for (const known of this.sessions.keys()) if (known.startsWith(dir + path.sep)) this.schedule(known);
     });
-    this.watcher.on('addDir', () => void this.rescan());
+    // Files written into a folder right as it appears can race the folder's new watch, so
+    // a new folder is reconciled once it has settled.
+    this.watcher.on('addDir', () => {
+      if (this.addDirTimer) clearTimeout(this.addDirTimer);
+      this.addDirTimer = setTimeout(() => {
+        this.addDirTimer = undefined;
+        void this.rescan();
+      }, 250);
+    });
     this.watcher.on('error', (err) => this.options.log.warn(`sessions: watcher: ${describeError(err)}; a rescan will reconcile`));
     this.rootPoll = setInterval(() => this.syncWatchedRoots(), 3_000);
     this.rootPoll.unref();
@@ -328,6 +366,7 @@ export class SessionIndex implements IDisposable {
   }
 
   private rootPoll: NodeJS.Timeout | undefined;
+  private addDirTimer: NodeJS.Timeout | undefined;
 
   /** Starts watching folders that appeared (or reappeared) since the last look. */
   private syncWatchedRoots(): void {
@@ -368,6 +407,7 @@ export class SessionIndex implements IDisposable {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     if (this.rootPoll) clearInterval(this.rootPoll);
+    if (this.addDirTimer) clearTimeout(this.addDirTimer);
     await this.watcher?.close();
     await this.processing;
   }
