@@ -43,6 +43,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
   });
   const uiCaller: Caller = localUserCaller('ui');
 
+  // Several server settings often change together (a saved bundle writes five): restart once.
+  let restartTimer: NodeJS.Timeout | undefined;
+  const restartServerSoon = () => {
+    if (restartTimer) clearTimeout(restartTimer);
+    restartTimer = setTimeout(() => void controller.start(), 200);
+  };
+  context.subscriptions.push(new vscode.Disposable(() => restartTimer && clearTimeout(restartTimer)));
   const controller = new ServerController(core, () => readSettings(), logger, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath);
   context.subscriptions.push(
     controller,
@@ -53,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsServer(e)) void controller.start();
+      if (affectsServer(e)) restartServerSoon();
       if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {
         void core.setLaunchSessionDirs(readSettings().sessionDirectories.map((d) => path.resolve(expandHome(d))));
       }
