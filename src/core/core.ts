@@ -146,7 +146,9 @@ export class Core extends Disposable {
     this.register(this.onClientGone((id) => terminals.onClientDisconnected(id)));
     this.router.registerAll(createStatsCommands({ sessions: this.sessions }));
     const search = this.register(new SearchService({ bus: this.bus, sessions: this.sessions, indexDir: path.join(options.stateDir, 'search'), log }));
-    this.router.registerAll(createSearchCommands({ service: search, sessions: this.sessions }));
+    this.router.registerAll(
+      createSearchCommands({ service: search, sessions: this.sessions, defaultPerSession: () => this.config.current().search.max_hits_per_session }),
+    );
     this.router.registerAll(
       createPiConfigCommands({
         agentDir: options.agentDir,

@@ -12,6 +12,8 @@ export interface SearchCommandDeps {
   service: SearchService;
   /** The session list, for the tag and favorite filters (user data lives on this side). */
   sessions: { all(): SessionInfo[] };
+  /** The configured hits per session when a request names none (config bundle `search`). */
+  defaultPerSession?: () => number;
 }
 
 /** A hit with the field names the desktop app's clients read (`content`, `source_type`). */
@@ -107,7 +109,11 @@ export function createSearchCommands(deps: SearchCommandDeps) {
           ...(p.offset !== undefined ? { offset: p.offset } : {}),
           ...(p.page !== undefined ? { page: p.page } : {}),
           ...(p.page_size !== undefined ? { page_size: p.page_size } : {}),
-          ...(p.per_session !== undefined ? { per_session: p.per_session } : {}),
+          ...(p.per_session !== undefined
+            ? { per_session: p.per_session }
+            : deps.defaultPerSession
+              ? { per_session: deps.defaultPerSession() }
+              : {}),
           ...((p.cwd ?? p.project_path) !== undefined ? { cwd: p.cwd ?? p.project_path } : {}),
           ...(p.session_path !== undefined ? { session_path: p.session_path } : {}),
           from: timeBound(p.from, 'from'),

@@ -45,7 +45,7 @@ export const builtinConfigDefaults: ConfigBundle = {
     allowed_origins: [],
     allowed_hosts: [],
   },
-  search: { max_hits_per_session: 20, tool_output_index_limit: 2000 },
+  search: { max_hits_per_session: 3, tool_output_index_limit: 2000 },
   ui: { group_by: 'project', show_relative_time: true, default_export_format: 'html', viewer_follow_live: true },
 };
 
