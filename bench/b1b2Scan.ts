@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runToEnd, startListening } from './processes';
-
-const repoRoot = path.resolve(__dirname, '..');
+import { peakRssMb, runToEnd, startHeadlessServer } from './processes';
 
 export interface ScanFigures {
   /** Cold: until scan_sessions answered with every session. */
@@ -17,13 +15,6 @@ export interface ScanFigures {
   sessions: number;
 }
 
-/** Peak resident memory of a live process, from /proc (Linux). */
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
 async function api<T>(url: string, command: string): Promise<T> {
   const res = await fetch(`${url}/api`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ command, payload: {} }) });
   const body = (await res.json()) as { success: boolean; data: T; error: string | null };
@@ -33,18 +24,7 @@ async function api<T>(url: string, command: string): Promise<T> {
 
 async function timeToFullList(corpusDir: string, stateDir: string): Promise<{ ms: number; searchReadyMs: number; peakRssMb: number; sessions: number }> {
   const started = performance.now();
-  const server = await startListening(process.execPath, [
-    path.join(repoRoot, 'dist/cli.js'),
-    'serve',
-    '--port',
-    '0',
-    '--state-dir',
-    stateDir,
-    '--agent-dir',
-    path.join(stateDir, 'agent'),
-    '--session-dir',
-    corpusDir,
-  ]);
+  const server = await startHeadlessServer({ stateDir, sessionDir: corpusDir });
   try {
     const list = await api<unknown[]>(server.url, 'scan_sessions');
     const ms = performance.now() - started;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
-import { percentile, startListening } from './processes';
+import { percentile, startHeadlessServer } from './processes';
 
 export interface B3Result {
   appends: number;
@@ -10,25 +10,12 @@ export interface B3Result {
   maxMs: number;
 }
 
-const repoRoot = path.resolve(__dirname, '..');
-
 /**
  * B3: append a message line to a session and time until a WS client receives the
  * `sessions-diff` that carries it, over `appends` appends.
  */
 export async function runB3(options: { corpusDir: string; stateDir: string; appends: number }): Promise<B3Result> {
-  const server = await startListening(process.execPath, [
-    path.join(repoRoot, 'dist/cli.js'),
-    'serve',
-    '--port',
-    '0',
-    '--state-dir',
-    options.stateDir,
-    '--agent-dir',
-    path.join(options.stateDir, 'agent'),
-    '--session-dir',
-    options.corpusDir,
-  ]);
+  const server = await startHeadlessServer({ stateDir: options.stateDir, sessionDir: options.corpusDir });
   const port = new URL(server.url).port;
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   await new Promise((resolve, reject) => {

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { median, percentile, startListening } from './processes';
+import { median, peakRssMb, percentile, startHeadlessServer } from './processes';
 import { readSessionDocuments } from '../src/core/search/worker/sessionDocuments';
 
-const repoRoot = path.resolve(__dirname, '..');
 
 export interface B4Figures {
   p50Ms: number;
@@ -47,11 +46,6 @@ const queries: Query[] = [
   { query: 'please check', role: 'user' },
   { query: 'session', role: 'assistant' },
 ];
-
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 async function api<T>(url: string, command: string, payload: object): Promise<T> {
   const res = await fetch(`${url}/api`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ command, payload }) });
@@ -107,18 +101,7 @@ export async function runB4(options: { corpusDir: string; stateDir: string; roun
   const rounds = options.rounds ?? 5;
   fs.rmSync(stateDir, { recursive: true, force: true });
   const started = performance.now();
-  const server = await startListening(process.execPath, [
-    path.join(repoRoot, 'dist/cli.js'),
-    'serve',
-    '--port',
-    '0',
-    '--state-dir',
-    stateDir,
-    '--agent-dir',
-    path.join(stateDir, 'agent'),
-    '--session-dir',
-    corpusDir,
-  ]);
+  const server = await startHeadlessServer({ stateDir, sessionDir: corpusDir });
   try {
     let sessions = 0;
     for (;;) {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { median, runToEnd, startListening } from './processes';
+import { median, runToEnd, startHeadlessServer, startListening } from './processes';
 
 export interface B5Result {
   oursRps: number;
@@ -19,16 +19,7 @@ const repoRoot = path.resolve(__dirname, '..');
  */
 export async function runB5(options: { seconds: number; rounds: number; connections?: number }): Promise<B5Result> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-b5-'));
-  const ours = await startListening(process.execPath, [
-    path.join(repoRoot, 'dist/cli.js'),
-    'serve',
-    '--port',
-    '0',
-    '--state-dir',
-    path.join(work, 'state'),
-    '--agent-dir',
-    path.join(work, 'agent'),
-  ]);
+  const ours = await startHeadlessServer({ stateDir: path.join(work, 'state') });
   const bare = await startListening(process.execPath, [path.join(__dirname, 'bareServer.mjs')]);
   const body = JSON.stringify({ command: 'ping', payload: {} });
   const load = async (url: string) => {

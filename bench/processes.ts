@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '..');
 
 export interface Started {
   proc: ChildProcess;
@@ -59,4 +63,25 @@ export function median(values: number[]): number {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** `node dist/cli.js serve` on a free port with its own state (and, optionally, one session folder). */
+export function startHeadlessServer(options: { stateDir: string; sessionDir?: string }): Promise<Started> {
+  return startListening(process.execPath, [
+    path.join(repoRoot, 'dist/cli.js'),
+    'serve',
+    '--port',
+    '0',
+    '--state-dir',
+    options.stateDir,
+    '--agent-dir',
+    path.join(options.stateDir, 'agent'),
+    ...(options.sessionDir ? ['--session-dir', options.sessionDir] : []),
+  ]);
+}
+
+/** Peak resident memory of a live process, from /proc (Linux). */
+export function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
