@@ -4,9 +4,10 @@ import { createStreamLogger, describeError } from './core/log';
 import { defaultAgentDir, defaultStateDir } from './core/paths';
 import { moveToTrashHeadless } from './core/platform/nodeTrash';
 import { ApiServer } from './server/apiServer';
-import { allScopes, type Scope } from './core/api/types';
+import { allScopes } from './core/api/types';
+import type { Scope } from './shared/model/tokens';
 import { productVersion } from './core/version';
-import type { ConfigBundle } from './core/userdata/configFields';
+import type { ConfigBundle } from './shared/model/config';
 
 const usage = `Pi Session Manager ${productVersion}
 

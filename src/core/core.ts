@@ -4,16 +4,17 @@ import { Disposable, toDisposable, type IDisposable } from './lifecycle';
 import { watchSharedState } from './state/sharedStateWatcher';
 import { EventBus } from './events';
 import { CommandRouter } from './api/router';
-import { notAvailableYet, seedCommandNames } from './api/seedCommands';
 import { createSystemCommands } from './api/systemCommands';
 import { createPiConfigCommands } from './pi/configCommands';
 import type { Caller, DispatchResult } from './api/types';
+import type { CommandName, PayloadOf, ReplyOf } from '../shared/api/commands';
 import { SqliteFile } from './state/sqliteFile';
 import { userStateMigrations } from './state/userStateSchema';
 import { UserSettings } from './state/userSettings';
 import { TokenStore } from './auth/tokenStore';
 import { describeError, type Logger } from './log';
-import { resolveSessionDirs, type SessionDir } from './sessions/sessionDirs';
+import { resolveSessionDirs } from './sessions/sessionDirs';
+import type { SessionDir } from '../shared/model/sessionDirs';
 import { ScanCache, scanCacheMigrations } from './sessions/scanCache';
 import { SessionIndex, type ContentObserver } from './sessions/sessionIndex';
 import { summarizeFile } from './sessions/summary';
@@ -22,7 +23,7 @@ import { createSessionCommands } from './sessions/sessionCommands';
 import { createSessionActionCommands } from './sessions/sessionActionCommands';
 import { UserData } from './userdata/userData';
 import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
-import type { ConfigBundle } from './userdata/configFields';
+import type { ConfigBundle } from '../shared/model/config';
 import { createUserDataCommands } from './userdata/userDataCommands';
 import { createStatsCommands } from './stats/statsCommands';
 import { PiRpcManager } from './pi/rpc/rpcManager';
@@ -110,8 +111,7 @@ export class Core extends Disposable {
       },
     });
 
-    for (const name of seedCommandNames) this.router.register(notAvailableYet(name));
-    this.router.registerAll(createSystemCommands({ tokens }));
+    this.router.registerAll(createSystemCommands({ tokens, commands: () => this.router.commands() }));
     this.router.registerAll(
       createSessionCommands({
         index: this.sessions,
@@ -242,6 +242,8 @@ export class Core extends Disposable {
     return toDisposable(() => void this.configListeners.delete(listener));
   }
 
+  dispatch<N extends CommandName>(command: N, payload: PayloadOf<N>, caller: Caller): Promise<DispatchResult<ReplyOf<N>>>;
+  dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult>;
   dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult> {
     return this.router.dispatch(command, payload, caller);
   }

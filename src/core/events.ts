@@ -1,25 +1,6 @@
-import type { SessionInfo } from './sessions/sessionInfo';
+import type { SessionInfo } from '../shared/model/sessionInfo';
 import type { IDisposable } from './lifecycle';
-
-/** Every event the core publishes, with its payload. Transports forward these as they are. */
-export interface CoreEventMap {
-  'session-changed': { changed_paths: string[] };
-  'sessions-diff': { added: SessionInfo[]; updated: SessionInfo[]; removed: string[] };
-  /** Compat form of `sessions-diff` for the desktop app's clients. */
-  'sessions-changed': { updated: SessionInfo[]; removed: string[] };
-  'scan-progress': { done: number; total: number; finished: boolean };
-  'tags-changed': { reason: string };
-  'favorites-changed': { path: string; favorite: boolean };
-  'config-changed': { version_id: number | null };
-  'terminal-output': { id: string; data: string };
-  'terminal-exit': { id: string; exit_code: number | null; signal?: number | null };
-  /** One step of a send_pi_agent_rpc run, sent only to the client that started it (see rpc/runEvents.ts for kinds). */
-  'pi-rpc-event': { run_id: string; session_id: string; kind: string; data: unknown };
-  /** Broadcast: these sessions started or stopped being live or streaming; ask get_pi_live_sessions. */
-  'pi-live-changed': { session_ids: string[] };
-}
-
-export type CoreEventName = keyof CoreEventMap;
+import type { CoreEventMap, CoreEventName } from '../shared/model/events';
 
 export interface PublishedEvent<K extends CoreEventName = CoreEventName> {
   /** Monotonic per bus; SSE uses it as the event id. */

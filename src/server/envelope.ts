@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ApiErrorCode } from '../core/api/errors';
+import type { ApiErrorCode } from '../shared/api/errors';
 import type { DispatchResult } from '../core/api/types';
 
 export interface ErrorEnvelope {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type express from 'express';
 import type { Request, Response } from 'express';
-import { sessionCss } from '../../webview-ui/shared/render/css';
+import { sessionCss } from '../shared/render/css';
 import { sendError } from './envelope';
 
 /**

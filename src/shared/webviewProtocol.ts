@@ -1,8 +1,28 @@
+import type { CommandName } from './api/commands';
+import type { ApiEnvelope } from './api/envelope';
+
 /**
  * Messages between a webview page and its host, declared once for both sides. The page
  * talks to the product only through `dispatch` requests (the same commands as the HTTP
  * API), so the same page code runs in a VS Code webview and in a plain browser.
  */
+
+/** The commands an editor page may run: reading and the edits its own controls offer. */
+export const pageCommandNames = [
+  'scan_sessions',
+  'get_session_entries',
+  'read_session_file',
+  'search',
+  'get_session_stats',
+  'list_tags',
+  'list_favorites',
+  'toggle_favorite',
+  'rename_session',
+  'assign_tag',
+  'remove_tag',
+  'export_session',
+  'get_pi_live_sessions',
+] as const satisfies readonly CommandName[];
 
 /** Page → host: runs one API command and answers with its envelope. */
 export interface DispatchRequest {
@@ -21,18 +41,11 @@ export type PageCommand =
 
 export type PageToHost = DispatchRequest | PageCommand;
 
-export interface DispatchEnvelope {
-  success: boolean;
-  data: unknown;
-  error: string | null;
-  code?: string;
-}
-
 /** Host → page: the answer to a request. */
 export interface DispatchResponse {
   kind: 'response';
   id: number;
-  result: DispatchEnvelope;
+  result: ApiEnvelope;
 }
 
 /** Host → page: an API event (sessions-diff, …) or a host instruction. */

@@ -27,19 +27,19 @@ export function registerServerCommands(core: Core, controller: ServerController,
     if (!name) return;
     const picked = await vscode.window.showQuickPick(
       [
-        { label: 'read', description: 'list, read, search and export sessions', picked: true },
-        { label: 'write', description: 'rename, delete, tag, change configuration, prompt pi' },
-        { label: 'terminal', description: 'open shells on this machine — grant only to clients you fully trust' },
+        { label: 'read', scope: 'read' as const, description: 'list, read, search and export sessions', picked: true },
+        { label: 'write', scope: 'write' as const, description: 'rename, delete, tag, change configuration, prompt pi' },
+        { label: 'terminal', scope: 'terminal' as const, description: 'open shells on this machine — grant only to clients you fully trust' },
       ],
       { title: 'Token scopes', canPickMany: true },
     );
     if (!picked || picked.length === 0) return;
-    const result = await core.dispatch('create_token', { name: name.trim(), scopes: picked.map((p) => p.label) }, caller);
+    const result = await core.dispatch('create_token', { name: name.trim(), scopes: picked.map((p) => p.scope) }, caller);
     if (!result.success) {
       void vscode.window.showErrorMessage(`Could not create the token: ${result.error}`);
       return;
     }
-    const token = (result.data as { token: string }).token;
+    const token = result.data.token;
     await vscode.env.clipboard.writeText(token);
     log.info(`token "${name.trim()}" created (${picked.map((p) => p.label).join(', ')})`);
     void vscode.window.showInformationMessage('The token was copied to the clipboard. It is shown only once: keep it safe.');
@@ -51,7 +51,7 @@ export function registerServerCommands(core: Core, controller: ServerController,
       void vscode.window.showErrorMessage(`Could not list tokens: ${result.error}`);
       return;
     }
-    const tokens = result.data as { id: number; name: string; scopes: string[]; created_at: string; last_used_at: string | null }[];
+    const tokens = result.data;
     if (tokens.length === 0) {
       void vscode.window.showInformationMessage('There are no API tokens.');
       return;

@@ -5,7 +5,7 @@ import type { Core } from '../core/core';
 import { localUserCaller } from '../core/api/callers';
 import { isLoopbackBindHost } from '../server/auth/peer';
 import { CommandId } from './ids';
-import { escapeHtml } from '../../webview-ui/shared/render/escape';
+import { escapeHtml } from '../shared/render/escape';
 import type { ServerController } from './serverController';
 
 /** "Open Web Client" and its QR code for a phone, from the status bar menu and the palette. */
@@ -50,7 +50,7 @@ export function registerWebClientCommands(core: Core, controller: ServerControll
         void vscode.window.showErrorMessage(`Could not create a token: ${result.error}`);
         return;
       }
-      target += `#token=${encodeURIComponent((result.data as { token: string }).token)}`;
+      target += `#token=${encodeURIComponent(result.data.token)}`;
     }
     const image = await QRCode.toDataURL(target, { margin: 2, width: 320, errorCorrectionLevel: 'M' });
     const panel = vscode.window.createWebviewPanel('piSessions.qr', 'Pi Sessions: Web Client QR Code', vscode.ViewColumn.Active, {

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { exportHtml } from '../../src/core/export';
-import type { ParsedSession } from '../../src/core/sessions/entries';
+import type { ParsedSession } from '../../src/shared/model/entries';
 import { ALL, hostileSession } from '../unit/render/hostile';
 import { makeSession } from '../unit/render/sessionFixtures';
 

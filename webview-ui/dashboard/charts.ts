@@ -16,8 +16,8 @@ import {
   type Plugin,
   type TooltipItem,
 } from 'chart.js';
-import type { ModelStats, ProjectStats, SessionStats } from '../../src/core/stats/sessionStats';
-import { formatCost, formatCount } from '../shared/render/format';
+import type { ModelStats, ProjectStats, SessionStats } from '../../src/shared/model/stats';
+import { formatCost, formatCount } from '../../src/shared/render/format';
 import type { TableData } from './dom';
 import { hourLabel, plural, shortModel, shortProject, topWithOther } from './labels';
 import { translucent, type Palette } from './theme';

@@ -1,7 +1,7 @@
 import type { Chart } from 'chart.js';
-import type { SessionStats } from '../../src/core/stats/sessionStats';
+import type { SessionStats } from '../../src/shared/model/stats';
 import { callData, type HostBridge } from '../shared/bridge';
-import { formatCost, formatCount } from '../shared/render/format';
+import { formatCost, formatCount } from '../../src/shared/render/format';
 import { daysBetween } from './calendar';
 import { applyChartDefaults, chartSpecs, drawChart, type ChartInput, type ChartSpec } from './charts';
 import { dataTable, h } from './dom';
@@ -162,8 +162,8 @@ export class Dashboard {
       // other projects stay selectable while one is chosen.
       const { cwd, ...unfiltered } = query;
       const [stats, everyProject] = await Promise.all([
-        callData<SessionStats>(this.options.bridge, 'get_session_stats', query),
-        cwd === undefined ? null : callData<SessionStats>(this.options.bridge, 'get_session_stats', unfiltered),
+        callData(this.options.bridge, 'get_session_stats', query),
+        cwd === undefined ? null : callData(this.options.bridge, 'get_session_stats', unfiltered),
       ]);
       if (generation !== this.generation) return;
       this.stats = stats;

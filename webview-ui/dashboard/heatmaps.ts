@@ -1,4 +1,4 @@
-import type { SessionStats } from '../../src/core/stats/sessionStats';
+import type { SessionStats } from '../../src/shared/model/stats';
 import { calendarWeeks, heatLevel } from './calendar';
 import { h, type TableData } from './dom';
 import { hourLabel, plural, weekdayNames } from './labels';

@@ -1,4 +1,5 @@
-import type { DispatchEnvelope } from './protocol';
+import type { CommandName, PayloadOf, ReplyOf } from '../../src/shared/api/commands';
+import type { ApiEnvelope } from '../../src/shared/api/envelope';
 
 /**
  * What page code needs from its host. `call` runs an API command; `onEvent` delivers the
@@ -6,7 +7,7 @@ import type { DispatchEnvelope } from './protocol';
  * with fetch and Server-Sent Events.
  */
 export interface HostBridge {
-  call(command: string, payload?: unknown): Promise<DispatchEnvelope>;
+  call<N extends CommandName>(command: N, payload: PayloadOf<N>): Promise<ApiEnvelope<ReplyOf<N>>>;
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
   /** Editor only: open a file mentioned in a tool call. */
   openFile?(path: string, line?: number): void;
@@ -16,8 +17,8 @@ export interface HostBridge {
 }
 
 /** Unwraps an envelope, turning a failure into an Error with the server's message. */
-export async function callData<T>(bridge: HostBridge, command: string, payload?: unknown): Promise<T> {
+export async function callData<N extends CommandName>(bridge: HostBridge, command: N, payload: PayloadOf<N>): Promise<ReplyOf<N>> {
   const result = await bridge.call(command, payload);
-  if (!result.success) throw Object.assign(new Error(result.error ?? `${command} failed`), { code: result.code });
-  return result.data as T;
+  if (!result.success) throw Object.assign(new Error(result.error), { code: result.code });
+  return result.data;
 }

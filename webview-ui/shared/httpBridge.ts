@@ -1,5 +1,7 @@
 import type { HostBridge } from './bridge';
-import type { DispatchEnvelope } from './protocol';
+import type { CommandName, PayloadOf, ReplyOf } from '../../src/shared/api/commands';
+import type { ApiEnvelope } from '../../src/shared/api/envelope';
+import { isApiErrorCode, type ApiErrorCode } from '../../src/shared/api/errors';
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'signed-out';
 
@@ -68,7 +70,7 @@ export class HttpBridge implements HostBridge {
     return this.signOutReason;
   }
 
-  async call(command: string, payload: unknown = {}): Promise<DispatchEnvelope> {
+  async call<N extends CommandName>(command: N, payload: PayloadOf<N>): Promise<ApiEnvelope<ReplyOf<N>>> {
     if (this.state === 'signed-out') return failure('unauthorized', 'signed out');
     let response: Response;
     try {
@@ -84,7 +86,8 @@ export class HttpBridge implements HostBridge {
     }
     const envelope = toEnvelope(await response.json().catch(() => undefined), response.status);
     if (response.status === 401) this.signOut(envelope.error ?? 'The token was refused.');
-    return envelope;
+    // The server answers this command's reply type (the shared command map).
+    return envelope as ApiEnvelope<ReplyOf<N>>;
   }
 
   onEvent(listener: (name: string, payload: unknown) => void): () => void {
@@ -168,7 +171,7 @@ export class HttpBridge implements HostBridge {
   private async recover(): Promise<void> {
     if (this.stopped || this.state === 'signed-out') return;
     this.setState('reconnecting');
-    const probe = await this.call('list_tags');
+    const probe = await this.call('list_tags', {});
     // A 401 has signed out already; anything else means "try again later".
     if (this.stopped || this.connectionState === 'signed-out') return;
     // Backing off even when commands work: a stream refused for load must not spin.
@@ -209,23 +212,22 @@ export class HttpBridge implements HostBridge {
   }
 }
 
-function failure(code: string, error: string): DispatchEnvelope {
+function failure(code: ApiErrorCode, error: string): { success: false; data: null; error: string; code: ApiErrorCode } {
   return { success: false, data: null, error, code };
 }
 
 /** Accepts the API envelope; anything else (a proxy's error page) becomes a failure. */
-function toEnvelope(body: unknown, status: number): DispatchEnvelope {
+function toEnvelope(body: unknown, status: number): ApiEnvelope {
   if (typeof body === 'object' && body !== null && typeof (body as { success?: unknown }).success === 'boolean') {
     const b = body as { success: boolean; data?: unknown; error?: unknown; code?: unknown };
-    const envelope: DispatchEnvelope = { success: b.success, data: b.data ?? null, error: typeof b.error === 'string' ? b.error : null };
-    if (typeof b.code === 'string') envelope.code = b.code;
-    else if (!b.success) envelope.code = codeForStatus(status);
-    return envelope;
+    if (b.success) return { success: true, data: b.data ?? null, error: null };
+    const code = isApiErrorCode(b.code) ? b.code : codeForStatus(status);
+    return failure(code, typeof b.error === 'string' ? b.error : `The server answered HTTP ${status}.`);
   }
   return failure(codeForStatus(status), `The server answered HTTP ${status}.`);
 }
 
-function codeForStatus(status: number): string {
+function codeForStatus(status: number): ApiErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 429) return 'rate_limited';

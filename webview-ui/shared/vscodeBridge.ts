@@ -1,5 +1,7 @@
 import type { HostBridge } from './bridge';
-import type { DispatchEnvelope, HostNotification, HostToPage, PageCommand, PageToHost } from './protocol';
+import type { CommandName, PayloadOf, ReplyOf } from '../../src/shared/api/commands';
+import type { ApiEnvelope } from '../../src/shared/api/envelope';
+import type { HostNotification, HostToPage, PageCommand, PageToHost } from '../../src/shared/webviewProtocol';
 
 /** The object VS Code injects into webview pages; it may be acquired once per page. */
 export interface VsCodeApi {
@@ -20,7 +22,7 @@ type HostInstruction = Extract<HostNotification, { kind: 'host' }>;
 export class VscodeBridge implements HostBridge {
   readonly kind = 'vscode' as const;
   private nextId = 1;
-  private readonly pending = new Map<number, (result: DispatchEnvelope) => void>();
+  private readonly pending = new Map<number, (result: ApiEnvelope) => void>();
   private readonly eventListeners = new Set<(name: string, payload: unknown) => void>();
   private readonly hostListeners = new Set<(message: HostInstruction) => void>();
   private readonly onWindowMessage = (event: MessageEvent<unknown>) => this.receive(event.data);
@@ -29,10 +31,11 @@ export class VscodeBridge implements HostBridge {
     window.addEventListener('message', this.onWindowMessage);
   }
 
-  call(command: string, payload: unknown = {}): Promise<DispatchEnvelope> {
+  call<N extends CommandName>(command: N, payload: PayloadOf<N>): Promise<ApiEnvelope<ReplyOf<N>>> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      // The host answers with this command's reply type (the shared command map).
+      this.pending.set(id, (result) => resolve(result as ApiEnvelope<ReplyOf<N>>));
       this.send({ kind: 'request', id, method: 'dispatch', params: { command, payload } });
     });
   }
@@ -71,7 +74,7 @@ export class VscodeBridge implements HostBridge {
 
   dispose(): void {
     window.removeEventListener('message', this.onWindowMessage);
-    const failure: DispatchEnvelope = { success: false, data: null, error: 'the page is closing', code: 'unavailable' };
+    const failure: ApiEnvelope = { success: false, data: null, error: 'the page is closing', code: 'unavailable' };
     for (const resolve of this.pending.values()) resolve(failure);
     this.pending.clear();
   }

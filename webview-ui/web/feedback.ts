@@ -1,4 +1,4 @@
-import type { DispatchEnvelope } from '../shared/protocol';
+import type { ApiFailure } from '../../src/shared/api/envelope';
 import { h } from './dom';
 
 /** What each action is called in "this token cannot …" messages. */
@@ -13,7 +13,7 @@ const actionNames: Record<string, string> = {
 };
 
 /** A failed envelope in words a user can act on. */
-export function failureText(command: string, envelope: DispatchEnvelope): string {
+export function failureText(command: string, envelope: ApiFailure): string {
   if (envelope.code === 'forbidden') {
     return `This token cannot ${actionNames[command] ?? command.replace(/_/g, ' ')}. Ask for a token with the write scope.`;
   }

@@ -60,7 +60,7 @@ async function boot(): Promise<void> {
   takeTokenFromFragment();
   const token = loadToken();
   const bridge = new HttpBridge({ token });
-  const probe = await bridge.call('list_tags');
+  const probe = await bridge.call('list_tags', {});
   if (probe.success) {
     startApp(bridge, token !== null);
     return;

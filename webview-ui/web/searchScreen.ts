@@ -1,20 +1,10 @@
-import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import type { SearchHit } from '../../src/shared/model/search';
 import type { HttpBridge } from '../shared/httpBridge';
 import { baseName, h, highlighted, relativeTime } from './dom';
 import { failureText } from './feedback';
 import { sessionHref } from './routes';
 import { sessionTitle } from './sessionList';
 
-interface SearchHit {
-  session_path: string;
-  session_name: string | null;
-  cwd: string;
-  entry_id: string | null;
-  role: string;
-  timestamp: string | null;
-  snippet: string;
-  highlights: [number, number][];
-}
 
 const pageSize = 30;
 /** Codes meaning "this server has no full-text search (yet)", not "your query failed". */
@@ -24,22 +14,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function asHit(value: unknown): SearchHit | null {
-  if (!isObject(value) || typeof value.session_path !== 'string') return null;
-  const highlights = Array.isArray(value.highlights)
-    ? value.highlights.filter((r): r is [number, number] => Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'number')
-    : [];
-  return {
-    session_path: value.session_path,
-    session_name: typeof value.session_name === 'string' ? value.session_name : null,
-    cwd: typeof value.cwd === 'string' ? value.cwd : '',
-    entry_id: typeof value.entry_id === 'string' ? value.entry_id : null,
-    role: typeof value.role === 'string' ? value.role : '',
-    timestamp: typeof value.timestamp === 'string' ? value.timestamp : null,
-    snippet: typeof value.snippet === 'string' ? value.snippet : '',
-    highlights,
-  };
-}
 
 /**
  * Full-text search across every session: results update while typing (the newest query
@@ -126,14 +100,12 @@ export class SearchScreen {
       this.more.hidden = true;
       return;
     }
-    const data = isObject(reply.data) ? reply.data : {};
-    const hits = (Array.isArray(data.hits) ? data.hits : []).map(asHit).filter((x): x is SearchHit => x !== null);
-    const total = typeof data.total === 'number' ? data.total : hits.length;
+    const { hits, total, took_ms: tookMs } = reply.data;
     if (fresh) this.results.replaceChildren();
     this.results.append(...hits.map((hit) => h('li', {}, this.hitRow(hit))));
     this.offset += hits.length;
     this.more.hidden = this.offset >= total || hits.length === 0;
-    const took = typeof data.took_ms === 'number' ? ` in ${Math.round(data.took_ms)} ms` : '';
+    const took = ` in ${Math.round(tookMs)} ms`;
     this.status.textContent = total === 0 ? `No messages match “${query}”.` : `${total} match${total === 1 ? '' : 'es'}${took}`;
   }
 
@@ -143,7 +115,7 @@ export class SearchScreen {
     if (sequence !== this.sequence) return;
     this.results.replaceChildren();
     this.more.hidden = true;
-    const sessions = reply.success && Array.isArray(reply.data) ? (reply.data as SessionInfo[]) : [];
+    const sessions = reply.success ? reply.data : [];
     const note = 'Message search is not available on this server yet; showing sessions whose name, first message or folder match.';
     this.status.textContent = sessions.length === 0 ? `${note} None do.` : note;
     this.status.dataset.fallback = 'true';
@@ -169,10 +141,10 @@ export class SearchScreen {
     delete this.status.dataset.fallback;
     return h(
       'a',
-      { class: 'search-hit', href: sessionHref(hit.session_path, hit.entry_id ?? undefined), 'data-path': hit.session_path },
+      { class: 'search-hit', href: sessionHref(hit.session_path, hit.entry_id), 'data-path': hit.session_path },
       h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, hit.role), hit.session_name || baseName(hit.session_path)),
       h('span', { class: 'hit-snippet' }, highlighted(hit.snippet, hit.highlights)),
-      h('span', { class: 'row-meta' }, [baseName(hit.cwd), hit.timestamp ? relativeTime(hit.timestamp) : ''].filter(Boolean).join(' · ')),
+      h('span', { class: 'row-meta' }, [baseName(hit.cwd), relativeTime(hit.timestamp)].filter(Boolean).join(' · ')),
     );
   }
 }

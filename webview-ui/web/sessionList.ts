@@ -1,6 +1,7 @@
-import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import { baseName, h, relativeTime } from './dom';
-import type { SessionStore, TagInfo } from './sessionStore';
+import type { SessionStore } from './sessionStore';
+import type { TagListing } from '../../src/shared/model/tags';
 import { sessionHref } from './routes';
 
 /** Rows added per step of the infinite scroll. */
@@ -124,7 +125,7 @@ export class SessionList {
   }
 
   private row(info: SessionInfo): HTMLElement {
-    const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagInfo => t !== undefined);
+    const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagListing => t !== undefined);
     const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
     const meta = [relativeTime(info.modified), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
     return h(
@@ -168,7 +169,7 @@ export class SessionList {
     this.filters.project = this.projectSelect.value;
   }
 
-  private fillTagOptions(tags: readonly TagInfo[]): void {
+  private fillTagOptions(tags: readonly TagListing[]): void {
     const key = tags.map((t) => `${t.id}:${t.name}`).join('\n');
     if (this.tagSelect.dataset.key === key) return;
     this.tagSelect.dataset.key = key;
@@ -180,7 +181,7 @@ export class SessionList {
 }
 
 /** A tag label; its colour goes through CSSOM, which the CSP allows (style attributes it does not). */
-export function tagChip(tag: TagInfo): HTMLElement {
+export function tagChip(tag: TagListing): HTMLElement {
   const chip = h('span', { class: 'tag-chip' }, tag.name);
   if (tag.color && /^#[0-9a-f]{3,8}$/i.test(tag.color)) chip.style.setProperty('--tag-color', tag.color);
   return chip;

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import type { HttpBridge } from '../shared/httpBridge';
 import { SessionView } from '../shared/sessionView';
 import { askText, confirmAction, openDialog } from './dialogs';
@@ -164,15 +164,15 @@ export class SessionScreen {
   private async export(): Promise<void> {
     const path = this.path;
     if (!path) return;
-    const format = await openDialog('Export session', [h('p', {}, 'Download this session as:')], exportFormats.map((f) => ({ label: f.label, value: f.value })));
+    const answer = await openDialog('Export session', [h('p', {}, 'Download this session as:')], exportFormats.map((f) => ({ label: f.label, value: f.value })));
+    const format = exportFormats.find((f) => f.value === answer)?.value;
     if (!format) return;
     const reply = await this.bridge.call('export_session', { path, format });
     if (!reply.success) return this.toast.show(failureText('export_session', reply), 'error');
-    const data = isObject(reply.data) ? reply.data : {};
-    if (typeof data.content !== 'string') return this.toast.show('The export came back empty.', 'error');
-    const filename = typeof data.filename === 'string' && data.filename ? data.filename : `session.${format === 'markdown' ? 'md' : format}`;
-    downloadText(filename, typeof data.mime_type === 'string' ? data.mime_type : 'application/octet-stream', data.content);
-    this.toast.show(`Downloading ${filename}`);
+    const data = reply.data;
+    if (data.content === undefined) return this.toast.show('The export came back empty.', 'error');
+    downloadText(data.filename, data.mime_type, data.content);
+    this.toast.show(`Downloading ${data.filename}`);
   }
 
   private async delete(): Promise<void> {

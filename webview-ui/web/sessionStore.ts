@@ -1,26 +1,16 @@
-import type { SessionInfo } from '../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import type { HttpBridge } from '../shared/httpBridge';
-import type { DispatchEnvelope } from '../shared/protocol';
+import type { ApiFailure } from '../../src/shared/api/envelope';
+import type { SessionsDiff } from '../../src/shared/model/events';
+import type { TagListing } from '../../src/shared/model/tags';
+import { parseSessionsDiff } from '../shared/sessionView/sessionData';
 
-export interface TagInfo {
-  id: number;
-  name: string;
-  color: string | null;
-  parent_id: number | null;
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function asInfo(value: unknown): SessionInfo | null {
-  return isObject(value) && typeof value.path === 'string' && typeof value.modified === 'string' ? (value as unknown as SessionInfo) : null;
-}
 
-function asTag(value: unknown): TagInfo | null {
-  if (!isObject(value) || typeof value.id !== 'number' || typeof value.name !== 'string') return null;
-  return { id: value.id, name: value.name, color: typeof value.color === 'string' ? value.color : null, parent_id: typeof value.parent_id === 'number' ? value.parent_id : null };
-}
 
 /**
  * The sessions and tags the screens show, loaded once and kept current by the event stream
@@ -28,7 +18,7 @@ function asTag(value: unknown): TagInfo | null {
  */
 export class SessionStore {
   private readonly sessions = new Map<string, SessionInfo>();
-  private tagList: TagInfo[] = [];
+  private tagList: TagListing[] = [];
   private loaded = false;
   private readonly listeners = new Set<() => void>();
 
@@ -40,7 +30,7 @@ export class SessionStore {
     return this.loaded;
   }
 
-  get tags(): readonly TagInfo[] {
+  get tags(): readonly TagListing[] {
     return this.tagList;
   }
 
@@ -58,16 +48,13 @@ export class SessionStore {
   }
 
   /** Loads every session and tag; resolves with the failed envelope, if any. */
-  async reload(): Promise<DispatchEnvelope | null> {
+  async reload(): Promise<ApiFailure | null> {
     const [sessions, tags] = await Promise.all([this.bridge.call('scan_sessions', {}), this.bridge.call('list_tags', {})]);
     if (!sessions.success) return sessions;
     const before = new Map(this.sessions);
     const wasLoaded = this.loaded;
     this.sessions.clear();
-    for (const item of Array.isArray(sessions.data) ? sessions.data : []) {
-      const info = asInfo(item);
-      if (info) this.sessions.set(info.path, info);
-    }
+    for (const info of sessions.data) this.sessions.set(info.path, info);
     if (tags.success) this.setTags(tags.data);
     this.loaded = true;
     this.notify();
@@ -103,8 +90,8 @@ export class SessionStore {
     if (this.sessions.delete(path)) this.notify();
   }
 
-  private setTags(data: unknown): void {
-    this.tagList = (Array.isArray(data) ? data : []).map(asTag).filter((t): t is TagInfo => t !== null);
+  private setTags(tags: TagListing[]): void {
+    this.tagList = tags;
   }
 
   private onEvent(name: string, payload: unknown): void {
@@ -120,15 +107,10 @@ export class SessionStore {
       this.patch(payload.path, { favorite: payload.favorite });
       return;
     }
-    if (name !== 'sessions-diff' || !isObject(payload)) return;
-    const changed = [...(Array.isArray(payload.added) ? payload.added : []), ...(Array.isArray(payload.updated) ? payload.updated : [])];
-    for (const item of changed) {
-      const info = asInfo(item);
-      if (info) this.sessions.set(info.path, info);
-    }
-    for (const path of Array.isArray(payload.removed) ? payload.removed : []) {
-      if (typeof path === 'string') this.sessions.delete(path);
-    }
+    const diff = name === 'sessions-diff' ? parseSessionsDiff(payload) : null;
+    if (!diff) return;
+    for (const info of [...diff.added, ...diff.updated]) this.sessions.set(info.path, info);
+    for (const path of diff.removed) this.sessions.delete(path);
     this.notify();
   }
 
@@ -137,7 +119,7 @@ export class SessionStore {
   }
 }
 
-function diffSessions(before: ReadonlyMap<string, SessionInfo>, after: ReadonlyMap<string, SessionInfo>): { added: SessionInfo[]; updated: SessionInfo[]; removed: string[] } {
+function diffSessions(before: ReadonlyMap<string, SessionInfo>, after: ReadonlyMap<string, SessionInfo>): SessionsDiff {
   const added: SessionInfo[] = [];
   const updated: SessionInfo[] = [];
   for (const [path, info] of after) {

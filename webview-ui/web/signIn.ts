@@ -42,7 +42,7 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
     submit.disabled = true;
     error.hidden = true;
     const bridge = new HttpBridge({ token });
-    void bridge.call('list_tags').then((reply) => {
+    void bridge.call('list_tags', {}).then((reply) => {
       submit.disabled = false;
       if (reply.success) {
         onSignedIn({ bridge, token, remember: remember.checked });

@@ -1,5 +1,6 @@
-import { ApiError } from './errors';
-import type { Caller, CommandContext, CommandSpec, DispatchResult } from './types';
+import { ApiError } from '../../shared/api/errors';
+import type { CommandName, PayloadOf, ReplyOf } from '../../shared/api/commands';
+import type { Caller, CommandContext, DispatchResult, RegisteredCommand } from './types';
 import type { EventBus } from '../events';
 import { describeError, type Logger } from '../log';
 
@@ -10,41 +11,43 @@ const commandNamePattern = /^[a-z][a-z0-9_]{0,63}$/;
  * nothing else runs a command.
  */
 export class CommandRouter {
-  private readonly byName = new Map<string, CommandSpec<unknown>>();
+  private readonly byName = new Map<string, RegisteredCommand>();
 
   constructor(
     private readonly bus: EventBus,
     private readonly log: Logger,
   ) {}
 
-  register<P>(spec: CommandSpec<P>): void {
-    const entry = spec as CommandSpec<unknown>;
-    for (const name of [spec.name, ...(spec.aliases ?? [])]) {
+  register(spec: RegisteredCommand): void {
+    for (const name of [spec.name, ...spec.aliases]) {
       const existing = this.byName.get(name);
-      // A later registration replaces an earlier one of the same command (how a
-      // capability replaces its "not available yet" placeholder), never a different one.
-      if (existing && existing.name !== spec.name) throw new Error(`command name ${name} is taken by ${existing.name}`);
-      this.byName.set(name, entry);
+      if (existing) throw new Error(`command name ${name} is taken by ${existing.name}`);
+      this.byName.set(name, spec);
     }
   }
 
-  registerAll(specs: readonly CommandSpec<unknown>[]): void {
+  registerAll(specs: readonly RegisteredCommand[]): void {
     for (const spec of specs) this.register(spec);
   }
 
-  resolve(name: string): CommandSpec<unknown> | undefined {
+  resolve(name: string): RegisteredCommand | undefined {
     return this.byName.get(name);
   }
 
   /** Canonical commands, each once. */
-  commands(): CommandSpec<unknown>[] {
+  commands(): RegisteredCommand[] {
     return [...new Set(this.byName.values())];
   }
 
+  /** Every name the router answers to: canonical names and compat aliases. */
   names(): string[] {
     return [...this.byName.keys()];
   }
 
+  /** In-process callers (the editor, tests) get the reply typed from the command map. */
+  dispatch<N extends CommandName>(command: N, payload: PayloadOf<N>, caller: Caller): Promise<DispatchResult<ReplyOf<N>>>;
+  /** Transports hand over whatever a client sent; it is validated here. */
+  dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult>;
   async dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult> {
     try {
       if (typeof command !== 'string' || command.length === 0) {

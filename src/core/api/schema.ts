@@ -1,4 +1,5 @@
-import { ApiError } from './errors';
+import { ApiError } from '../../shared/api/errors';
+import type { JsonValue } from '../../shared/model/json';
 
 /**
  * A small payload validator. Each command declares its payload once; the router checks it
@@ -164,8 +165,6 @@ export const s = {
     };
   },
 };
-
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 type OptionalKeys<F> = { [K in keyof F]: F[K] extends Schema<infer T> ? (undefined extends T ? K : never) : never }[keyof F];
 type RequiredKeys<F> = Exclude<keyof F, OptionalKeys<F>>;

@@ -1,9 +1,9 @@
 import { s } from './schema';
-import { defineCommand } from './types';
+import { defineCommand, type RegisteredCommand } from './types';
 import type { TokenStore } from '../auth/tokenStore';
-import { ApiError } from './errors';
+import { ApiError } from '../../shared/api/errors';
 
-export function createSystemCommands(deps: { tokens: TokenStore; onTokensChanged?: () => void }) {
+export function createSystemCommands(deps: { tokens: TokenStore; commands: () => readonly RegisteredCommand[]; onTokensChanged?: () => void }) {
   const scopeSchema = s.literal('read', 'write', 'terminal');
   return [
     defineCommand({
@@ -11,7 +11,15 @@ export function createSystemCommands(deps: { tokens: TokenStore; onTokensChanged
       scope: 'read',
       summary: 'Health check',
       payload: s.object({}),
-      run: () => ({ pong: true }),
+      run: () => ({ pong: true as const }),
+    }),
+    defineCommand({
+      name: 'list_commands',
+      scope: 'read',
+      summary: 'Every command this server answers, with its aliases, scope and summary',
+      payload: s.object({}),
+      run: () =>
+        deps.commands().map((c) => ({ name: c.name, aliases: [...c.aliases], scope: c.scope, summary: c.summary })).sort((a, b) => a.name.localeCompare(b.name)),
     }),
     defineCommand({
       name: 'list_tokens',
@@ -49,7 +57,7 @@ export function createSystemCommands(deps: { tokens: TokenStore; onTokensChanged
       run: async (p) => {
         if (!(await deps.tokens.revoke(p.id))) throw new ApiError('not_found', `id: no token with id ${p.id}`);
         deps.onTokensChanged?.();
-        return { revoked: true, id: p.id };
+        return { revoked: true as const, id: p.id };
       },
     }),
   ];

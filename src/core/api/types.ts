@@ -1,8 +1,9 @@
 import type { Schema } from './schema';
-import type { ApiErrorCode } from './errors';
-import type { CoreEventMap, CoreEventName } from '../events';
+import type { ApiEnvelope } from '../../shared/api/envelope';
+import type { CommandName, PayloadOf, ReplyOf } from '../../shared/api/commands';
+import type { CoreEventMap, CoreEventName } from '../../shared/model/events';
+import type { Scope } from '../../shared/model/tokens';
 
-export type Scope = 'read' | 'write' | 'terminal';
 export const allScopes: readonly Scope[] = ['read', 'write', 'terminal'];
 
 /** Who is calling: decides which commands may run and where targeted events go. */
@@ -23,21 +24,37 @@ export interface CommandContext {
   emitToCaller<K extends CoreEventName>(name: K, payload: CoreEventMap[K]): void;
 }
 
-export interface CommandSpec<P = unknown> {
-  readonly name: string;
+/** One command: the payload schema and the handler are typed from the shared command map. */
+export interface CommandSpec<N extends CommandName> {
+  readonly name: N;
   /** Compat names routed to this command (api-contract.md, "Aliases"). */
   readonly aliases?: readonly string[];
   readonly scope: Scope;
   readonly summary: string;
-  readonly payload: Schema<P>;
-  run(payload: P, ctx: CommandContext): unknown | Promise<unknown>;
+  readonly payload: Schema<PayloadOf<N>>;
+  run(payload: PayloadOf<N>, ctx: CommandContext): ReplyOf<N> | Promise<ReplyOf<N>>;
 }
 
-/** Keeps the payload type of `run` tied to the declared schema. */
-export function defineCommand<P>(spec: CommandSpec<P>): CommandSpec<P> {
-  return spec;
+/** A command as the router holds it, after its types have been checked at definition. */
+export interface RegisteredCommand {
+  readonly name: CommandName;
+  readonly aliases: readonly string[];
+  readonly scope: Scope;
+  readonly summary: string;
+  readonly payload: Schema<unknown>;
+  run(payload: unknown, ctx: CommandContext): unknown;
 }
 
-export type DispatchResult =
-  | { success: true; data: unknown; error: null }
-  | { success: false; data: null; error: string; code: ApiErrorCode };
+/** Checks a command against the command map, then erases its types for the router's table. */
+export function defineCommand<N extends CommandName>(spec: CommandSpec<N>): RegisteredCommand {
+  return {
+    name: spec.name,
+    aliases: spec.aliases ?? [],
+    scope: spec.scope,
+    summary: spec.summary,
+    payload: spec.payload,
+    run: (payload, ctx) => spec.run(payload as PayloadOf<N>, ctx),
+  };
+}
+
+export type DispatchResult<T = unknown> = ApiEnvelope<T>;

@@ -1,21 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SqliteFile } from '../state/sqliteFile';
-import { ApiError } from '../api/errors';
-import type { Scope } from '../api/types';
+import { ApiError } from '../../shared/api/errors';
+import type { Scope } from '../../shared/model/tokens';
 import { allScopes } from '../api/types';
-
-export interface TokenRecord {
-  id: number;
-  name: string;
-  scopes: Scope[];
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export interface CreatedToken extends TokenRecord {
-  /** The secret itself: returned once, never stored. */
-  token: string;
-}
+import type { TokenRecord, CreatedToken } from '../../shared/model/tokens';
 
 const tokenPrefix = 'psm_';
 

@@ -1,21 +1,12 @@
-import type { ParsedSession } from '../sessions/entries';
-import type { SessionInfo } from '../sessions/sessionInfo';
+import type { ParsedSession } from '../../shared/model/entries';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { exportFilename } from './filename';
 import { exportHtml, type HtmlExportOptions } from './html';
 import { exportJson } from './json';
 import { exportMarkdown } from './markdown';
-
-export type ExportFormat = 'html' | 'markdown' | 'json';
+import type { ExportFormat, ExportResult } from '../../shared/model/export';
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'markdown', 'json'];
-
-export interface ExportResult {
-  format: ExportFormat;
-  /** A bare file name (no directories), derived from the session name or id. */
-  filename: string;
-  mime_type: string;
-  content: string;
-}
 
 const FORMAT_FILES: Record<ExportFormat, { extension: string; mime: string }> = {
   html: { extension: 'html', mime: 'text/html; charset=utf-8' },

@@ -1,6 +1,6 @@
-import type { ParsedSession } from '../sessions/entries';
-import type { SessionInfo } from '../sessions/sessionInfo';
-import { sessionName } from '../../../webview-ui/shared/render/summary';
+import type { ParsedSession } from '../../shared/model/entries';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import { sessionName } from '../../shared/render/summary';
 
 const MAX_SLUG_LENGTH = 80;
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { ParsedSession } from '../sessions/entries';
-import type { SessionInfo } from '../sessions/sessionInfo';
-import { escapeHtml, jsonForScript } from '../../../webview-ui/shared/render/escape';
-import { sessionCss } from '../../../webview-ui/shared/render/css';
-import { renderSessionParts } from '../../../webview-ui/shared/render/session';
-import { sessionTitle } from '../../../webview-ui/shared/render/summary';
+import type { ParsedSession } from '../../shared/model/entries';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import { escapeHtml, jsonForScript } from '../../shared/render/escape';
+import { sessionCss } from '../../shared/render/css';
+import { renderSessionParts } from '../../shared/render/session';
+import { sessionTitle } from '../../shared/render/summary';
 
 export interface HtmlExportOptions {
   /** CSP nonce for the page's one style and one script; random when omitted. */

@@ -1,4 +1,4 @@
-export { exportSession, isExportFormat, EXPORT_FORMATS, type ExportFormat, type ExportResult } from './exportSession';
+export { exportSession, isExportFormat, EXPORT_FORMATS } from './exportSession';
 export { exportHtml, type HtmlExportOptions } from './html';
 export { exportMarkdown, fence } from './markdown';
 export { exportJson, buildJsonExport, type SessionJsonExport } from './json';

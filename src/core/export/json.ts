@@ -1,6 +1,6 @@
-import type { ParsedSession } from '../sessions/entries';
-import type { SessionInfo } from '../sessions/sessionInfo';
-import { buildTree } from '../../../webview-ui/shared/render/tree';
+import type { ParsedSession } from '../../shared/model/entries';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import { buildTree } from '../../shared/render/tree';
 
 /** The JSON export: every entry of every branch, as read, plus the derived tree facts. */
 export interface SessionJsonExport {

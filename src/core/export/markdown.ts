@@ -7,13 +7,13 @@ import type {
   ThinkingBlock,
   ToolCallBlock,
   ToolResultMessage,
-} from '../sessions/entries';
-import type { SessionInfo } from '../sessions/sessionInfo';
-import { contentBlocks, isImageBlock, isMessageEntry, isTextBlock, roleOf, base64Bytes } from '../../../webview-ui/shared/render/content';
-import { entryAnchor, escapeHtml } from '../../../webview-ui/shared/render/escape';
-import { formatCost, formatTimestamp, formatTokens, prettyJson, usageCost, usageTokens } from '../../../webview-ui/shared/render/format';
-import { summarizeSession, sessionTitle } from '../../../webview-ui/shared/render/summary';
-import { buildTree } from '../../../webview-ui/shared/render/tree';
+} from '../../shared/model/entries';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import { contentBlocks, isImageBlock, isMessageEntry, isTextBlock, roleOf, base64Bytes } from '../../shared/render/content';
+import { entryAnchor, escapeHtml } from '../../shared/render/escape';
+import { formatCost, formatTimestamp, formatTokens, prettyJson, usageCost, usageTokens } from '../../shared/render/format';
+import { summarizeSession, sessionTitle } from '../../shared/render/summary';
+import { buildTree } from '../../shared/render/tree';
 
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot end it. */
 export function fence(text: string, language = ''): string {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import { s } from '../api/schema';
 import { defineCommand } from '../api/types';
-import type { ParsedSession } from '../sessions/entries';
+import type { ParsedSession } from '../../shared/model/entries';
 import type { LiveSessionFinder } from './liveSessions';
 import type { PiRpcManager, SessionLookup } from './rpc/rpcManager';
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { ApiError } from '../api/errors';
-import { s, type JsonValue, type Schema } from '../api/schema';
+import { ApiError } from '../../shared/api/errors';
+import { s, type Schema } from '../api/schema';
+import type { JsonValue } from '../../shared/model/json';
 import { defineCommand } from '../api/types';
 import type { Logger } from '../log';
 import { parseJsonText } from './jsonText';

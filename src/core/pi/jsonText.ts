@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 
 /**
  * JSON.parse with an error that says where the text is broken (line, column) and never echoes

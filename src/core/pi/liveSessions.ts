@@ -3,25 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { OwnedRpcChild, SessionRef } from './rpc/rpcManager';
+import type { LiveSession } from '../../shared/model/pi';
 
 const execFileAsync = promisify(execFile);
-
-export type LiveDetection = 'rpc' | 'process' | 'file-activity';
-
-/** One pi session that is running now, or probably is (`heuristic`). */
-export interface LiveSession {
-  session_id: string | null;
-  session_path: string | null;
-  cwd: string | null;
-  pid: number | null;
-  detected_by: LiveDetection;
-  /** True when the match is a guess: by cwd and newest file, or by recent appends alone. */
-  heuristic: boolean;
-  /** Known only for our own RPC children; null means unknown. */
-  streaming: boolean | null;
-  /** The session file's last modification (ISO 8601), when known. */
-  last_activity: string | null;
-}
 
 export interface PiProcessInfo {
   pid: number;

@@ -1,46 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiError } from '../api/errors';
-import type { JsonValue } from '../api/schema';
+import { ApiError } from '../../shared/api/errors';
+import type { JsonValue } from '../../shared/model/json';
 import type { Logger } from '../log';
 import { isAlreadyExists, writeFileAtomic } from '../util/atomicWrite';
 import { parseJsonText } from './jsonText';
-import { checkModelConfig, isForbiddenKey, isPlainObject, type JsonObject } from './modelConfigValidation';
+import { checkModelConfig, isForbiddenKey, isPlainObject } from './modelConfigValidation';
+import type { JsonObject } from '../../shared/model/json';
+import type { ModelConfigLoad, ModelConfigBackup, ModelConfigWrite, ImportMode } from '../../shared/model/pi';
 
-export type { JsonObject } from './modelConfigValidation';
 export { checkModelConfig } from './modelConfigValidation';
 
 /** Import files and `content` strings above this are refused: models.json is a few KB. */
 export const maxModelConfigBytes = 5 * 1024 * 1024;
-
-export interface ModelConfigLoad {
-  path: string;
-  exists: boolean;
-  /** The parsed file; null when it is missing or not a JSON object. */
-  config: JsonObject | null;
-  /** Why `config` is null although the file exists (a JSON syntax error, say). */
-  error?: string;
-  /** What pi would refuse in the current file; empty when it is fine. */
-  errors: string[];
-  warnings: string[];
-  size_bytes?: number;
-  modified_at?: string;
-}
-
-export interface ModelConfigBackup {
-  backup_name: string;
-  created_at: string;
-  size_bytes: number;
-}
-
-export interface ModelConfigWrite {
-  path: string;
-  /** The backup made of the previous file; null when there was no file. */
-  backup_name: string | null;
-  warnings: string[];
-}
-
-export type ImportMode = 'replace' | 'merge';
 
 export interface ModelConfigStoreOptions {
   agentDir: string;

@@ -1,6 +1,5 @@
-import type { JsonValue } from '../api/schema';
-
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonValue } from '../../shared/model/json';
+import type { JsonObject } from '../../shared/model/json';
 
 export interface ConfigCheck {
   /** Problems pi refuses the whole file for; each starts with the field it is about. */

@@ -4,31 +4,7 @@ import type { Logger } from '../log';
 import { frontmatterString, parseFrontmatter } from './frontmatter';
 import { isEnabledByOverrides, readResourceOverrides, type ResourceKind, type ResourceOverrides } from './resourceSettings';
 import { checkTheme } from './themeCheck';
-
-export type ResourceScope = 'user' | 'project' | 'builtin';
-
-/**
- * One skill, prompt template or theme as pi would see it. `active` is what pi ends up using:
- * valid, enabled and not shadowed. `reason` is set exactly when `active` is false.
- */
-export interface ResourceItem {
-  name: string;
-  description: string;
-  /** null only for pi's built-in themes, which live inside pi itself. */
-  path: string | null;
-  scope: ResourceScope;
-  /** Which location found it: `user` (agent dir), `project` (.pi), `agents` (.agents/skills) or `builtin`. */
-  source: 'user' | 'project' | 'agents' | 'builtin';
-  /** The workspace folder a project item belongs to. */
-  workspace?: string;
-  enabled: boolean;
-  valid: boolean;
-  active: boolean;
-  reason?: string;
-  /** Rule breaks pi only warns about (skill name format, description length). */
-  warnings?: string[];
-  shadowed_by?: string;
-}
+import type { ResourceItem } from '../../shared/model/pi';
 
 export interface ResourceDeps {
   agentDir: string;

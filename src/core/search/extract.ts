@@ -1,6 +1,5 @@
-import type { AssistantMessage, BashExecutionMessage, CustomMessageEntry, MessageEntry, SessionEntry, ToolResultMessage } from '../sessions/entries';
-
-export type SearchRole = 'user' | 'assistant' | 'tool';
+import type { AssistantMessage, BashExecutionMessage, CustomMessageEntry, MessageEntry, SessionEntry, ToolResultMessage } from '../../shared/model/entries';
+import type { SearchRole } from '../../shared/model/search';
 
 /** Where an entry's line sits in its session file, so a snippet can be read back later. */
 export interface LineSource {

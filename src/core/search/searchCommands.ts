@@ -1,12 +1,15 @@
-import { ApiError } from '../api/errors';
-import { s, type JsonValue } from '../api/schema';
+import { ApiError } from '../../shared/api/errors';
+import { s } from '../api/schema';
+import type { JsonValue } from '../../shared/model/json';
 import { defineCommand } from '../api/types';
-import type { SessionInfo } from '../sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { maxQueryLength } from './queryParser';
 import { toSearchQuery } from './searchRequest';
 import type { SearchService } from './searchService';
-import type { SearchHit, SearchQuery } from './types';
-import type { IndexingStatus, WorkerSearchQuery } from './worker/protocol';
+import type { SearchQuery } from './types';
+import type { SearchHit } from '../../shared/model/search';
+import type { WorkerSearchQuery } from './worker/protocol';
+import type { IndexingStatus } from '../../shared/model/search';
 
 export interface SearchCommandDeps {
   service: SearchService;

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { SessionEntry } from '../sessions/entries';
+import type { SessionEntry } from '../../shared/model/entries';
 import { GrowableArray, StringArena, VarintReader, f64, i32, u32, u8 } from './compactArrays';
-import { extractEntryMessages, type IndexableMessage, type LineSource, type SearchRole } from './extract';
+import { extractEntryMessages, type IndexableMessage, type LineSource } from './extract';
+import type { SearchRole } from '../../shared/model/search';
 import { readIndexFile, writeIndexFile, type IndexFileData } from './indexFile';
 import { parseQuery, type QueryClause } from './queryParser';
 import { Segment, SegmentBuilder, emptySegment, mergeSegments } from './segment';
 import { makeSnippet } from './snippet';
 import { tokenize } from './tokenizer';
-import type { SearchHit, SearchIndexStats, SearchQuery, SearchResult, SearchSessionMeta } from './types';
+import type { SearchIndexStats, SearchQuery, SearchResult, SearchSessionMeta } from './types';
+import type { SearchHit } from '../../shared/model/search';
 
 /*
  * Why an inverted index of our own rather than SQLite FTS4 through sql.js:

@@ -1,4 +1,5 @@
-import type { RoleFilter, SearchQuery } from './types';
+import type { SearchQuery } from './types';
+import type { RoleFilter } from '../../shared/model/search';
 
 /**
  * The `search` command's payload as the wire carries it (keys snake_case; the schema layer

@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
-import type { SessionInfo } from '../sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import type { SearchResult } from './types';
-import type { FromWorker, IndexingStatus, SessionFileState, ToWorker, WorkerInit, WorkerSearchQuery } from './worker/protocol';
+import type { FromWorker, SessionFileState, ToWorker, WorkerInit, WorkerSearchQuery } from './worker/protocol';
+import type { IndexingStatus } from '../../shared/model/search';
 
 export interface SearchServiceOptions {
   bus: EventBus;

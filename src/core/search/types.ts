@@ -1,4 +1,5 @@
-import type { SearchRole } from './extract';
+import type { SearchRole } from '../../shared/model/search';
+import type { RoleFilter, SearchHit } from '../../shared/model/search';
 
 /** What the index knows about a session besides its documents. */
 export interface SearchSessionMeta {
@@ -13,8 +14,6 @@ export interface SearchSessionMeta {
    */
   fingerprint: string;
 }
-
-export type RoleFilter = 'all' | SearchRole;
 
 export interface SearchQuery {
   query: string;
@@ -34,25 +33,6 @@ export interface SearchQuery {
   per_session?: number;
   /** Time allowed for matching before the answer is cut short (`partial: true`); default 250. */
   budget_ms?: number;
-}
-
-export interface SearchHit {
-  session_path: string;
-  session_id: string;
-  session_name: string | null;
-  cwd: string;
-  entry_id: string;
-  role: SearchRole;
-  /** ISO 8601 UTC. */
-  timestamp: string;
-  timestamp_ms: number;
-  /** About 200 characters centred on the best match. */
-  snippet: string;
-  /** [start, end) ranges in `snippet`. */
-  highlights: [number, number][];
-  score: number;
-  /** The indexed text of this message was cut (long tool output): later matches are not found. */
-  truncated: boolean;
 }
 
 export interface SearchResult {

@@ -1,4 +1,4 @@
-import type { SessionEntry, SessionHeader } from './entries';
+import type { SessionEntry, SessionHeader } from '../../shared/model/entries';
 
 /**
  * In-memory migration of old session files to the v3 shapes (pi-format.md §2.8). pi rewrites

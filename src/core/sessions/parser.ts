@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { LabelEntry, MessageEntry, ParsedSession, SessionEntry, SessionHeader } from './entries';
+import type { LabelEntry, MessageEntry, ParsedSession, SessionEntry, SessionHeader } from '../../shared/model/entries';
 import { EntryMigrator, normalizeHeader } from './migrate';
 
 /** One complete line of a JSONL file: its text and where its bytes sit in the file. */

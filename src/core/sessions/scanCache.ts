@@ -1,5 +1,5 @@
 import type { SqliteFile } from '../state/sqliteFile';
-import type { SessionInfo } from './sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 
 export const scanCacheMigrations: readonly string[] = [
   `

@@ -2,13 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { s } from '../api/schema';
 import { defineCommand } from '../api/types';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import type { SessionIndex } from './sessionIndex';
-import type { SessionDir } from './sessionDirs';
+import type { SessionDir } from '../../shared/model/sessionDirs';
 import { resolveSessionFile } from './sessionPathGuard';
 import { appendSessionName } from './sessionWrites';
-import type { ParsedSession, SessionEntry } from './entries';
-import type { SessionInfo } from './sessionInfo';
+import type { ParsedSession, SessionEntry } from '../../shared/model/entries';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import type { ExportFormat, ExportResult } from '../../shared/model/export';
+import type { SessionEntriesReply, SessionTailReply } from '../../shared/api/commands';
 
 export interface SessionActionDeps {
   index: SessionIndex;
@@ -18,11 +20,7 @@ export interface SessionActionDeps {
   parseFrom: (file: string, fromOffset: number) => Promise<{ entries: SessionEntry[]; nextOffset: number }>;
   moveToTrash: (file: string) => Promise<{ trashed: boolean }>;
   forgetUserData: (id: string, file: string) => Promise<void>;
-  exportSession: (
-    parsed: ParsedSession,
-    format: 'html' | 'markdown' | 'json',
-    info: SessionInfo | undefined,
-  ) => Promise<{ format: string; filename: string; mime_type: string; content: string }>;
+  exportSession: (parsed: ParsedSession, format: ExportFormat, info: SessionInfo | undefined) => Promise<ExportResult>;
 }
 
 /** Past this size a session is sent to a viewer in pages rather than whole. */
@@ -100,7 +98,7 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
         path: s.string({ min: 1, max: 4096 }),
         from_offset: s.optional(s.number({ integer: true, min: 0 })),
       }),
-      run: async (p) => {
+      run: async (p): Promise<SessionEntriesReply | SessionTailReply> => {
         const file = await resolveSessionFile(p.path, roots());
         const info = deps.index.get(file) ?? null;
         if (p.from_offset !== undefined) {
@@ -117,7 +115,7 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
           leaf_id: parsed.leafId,
           labels: parsed.labels,
           skipped_lines: parsed.skippedLines,
-          next_offset: parsed.bytesParsed,
+          next_offset: parsed.bytesParsed ?? size,
         };
       },
     }),

@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { s } from '../api/schema';
 import { defineCommand } from '../api/types';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import type { SessionIndex } from './sessionIndex';
-import type { SessionDir } from './sessionDirs';
+import type { SessionDir } from '../../shared/model/sessionDirs';
 import { resolveSessionFile } from './sessionPathGuard';
-import type { SessionInfo } from './sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 
 /** A whole-file read beyond this size must use the chunked form. */
 export const maxWholeReadBytes = 64 * 1024 * 1024;

@@ -3,14 +3,7 @@ import * as path from 'node:path';
 import { expandHome } from '../paths';
 import type { Logger } from '../log';
 import { describeError } from '../log';
-
-export type SessionDirSource = 'env' | 'pi-settings' | 'pi-default' | 'user' | 'launch';
-
-export interface SessionDir {
-  path: string;
-  source: SessionDirSource;
-  exists: boolean;
-}
+import type { SessionDirSource, SessionDir } from '../../shared/model/sessionDirs';
 
 /**
  * pi's own session folder, resolved the way pi resolves it: the

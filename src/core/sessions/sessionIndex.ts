@@ -4,9 +4,10 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
-import type { SessionInfo } from './sessionInfo';
-import type { SessionEntry, SessionHeader } from './entries';
-import { listSessionFiles, type SessionDir } from './sessionDirs';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import type { SessionEntry, SessionHeader } from '../../shared/model/entries';
+import { listSessionFiles } from './sessionDirs';
+import type { SessionDir } from '../../shared/model/sessionDirs';
 import type { CachedFile, ScanCache } from './scanCache';
 import { InvalidSessionFileError } from './parser';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 
 /**
  * A session command's `path` must resolve, after realpath (so `..`, odd encodings and

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import type { AssistantMessage, LabelEntry, MessageEntry, ModelChangeEntry, SessionEntry, SessionHeader, SessionInfoEntry, ThinkingLevelChangeEntry } from './entries';
-import type { SessionInfo, TokenTotals, UsageBucket } from './sessionInfo';
+import type { AssistantMessage, LabelEntry, MessageEntry, ModelChangeEntry, SessionEntry, SessionHeader, SessionInfoEntry, ThinkingLevelChangeEntry } from '../../shared/model/entries';
+import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/sessionInfo';
 import type { EntrySink, SummarizeResult } from './sessionIndex';
 import { EntryMigrator, type MigrationState } from './migrate';
 import { entryDedupKey, readSessionObjects, type JsonObject } from './parser';

@@ -1,4 +1,4 @@
-import type { AssistantMessage, BranchSummaryEntry, CompactionEntry, MessageEntry, ModelChangeEntry, ParsedSession, SessionEntry, ThinkingLevelChangeEntry } from './entries';
+import type { AssistantMessage, BranchSummaryEntry, CompactionEntry, MessageEntry, ModelChangeEntry, ParsedSession, SessionEntry, ThinkingLevelChangeEntry } from '../../shared/model/entries';
 
 /**
  * The entry tree of a parsed session and the LLM context at a leaf, following pi's

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { loadSqlJs } from './sqlJs';
 import { describeError, type Logger } from '../log';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import { syncDir } from '../util/atomicWrite';
 
 export type Row = Record<string, SqlValue>;

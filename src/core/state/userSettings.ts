@@ -1,5 +1,5 @@
 import type { SqliteFile } from './sqliteFile';
-import type { JsonValue } from '../api/schema';
+import type { JsonValue } from '../../shared/model/json';
 
 /** Key/value settings in the user-data database, each value stored as JSON. */
 export class UserSettings {

@@ -1,7 +1,8 @@
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import { s, type Schema } from '../api/schema';
 import { defineCommand } from '../api/types';
-import type { SessionInfo } from '../sessions/sessionInfo';
+import type { Instant } from '../../shared/api/commands';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { computeSessionStats, type StatsFilter } from './sessionStats';
 
 export interface StatsDeps {
@@ -12,22 +13,21 @@ export interface StatsDeps {
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
 const dayMs = 86_400_000;
 
-/**
- * A point in time: milliseconds since 1970 or an ISO 8601 string. A bare date as the end
- * of a range means the end of that day, so `to: "2025-03-01"` includes March 1st.
- */
-function instant(end: boolean): Schema<number> {
-  return {
-    kind: 'instant',
-    parse(value, where) {
-      if (typeof value === 'number' && Number.isFinite(value)) return value;
-      if (typeof value === 'string' && value.length <= 64) {
-        const ms = Date.parse(value);
-        if (Number.isFinite(ms)) return end && dateOnly.test(value) ? ms + dayMs - 1 : ms;
-      }
-      throw new ApiError('invalid_payload', `${where}: expected an ISO 8601 time or milliseconds since 1970`);
-    },
-  };
+/** A point in time: milliseconds since 1970 or an ISO 8601 string. */
+const instant: Schema<Instant> = {
+  kind: 'instant',
+  parse(value, where) {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (typeof value === 'string' && value.length <= 64 && Number.isFinite(Date.parse(value))) return value;
+    throw new ApiError('invalid_payload', `${where}: expected an ISO 8601 time or milliseconds since 1970`);
+  },
+};
+
+/** A bare date as the end of a range means the end of that day, so `to: "2025-03-01"` includes March 1st. */
+function instantMs(value: Instant | undefined, end: boolean): number | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  const ms = Date.parse(value);
+  return end && dateOnly.test(value) ? ms + dayMs - 1 : ms;
 }
 
 export function createStatsCommands(deps: StatsDeps) {
@@ -38,17 +38,19 @@ export function createStatsCommands(deps: StatsDeps) {
       summary: 'Totals, tokens and cost by model/provider/project/day, and an activity heatmap',
       payload: s.object({
         cwd: s.optional(s.string({ min: 1, max: 4096 })),
-        from: s.optional(instant(false)),
-        to: s.optional(instant(true)),
+        from: s.optional(instant),
+        to: s.optional(instant),
         tz_offset_minutes: s.optional(s.number({ integer: true, min: -840, max: 840 })),
       }),
       run: async (p) => {
-        if (p.from !== undefined && p.to !== undefined && p.from > p.to) throw new ApiError('invalid_payload', 'from: must not be after to');
+        const from = instantMs(p.from, false);
+        const to = instantMs(p.to, true);
+        if (from !== undefined && to !== undefined && from > to) throw new ApiError('invalid_payload', 'from: must not be after to');
         await deps.sessions.ready();
         const filter: StatsFilter = {};
         if (p.cwd !== undefined) filter.cwd = p.cwd;
-        if (p.from !== undefined) filter.from = p.from;
-        if (p.to !== undefined) filter.to = p.to;
+        if (from !== undefined) filter.from = from;
+        if (to !== undefined) filter.to = to;
         if (p.tz_offset_minutes !== undefined) filter.tz_offset_minutes = p.tz_offset_minutes;
         return computeSessionStats(deps.sessions.all(), filter);
       },

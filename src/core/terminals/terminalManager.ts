@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IPty } from 'node-pty';
-import { ApiError } from '../api/errors';
-import type { CoreEventMap } from '../events';
+import { ApiError } from '../../shared/api/errors';
+import type { CoreEventMap } from '../../shared/model/events';
 import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
 

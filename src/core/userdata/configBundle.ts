@@ -1,29 +1,12 @@
-import { ApiError } from '../api/errors';
-import type { JsonValue } from '../api/schema';
+import { ApiError } from '../../shared/api/errors';
+import type { JsonValue } from '../../shared/model/json';
 import type { EventBus } from '../events';
 import { describeError, type Logger } from '../log';
 import type { SqliteFile } from '../state/sqliteFile';
 import { UserSettings } from '../state/userSettings';
-import { builtinConfigDefaults, configSections, describeChanges, resolveBundle, type ConfigBundle } from './configFields';
-
-export interface ConfigVersion {
-  id: number;
-  created_at: string;
-  summary: string;
-}
-
-export interface ConfigSaveResult {
-  bundle: ConfigBundle;
-  /** The version recorded by this save; null when the bundle did not change. */
-  version: ConfigVersion | null;
-  /** Changed fields, as in the version summary. */
-  changes: string[];
-  /** Keys of the input that are not settings and were ignored (e.g. `tokens`). */
-  ignored_keys: string[];
-  /** False when the settings were saved but applying them live failed (see `apply_error`). */
-  applied: boolean;
-  apply_error?: string;
-}
+import { builtinConfigDefaults, configSections, describeChanges, resolveBundle } from './configFields';
+import type { ConfigBundle } from '../../shared/model/config';
+import type { ConfigVersion, ConfigSaveResult } from '../../shared/model/config';
 
 export type ConfigApplier = (bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>;
 

@@ -1,35 +1,7 @@
 import * as path from 'node:path';
-import { snakeToCamel, type JsonValue } from '../api/schema';
-
-/**
- * Every product setting in one object (`get_config_bundle` / `save_config_bundle`).
- * API tokens are deliberately absent: they are managed by the token commands only and are
- * never exported, imported or versioned with the settings.
- */
-export interface ConfigBundle {
-  version: 1;
-  /** The user's extra session folders, the same list as `get_session_paths`. */
-  session_paths: string[];
-  server: {
-    enabled: boolean;
-    port: number;
-    host: string;
-    require_token_on_loopback: boolean;
-    allowed_origins: string[];
-    allowed_hosts: string[];
-  };
-  search: {
-    max_hits_per_session: number;
-    /** Characters of each tool result that go into the full-text index. */
-    tool_output_index_limit: number;
-  };
-  ui: {
-    group_by: 'project' | 'date' | 'none';
-    show_relative_time: boolean;
-    default_export_format: 'html' | 'markdown' | 'json';
-    viewer_follow_live: boolean;
-  };
-}
+import { snakeToCamel } from '../api/schema';
+import type { JsonValue } from '../../shared/model/json';
+import type { ConfigBundle } from '../../shared/model/config';
 
 export type ConfigSection = 'server' | 'search' | 'ui';
 export const configSections: readonly ConfigSection[] = ['server', 'search', 'ui'];

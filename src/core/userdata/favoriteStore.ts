@@ -2,17 +2,13 @@ import type { EventBus } from '../events';
 import type { SqliteFile } from '../state/sqliteFile';
 import { DbDerived } from './dbDerived';
 import { findSession, pathsByKey, sessionKey, unknownSession, type SessionLookup } from './sessionLookup';
+import type { FavoriteState } from '../../shared/model/tags';
 
 export interface FavoriteStoreDeps {
   db: SqliteFile;
   sessions: SessionLookup;
   bus: EventBus;
   now?: () => Date;
-}
-
-export interface FavoriteState {
-  path: string;
-  favorite: boolean;
 }
 
 /**

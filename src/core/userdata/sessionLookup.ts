@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiError } from '../api/errors';
-import type { SessionInfo } from '../sessions/sessionInfo';
+import { ApiError } from '../../shared/api/errors';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 
 /** The part of the session index that user data needs (`SessionIndex` satisfies it). */
 export interface SessionLookup {

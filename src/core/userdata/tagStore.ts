@@ -1,23 +1,9 @@
-import { ApiError } from '../api/errors';
+import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../events';
 import type { SqliteFile } from '../state/sqliteFile';
 import { DbDerived } from './dbDerived';
 import { findSession, pathsByKey, sessionKey, unknownSession, type SessionLookup } from './sessionLookup';
-
-export interface TagRecord {
-  id: number;
-  name: string;
-  color: string | null;
-  parent_id: number | null;
-  created_at: string;
-}
-
-export interface TagListing extends TagRecord {
-  /** Sessions known to the index right now that carry this tag (not counting sub-tags). */
-  session_count: number;
-  /** Every stored assignment, including sessions whose files are gone. */
-  total_assignments: number;
-}
+import type { TagRecord, TagListing, TagAssignmentResult, TagDeleteResult } from '../../shared/model/tags';
 
 export interface TagInput {
   name: string;
@@ -30,25 +16,6 @@ export interface TagChanges {
   name?: string;
   color?: string | null;
   parent_id?: number | null;
-}
-
-export interface TagAssignmentResult {
-  session_path: string;
-  session_id: string;
-  tag_id: number;
-  tag_ids: number[];
-  /** False when the session already had (or already lacked) the tag. */
-  changed: boolean;
-}
-
-export interface TagDeleteResult {
-  id: number;
-  deleted: true;
-  /** Former children, now under the deleted tag's parent. */
-  reparented: number[];
-  /** Children renamed because their name was taken at the new level. */
-  renamed: { id: number; name: string }[];
-  unassigned_sessions: number;
 }
 
 export const tagNameMax = 64;

@@ -1,6 +1,6 @@
 import type { EventBus } from '../events';
 import type { SqliteFile } from '../state/sqliteFile';
-import type { SessionInfo } from '../sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { FavoriteStore } from './favoriteStore';
 import { TagStore } from './tagStore';
 import { keyFor, type SessionLookup } from './sessionLookup';

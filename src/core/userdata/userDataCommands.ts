@@ -1,5 +1,6 @@
-import { ApiError } from '../api/errors';
-import { s, type JsonValue, type Schema } from '../api/schema';
+import { ApiError } from '../../shared/api/errors';
+import { s, type Schema } from '../api/schema';
+import type { JsonValue } from '../../shared/model/json';
 import { defineCommand } from '../api/types';
 import type { ConfigBundleStore } from './configBundle';
 import { tagColorMax, tagNameMax } from './tagStore';

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { TokenStore } from '../../core/auth/tokenStore';
-import type { Caller, Scope } from '../../core/api/types';
+import type { Caller } from '../../core/api/types';
+import type { Scope } from '../../shared/model/tokens';
 import { isLoopbackAddress } from './peer';
 import { FailedAuthLimiter } from './rateLimiter';
 

@@ -1,4 +1,4 @@
-import type { ContentBlock } from '../../../src/core/sessions/entries';
+import type { ContentBlock } from '../model/entries';
 import { attrs, escapeHtml } from './escape';
 import { base64Bytes, classToken, contentBlocks, imageDataUrl, isImageBlock, isTextBlock } from './content';
 import { prettyJson } from './format';

@@ -5,7 +5,7 @@ import type {
   MessageEntry,
   SessionEntry,
   TextBlock,
-} from '../../../src/core/sessions/entries';
+} from '../model/entries';
 
 export function isMessageEntry(entry: SessionEntry): entry is MessageEntry {
   return entry.type === 'message' && typeof entry.message === 'object' && entry.message !== null;

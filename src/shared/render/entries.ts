@@ -6,7 +6,7 @@ import type {
   ThinkingBlock,
   ToolCallBlock,
   ToolResultMessage,
-} from '../../../src/core/sessions/entries';
+} from '../model/entries';
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { fileLink, renderContent, renderJson, renderPre, renderUnknownBlock } from './blocks';
 import { classToken, contentBlocks, isMessageEntry, isTextBlock, roleOf } from './content';

@@ -1,4 +1,4 @@
-import type { Usage } from '../../../src/core/sessions/entries';
+import type { Usage } from '../model/entries';
 
 /** Token counts as pi's usage reports them, with the total filled in for old files. */
 export interface TokenCounts {

@@ -1,5 +1,5 @@
-import type { ParsedSession, SessionEntry } from '../../../src/core/sessions/entries';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { ParsedSession, SessionEntry } from '../model/entries';
+import type { SessionInfo } from '../model/sessionInfo';
 import { attrs } from './escape';
 import { createRenderContext, renderEntry } from './entries';
 import { renderSessionHeader, type SessionSummary, summarizeSession } from './summary';

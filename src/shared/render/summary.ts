@@ -1,5 +1,5 @@
-import type { AssistantMessage, ParsedSession } from '../../../src/core/sessions/entries';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { AssistantMessage, ParsedSession } from '../model/entries';
+import type { SessionInfo } from '../model/sessionInfo';
 import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
 import { attrs, escapeHtml } from './escape';
 import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp, type TokenCounts, usageCost, usageTokens } from './format';

@@ -1,4 +1,4 @@
-import type { MessageEntry, ToolCallBlock, ToolResultMessage } from '../../../src/core/sessions/entries';
+import type { MessageEntry, ToolCallBlock, ToolResultMessage } from '../model/entries';
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { fileLink, renderCode, renderContent, renderDiff, renderJson, renderPre } from './blocks';
 import { oneLine } from './format';

@@ -1,4 +1,4 @@
-import type { ParsedSession, SessionEntry } from '../../../src/core/sessions/entries';
+import type { ParsedSession, SessionEntry } from '../model/entries';
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
 import { formatTimestamp, oneLine } from './format';

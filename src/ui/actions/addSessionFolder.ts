@@ -10,7 +10,7 @@ export function registerAddSessionFolder(ctx: ActionContext): vscode.Disposable 
         ? arg
         : (await vscode.window.showOpenDialog({ title: 'Add Session Folder', canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add Folder' }))?.[0];
     if (!folder) return;
-    const existing = await ctx.core.run<string[]>('get_session_paths', {}, 'read the session folders');
+    const existing = await ctx.core.run('get_session_paths', {}, 'read the session folders');
     if (!existing) return;
     if (existing.includes(folder.fsPath)) {
       void vscode.window.showInformationMessage(`${folder.fsPath} is already scanned.`);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
 import type { ActionContext } from './actionContext';
 import { resolveSession } from './sessionTarget';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
+import type { CommandName, PayloadOf, ReplyOf } from '../../shared/api/commands';
 
 /** The core's router as the editor's actions use it: failures become one clear message. */
 export class CoreClient {
@@ -10,13 +11,10 @@ export class CoreClient {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /**
-   * Runs a command; on failure shows "Could not <what>: <error>" and yields undefined.
-   * The result's shape is the command's documented reply.
-   */
-  async run<T>(command: string, payload: object, what: string): Promise<T | undefined> {
+  /** Runs a command; on failure shows "Could not <what>: <error>" and yields undefined. */
+  async run<N extends CommandName>(command: N, payload: PayloadOf<N>, what: string): Promise<ReplyOf<N> | undefined> {
     const result = await this.core.dispatch(command, payload, this.caller);
-    if (result.success) return result.data as T;
+    if (result.success) return result.data;
     this.log.warn(`${command} failed (${result.code}): ${result.error}`);
     void vscode.window.showErrorMessage(`Could not ${what}: ${result.error}`);
     return undefined;

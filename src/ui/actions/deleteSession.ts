@@ -4,11 +4,6 @@ import { sessionTitle } from '../tree/sessionLabels';
 import type { ActionContext } from './actionContext';
 import { resolveSession } from './sessionTarget';
 
-interface DeleteResult {
-  path: string;
-  trashed: boolean;
-}
-
 /** Moves a session file to the trash after the user confirms. */
 export function registerDeleteSession(ctx: ActionContext): vscode.Disposable {
   return vscode.commands.registerCommand(CommandId.delete, async (arg?: unknown) => {
@@ -20,7 +15,7 @@ export function registerDeleteSession(ctx: ActionContext): vscode.Disposable {
     const confirm = { label: '$(trash) Move to Trash', detail: `${info.path} — tags and favorite go with it` };
     const answer = await vscode.window.showQuickPick([confirm, { label: 'Cancel' }], { title: `Delete the session "${title}"?`, ignoreFocusOut: false });
     if (answer !== confirm) return;
-    const result = await ctx.core.run<DeleteResult>('delete_session', { path: info.path }, 'delete the session');
+    const result = await ctx.core.run('delete_session', { path: info.path }, 'delete the session');
     if (!result) return;
     // The message is not awaited: a command must not wait for a notification to be closed.
     void vscode.window.showInformationMessage(

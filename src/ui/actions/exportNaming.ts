@@ -1,4 +1,4 @@
-export type ExportFormat = 'html' | 'markdown' | 'json';
+import type { ExportFormat } from '../../shared/model/export';
 
 export const exportFormats: Record<ExportFormat, { label: string; extension: string }> = {
   html: { label: 'HTML', extension: 'html' },

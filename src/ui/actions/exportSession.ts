@@ -3,14 +3,8 @@ import * as path from 'node:path';
 import { CommandId } from '../ids';
 import type { ActionContext } from './actionContext';
 import { resolveSession } from './sessionTarget';
-import { exportFileName, exportFormats, type ExportFormat } from './exportNaming';
-
-interface ExportResult {
-  format: ExportFormat;
-  filename: string;
-  mime_type: string;
-  content: string;
-}
+import { exportFileName, exportFormats } from './exportNaming';
+import type { ExportFormat } from '../../shared/model/export';
 
 /**
  * Export as HTML, Markdown or JSON through a save dialog. A file URI as second argument
@@ -29,8 +23,8 @@ export function registerExportCommands(ctx: ActionContext): vscode.Disposable[] 
       if (!info) return undefined;
       const targetUri = target instanceof vscode.Uri ? target : await askForTarget(info, format);
       if (!targetUri) return undefined;
-      const result = await ctx.core.run<ExportResult>('export_session', { path: info.path, format }, 'export the session');
-      if (!result) return undefined;
+      const result = await ctx.core.run('export_session', { path: info.path, format }, 'export the session');
+      if (result?.content === undefined) return undefined;
       await vscode.workspace.fs.writeFile(targetUri, Buffer.from(result.content, 'utf8'));
       if (!(target instanceof vscode.Uri)) {
         void vscode.window.showInformationMessage(`Exported to ${path.basename(targetUri.fsPath)}`, 'Open').then((choice) => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
 import { oneLine, sessionTitle } from '../tree/sessionLabels';
 import type { ActionContext } from './actionContext';

@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
 import { sessionTitle } from '../tree/sessionLabels';
-import { isSessionNode, type TagInfo } from '../tree/treeModel';
+import { isSessionNode } from '../tree/treeModel';
+import type { TagListing } from '../../shared/model/tags';
 import type { ActionContext } from './actionContext';
 import { resolveSession } from './sessionTarget';
 import { tagChoices, tagPath, type TagChoice } from './tagChoices';
-
-interface AssignResult {
-  session_path: string;
-  tag_ids: number[];
-}
 
 type ChoiceItem = vscode.QuickPickItem & { choice: TagChoice };
 
@@ -28,14 +24,14 @@ export function registerSessionTagCommands(ctx: ActionContext): vscode.Disposabl
       const tags = await ctx.sessions.tags();
       const tagId = await tagToRemove(arg, info, tags);
       if (tagId === undefined) return;
-      const result = await ctx.core.run<AssignResult>('remove_tag', { session_path: info.path, tag_id: tagId }, 'remove the tag');
+      const result = await ctx.core.run('remove_tag', { session_path: info.path, tag_id: tagId }, 'remove the tag');
       if (result) ctx.sessions.patch(info.path, { tag_ids: result.tag_ids });
     }),
   ];
 }
 
 /** A picker that offers the tags the session lacks and creates a new one from the typed text. */
-function pickTag(info: SessionInfo, tags: readonly TagInfo[]): Promise<TagChoice | undefined> {
+function pickTag(info: SessionInfo, tags: readonly TagListing[]): Promise<TagChoice | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<ChoiceItem>();
     qp.title = `Add Tag to "${sessionTitle(info)}"`;
@@ -66,19 +62,19 @@ function pickTag(info: SessionInfo, tags: readonly TagInfo[]): Promise<TagChoice
 async function applyTag(ctx: ActionContext, info: SessionInfo, choice: TagChoice): Promise<void> {
   let tagId: number;
   if (choice.kind === 'create') {
-    const created = await ctx.core.run<TagInfo>('create_tag', { name: choice.name, parent_id: choice.parentId }, `create the tag "${choice.name}"`);
+    const created = await ctx.core.run('create_tag', { name: choice.name, parent_id: choice.parentId }, `create the tag "${choice.name}"`);
     if (!created) return;
     tagId = created.id;
     await ctx.sessions.reloadTags();
   } else {
     tagId = choice.tag.id;
   }
-  const result = await ctx.core.run<AssignResult>('assign_tag', { session_path: info.path, tag_id: tagId }, 'tag the session');
+  const result = await ctx.core.run('assign_tag', { session_path: info.path, tag_id: tagId }, 'tag the session');
   if (result) ctx.sessions.patch(info.path, { tag_ids: result.tag_ids });
 }
 
 /** From a row under a tag, that tag; a session with one tag, that one; otherwise the user picks. */
-async function tagToRemove(arg: unknown, info: SessionInfo, tags: readonly TagInfo[]): Promise<number | undefined> {
+async function tagToRemove(arg: unknown, info: SessionInfo, tags: readonly TagListing[]): Promise<number | undefined> {
   if (isSessionNode(arg)) {
     const underTag = /^g:tag:(\d+)$/.exec(arg.groupId);
     if (underTag && info.tag_ids.includes(Number(underTag[1]))) return Number(underTag[1]);

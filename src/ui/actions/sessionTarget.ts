@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { isSessionNode } from '../tree/treeModel';
 import { sessionTitle, sessionDescription, shortPath } from '../tree/sessionLabels';
 import type { ActionContext } from './actionContext';

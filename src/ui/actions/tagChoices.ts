@@ -1,9 +1,9 @@
-import type { TagInfo } from '../tree/treeModel';
+import type { TagListing } from '../../shared/model/tags';
 
-export type TagChoice = { kind: 'existing'; tag: TagInfo; path: string } | { kind: 'create'; name: string; parentId: number | null; path: string };
+export type TagChoice = { kind: 'existing'; tag: TagListing; path: string } | { kind: 'create'; name: string; parentId: number | null; path: string };
 
 /** `parent / child` path of a tag, for telling nested tags apart. */
-export function tagPath(tag: TagInfo, all: readonly TagInfo[]): string {
+export function tagPath(tag: TagListing, all: readonly TagListing[]): string {
   const names = [tag.name];
   const seen = new Set([tag.id]);
   let parentId = tag.parent_id;
@@ -22,7 +22,7 @@ export function tagPath(tag: TagInfo, all: readonly TagInfo[]): string {
  * not have yet, plus "create" when the text names no existing tag. `parent/child` creates
  * the child inside an existing parent tag.
  */
-export function tagChoices(all: readonly TagInfo[], sessionTagIds: readonly number[], typed: string): TagChoice[] {
+export function tagChoices(all: readonly TagListing[], sessionTagIds: readonly number[], typed: string): TagChoice[] {
   const existing = all
     .filter((t) => !sessionTagIds.includes(t.id))
     .map((tag): TagChoice => ({ kind: 'existing', tag, path: tagPath(tag, all) }))

@@ -8,7 +8,7 @@ export function registerToggleFavorite(ctx: ActionContext): vscode.Disposable {
   return vscode.commands.registerCommand(CommandId.toggleFavorite, async (arg?: unknown) => {
     const info = await resolveSession(arg, ctx, 'Toggle Favorite');
     if (!info) return;
-    const result = await ctx.core.run<{ path: string; favorite: boolean }>('toggle_favorite', { path: info.path }, 'change the favorite');
+    const result = await ctx.core.run('toggle_favorite', { path: info.path }, 'change the favorite');
     if (!result) return;
     ctx.sessions.patch(info.path, { favorite: result.favorite });
     vscode.window.setStatusBarMessage(`$(star-${result.favorite ? 'full' : 'empty'}) "${sessionTitle(info)}" ${result.favorite ? 'added to' : 'removed from'} favorites`, 4000);

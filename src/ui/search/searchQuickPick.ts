@@ -2,28 +2,10 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
+import type { SearchHit } from '../../shared/model/search';
 import { CommandId } from '../ids';
 import { oneLine, relativeTime, shortPath } from '../tree/sessionLabels';
 import { centerSnippet, parseSearchInput, searchRoles, type SearchRole } from './searchQuery';
-
-export interface SearchHit {
-  session_path: string;
-  session_id: string;
-  session_name: string | null;
-  cwd: string;
-  entry_id: string;
-  role: string;
-  timestamp: string;
-  snippet: string;
-  highlights: Array<[number, number]>;
-  score: number;
-}
-
-interface SearchReply {
-  hits: SearchHit[];
-  total: number;
-  took_ms: number;
-}
 
 type HitItem = vscode.QuickPickItem & { hit: SearchHit };
 type RoleButton = vscode.QuickInputButton & { role: SearchRole };
@@ -79,7 +61,7 @@ export class SessionSearch implements vscode.Disposable {
         qp.placeholder = `Search failed: ${result.error}`;
         return;
       }
-      const reply = result.data as SearchReply;
+      const reply = result.data;
       qp.items = reply.hits.map((hit) => this.itemFor(hit));
       qp.placeholder = reply.total === 0 ? `No matches for "${input.query}"` : `${reply.total} match${reply.total === 1 ? '' : 'es'} in ${reply.took_ms} ms`;
     };

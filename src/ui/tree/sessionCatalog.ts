@@ -1,17 +1,9 @@
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { isInWorkspace } from './sessionLabels';
 import { matchesFilter, type TreeFilter } from './treeFilter';
-import {
-  groupIdOf,
-  sessionNodeId,
-  type GroupKey,
-  type GroupNode,
-  type SessionNode,
-  type SessionsDiff,
-  type TagInfo,
-  type TreeChange,
-  type TreeNode,
-} from './treeModel';
+import { groupIdOf, sessionNodeId, type GroupKey, type GroupNode, type SessionNode, type TreeChange, type TreeNode } from './treeModel';
+import type { TagListing } from '../../shared/model/tags';
+import type { SessionsDiff } from '../../shared/model/events';
 
 export interface CatalogOptions {
   workspaceFolders: () => readonly string[];
@@ -26,7 +18,7 @@ export interface CatalogOptions {
 export class SessionCatalog {
   private readonly sessions = new Map<string, SessionInfo>();
   private readonly byCwd = new Map<string, Set<string>>();
-  private tags: TagInfo[] = [];
+  private tags: TagListing[] = [];
   private live = new Set<string>();
   private filter: TreeFilter = {};
   private readonly groupNodes = new Map<string, GroupNode>();
@@ -56,11 +48,11 @@ export class SessionCatalog {
     return sortNewestFirst([...this.sessions.values()]);
   }
 
-  allTags(): readonly TagInfo[] {
+  allTags(): readonly TagListing[] {
     return this.tags;
   }
 
-  tag(id: number): TagInfo | undefined {
+  tag(id: number): TagListing | undefined {
     return this.tags.find((t) => t.id === id);
   }
 
@@ -94,7 +86,7 @@ export class SessionCatalog {
     return this.track([path], () => this.put({ ...current, ...fields }));
   }
 
-  setTags(tags: readonly TagInfo[]): TreeChange {
+  setTags(tags: readonly TagListing[]): TreeChange {
     const before = JSON.stringify(this.tags);
     this.tags = [...tags].sort((a, b) => a.name.localeCompare(b.name));
     return { root: before !== JSON.stringify(this.tags), groups: [], sessions: [] };
@@ -204,7 +196,7 @@ export class SessionCatalog {
     return node;
   }
 
-  private tagsUnder(parent: number | null): TagInfo[] {
+  private tagsUnder(parent: number | null): TagListing[] {
     const known = new Set(this.tags.map((t) => t.id));
     // A tag whose parent is gone is shown at the top level rather than lost.
     return this.tags.filter((t) => (parent === null ? t.parent_id === null || !known.has(t.parent_id) : t.parent_id === parent));

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 
 const maxTitleLength = 80;
 

@@ -2,17 +2,20 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { CommandName, PayloadOf, ReplyOf } from '../../shared/api/commands';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { SessionCatalog } from './sessionCatalog';
 import { groupTreeItem, sessionTreeItem } from './treeItems';
 import type { TreeFilter } from './treeFilter';
-import type { SessionsDiff, TagInfo, TreeChange, TreeNode } from './treeModel';
+import type { TreeChange, TreeNode } from './treeModel';
+import type { TagListing } from '../../shared/model/tags';
+import type { SessionsDiff } from '../../shared/model/events';
 
 /** What session actions need from the list the tree holds. */
 export interface SessionSource {
   list(): Promise<SessionInfo[]>;
   find(path: string): Promise<SessionInfo | undefined>;
-  tags(): Promise<readonly TagInfo[]>;
+  tags(): Promise<readonly TagListing[]>;
   /** Applies a change the user just made, before the core's event confirms it. */
   patch(path: string, fields: Partial<Pick<SessionInfo, 'favorite' | 'tag_ids' | 'name'>>): void;
   reloadTags(): Promise<void>;
@@ -67,7 +70,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
   }
 
   private async loadAll(): Promise<void> {
-    const [sessions] = await Promise.all([this.call<SessionInfo[]>('scan_sessions', {}), this.loadTags(), this.loadLive()]);
+    const [sessions] = await Promise.all([this.call('scan_sessions', {}), this.loadTags(), this.loadLive()]);
     this.catalog.replaceAll(sessions ?? []);
     const pending = this.pendingDiffs ?? [];
     this.pendingDiffs = undefined;
@@ -109,7 +112,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
     return this.catalog.session(path);
   }
 
-  async tags(): Promise<readonly TagInfo[]> {
+  async tags(): Promise<readonly TagListing[]> {
     if (!this.catalog.isLoaded) await this.reload();
     return this.catalog.allTags();
   }
@@ -123,7 +126,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
   }
 
   private async loadTags(): Promise<TreeChange> {
-    const tags = await this.call<TagInfo[]>('list_tags', {});
+    const tags = await this.call('list_tags', {});
     return tags ? this.catalog.setTags(tags) : { root: false, groups: [], sessions: [] };
   }
 
@@ -132,8 +135,8 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
   }
 
   private async loadLive(): Promise<TreeChange> {
-    const live = await this.call<Array<{ session_path?: unknown }>>('get_pi_live_sessions', {});
-    const paths = (live ?? []).map((l) => l.session_path).filter((p): p is string => typeof p === 'string');
+    const live = await this.call('get_pi_live_sessions', {});
+    const paths = (live ?? []).map((l) => l.session_path).filter((p): p is string => p !== null);
     return this.catalog.setLive(paths);
   }
 
@@ -155,11 +158,11 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
     if (nodes.length > 0) this.changed.fire(nodes);
   }
 
-  /** Dispatches a read; a command that is not built yet simply yields nothing. */
-  private async call<T>(command: string, payload: object): Promise<T | undefined> {
+  /** Dispatches a read; a failure is logged and the tree keeps what it has. */
+  private async call<N extends CommandName>(command: N, payload: PayloadOf<N>): Promise<ReplyOf<N> | undefined> {
     const result = await this.core.dispatch(command, payload, this.caller);
-    if (result.success) return result.data as T;
-    if (result.code !== 'not_available') this.log.warn(`tree: ${command} failed: ${result.error}`);
+    if (result.success) return result.data;
+    this.log.warn(`tree: ${command} failed: ${result.error}`);
     return undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 
 /** What the user narrowed the tree to; every part is optional and they combine. */
 export interface TreeFilter {

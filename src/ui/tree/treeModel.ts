@@ -1,13 +1,4 @@
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
-
-/** A tag as `list_tags` returns it. */
-export interface TagInfo {
-  id: number;
-  name: string;
-  color: string | null;
-  parent_id: number | null;
-  session_count: number;
-}
+import type { SessionInfo } from '../../shared/model/sessionInfo';
 
 export type GroupKey = { kind: 'favorites' } | { kind: 'tags' } | { kind: 'tag'; tagId: number } | { kind: 'project'; cwd: string };
 
@@ -27,13 +18,6 @@ export interface SessionNode {
 }
 
 export type TreeNode = GroupNode | SessionNode;
-
-/** The sessions-diff event payload. */
-export interface SessionsDiff {
-  added: SessionInfo[];
-  updated: SessionInfo[];
-  removed: string[];
-}
 
 /** What a change touched: either the whole root, or some groups and some session rows. */
 export interface TreeChange {

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
-import type { SessionInfo } from '../../core/sessions/sessionInfo';
-import type { PageCommand } from '../../../webview-ui/shared/protocol';
+import type { SessionInfo } from '../../shared/model/sessionInfo';
+import type { PageCommand } from '../../shared/webviewProtocol';
 import { describeError } from '../../core/log';
 import { CommandId, WebviewType } from '../ids';
 import { pathOf } from '../actions/sessionTarget';
@@ -203,7 +203,7 @@ class SessionViewerPanels implements vscode.Disposable {
 
   private async pickSession(): Promise<ViewerState | undefined> {
     const result = await this.core.dispatch('scan_sessions', {}, this.caller);
-    const sessions = result.success && Array.isArray(result.data) ? (result.data as SessionInfo[]) : [];
+    const sessions = result.success ? result.data : [];
     if (sessions.length === 0) {
       void vscode.window.showInformationMessage('No pi sessions found.');
       return undefined;

@@ -3,29 +3,16 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
 import type { IDisposable } from '../../core/lifecycle';
-import type { CoreEventName } from '../../core/events';
-import { isPageToHost, type HostToPage, type PageCommand } from '../../../webview-ui/shared/protocol';
-import { escapeHtml } from '../../../webview-ui/shared/render/escape';
+import type { CoreEventName } from '../../shared/model/events';
+import type { ApiEnvelope } from '../../shared/api/envelope';
+import { isPageToHost, pageCommandNames, type HostToPage, type PageCommand } from '../../shared/webviewProtocol';
+import { escapeHtml } from '../../shared/render/escape';
 
 /**
  * Commands a webview page may run. Pages render transcript text, so they get no more than
  * reading and the few edits their UI offers, never tokens, terminals or configuration.
  */
-const pageCommands = new Set([
-  'scan_sessions',
-  'get_session_entries',
-  'read_session_file',
-  'search',
-  'get_session_stats',
-  'list_tags',
-  'list_favorites',
-  'toggle_favorite',
-  'rename_session',
-  'assign_tag',
-  'remove_tag',
-  'export_session',
-  'get_pi_live_sessions',
-]);
+const pageCommands: ReadonlySet<string> = new Set(pageCommandNames);
 
 export interface WebviewPageOptions {
   /** The bundle in dist/webview: `<bundle>.js` and `<bundle>.css`. */
@@ -82,9 +69,9 @@ export class WebviewPage implements vscode.Disposable {
     if (!isPageToHost(message)) return;
     if (message.kind === 'request') {
       const { command, payload } = message.params;
-      const result = pageCommands.has(command)
+      const result: ApiEnvelope = pageCommands.has(command)
         ? await this.core.dispatch(command, payload, this.caller)
-        : { success: false, data: null, error: `${command} is not available to this page`, code: 'forbidden' as const };
+        : { success: false, data: null, error: `${command} is not available to this page`, code: 'forbidden' };
       void this.webview.postMessage({ kind: 'response', id: message.id, result } satisfies HostToPage);
       return;
     }

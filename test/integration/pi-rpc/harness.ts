@@ -11,7 +11,7 @@ import { createPiAgentCommands } from '../../../src/core/pi/agentCommands';
 import { LiveSessionFinder, type PiProcessInfo } from '../../../src/core/pi/liveSessions';
 import { PiRpcManager, type PiRpcManagerOptions, type SessionRef } from '../../../src/core/pi/rpc/rpcManager';
 import type { PiCommand } from '../../../src/core/pi/rpc/rpcProcess';
-import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/core/sessions/entries';
+import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/shared/model/entries';
 import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
 
 const repoRoot = path.resolve(__dirname, '../../..');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LiveSession } from '../../../src/core/pi/liveSessions';
+import type { LiveSession } from '../../../src/shared/model/pi';
 import { FakeLlm } from '../../support/fakeLlm';
 import { createHarness, data, isAlive, PiWorld, waitFor } from './harness';
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { startCliServer, tempDir, type ServerHandle } from '../../support/cliServer';
 import { callApi, type Envelope } from '../../support/httpClient';
 import { writeSession } from '../../support/sessionGenerator';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 
 /**
  * security.md defence 13 / row 19, end to end: the real headless server takes user-data

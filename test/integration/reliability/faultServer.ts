@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cliPath } from '../../support/cliServer';
 import { callApi } from '../../support/httpClient';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 
 /**
  * Root reads every file whatever its mode, so a `chmod 000` fault means nothing to a server

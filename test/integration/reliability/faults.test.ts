@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { tempDir } from '../../support/cliServer';
 import { callApi } from '../../support/httpClient';
 import { writeSession, writeSessionFile, type ExpectedSession } from '../../support/sessionGenerator';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { listSessions, runsAsRoot, shareWithServer, startFaultServer, waitForList, waitForLog, type FaultServer } from './faultServer';
 
 /**

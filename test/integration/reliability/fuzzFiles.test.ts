@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { startCliServer, tempDir, type ServerHandle } from '../../support/cliServer';
 import { callApi, rawRequest } from '../../support/httpClient';
 import { seededRandom, writeSession } from '../../support/sessionGenerator';
-import { compatAliases, seedCommandNames } from '../../../src/core/api/seedCommands';
+import { allNames, serverCommandNames } from '../../support/commandTable';
 import { Core } from '../../../src/core/core';
 import { silentLogger } from '../../../src/core/log';
 
@@ -78,26 +78,6 @@ function changes(before: Map<string, FileState>, after: Map<string, FileState>):
   return out;
 }
 
-/** Every command name the server registers (from a core built in-process), with the seed list and its aliases. */
-async function registeredCommandNames(): Promise<string[]> {
-  const dir = tempDir('psm-fuzz-names-');
-  const core = await Core.create({
-    agentDir: path.join(dir, 'agent'),
-    stateDir: path.join(dir, 'state'),
-    log: silentLogger,
-    platform: { moveToTrash: async () => ({ trashed: false }) },
-    homeDir: dir,
-    env: {},
-  });
-  try {
-    const names = new Set<string>([...seedCommandNames, ...Object.values(compatAliases).flat()]);
-    for (const spec of core.router.commands()) for (const n of [spec.name, ...(spec.aliases ?? [])]) names.add(n);
-    return [...names].sort();
-  } finally {
-    await core.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let server: ServerHandle;
 let root: string;
@@ -162,8 +142,8 @@ before(async () => {
     ...sessions.map((s) => s.path),
     sessions[0]!.id,
   ];
-  commands = await registeredCommandNames();
   server = await startCliServer({ home, stateDir, agentDir, sessionDirs: [store] });
+  commands = allNames(await serverCommandNames({ host: server.host, port: server.port }));
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import WebSocket from 'ws';
 import { startCliServer, type ServerHandle } from '../../support/cliServer';
 import { rawRequest, callApi } from '../../support/httpClient';
-import { seedCommandNames } from '../../../src/core/api/seedCommands';
+import { allNames, serverCommandNames } from '../../support/commandTable';
 
 /** A small deterministic PRNG, so a failing case can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -55,10 +55,12 @@ function deepNesting(levels: number): string {
 let server: ServerHandle;
 let target: { host: string; port: number };
 let host: string;
+let commandNames: string[] = [];
 
 before(async () => {
   server = await startCliServer();
   target = { host: server.host, port: server.port };
+  commandNames = allNames(await serverCommandNames(target));
   host = `127.0.0.1:${server.port}`;
 });
 after(async () => {
@@ -67,7 +69,7 @@ after(async () => {
 
 test('thousands of generated payloads over HTTP each get an envelope', async () => {
   const rand = prng(20261129);
-  const commands = [...seedCommandNames, 'unknown_cmd', '', '__proto__', 'constructor', 'x'.repeat(300)];
+  const commands = [...commandNames, 'unknown_cmd', '', '__proto__', 'constructor', 'x'.repeat(300)];
   for (let i = 0; i < 1500; i++) {
     const command = rand() < 0.9 ? commands[Math.floor(rand() * commands.length)] : randomValue(rand);
     if (command === 'create_terminal' || command === 'send_pi_agent_rpc') continue;
@@ -147,7 +149,7 @@ test('generated WS frames each get a reply and the socket survives', async () =>
   ws.on('message', () => replies++);
   const sent = 500;
   for (let i = 0; i < sent; i++) {
-    const frame = rand() < 0.3 ? '{"id":' + i + ',"command":' : JSON.stringify({ id: i, command: seedCommandNames[Math.floor(rand() * seedCommandNames.length)], payload: randomValue(rand) });
+    const frame = rand() < 0.3 ? '{"id":' + i + ',"command":' : JSON.stringify({ id: i, command: commandNames[Math.floor(rand() * commandNames.length)], payload: randomValue(rand) });
     if (frame.includes('create_terminal') || frame.includes('send_pi_agent_rpc')) {
       ws.send(JSON.stringify({ id: i, command: 'ping' }));
     } else {

@@ -7,7 +7,7 @@ import { callApi } from '../../support/httpClient';
 import { TestWsClient } from '../../support/wsClient';
 import { TestSseClient } from '../../support/sseClient';
 import { writeSession, allQuirks, type ExpectedSession } from '../../support/sessionGenerator';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 
 interface ScanStatus {
   sessions: number;

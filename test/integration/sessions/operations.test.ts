@@ -6,7 +6,7 @@ import { startCliServer, tempDir, type ServerHandle } from '../../support/cliSer
 import { callApi } from '../../support/httpClient';
 import { TestWsClient } from '../../support/wsClient';
 import { writeSession, allQuirks } from '../../support/sessionGenerator';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 
 const fixtures = path.resolve(__dirname, '../../../../shared/fixtures/pi');
 const haveFixtures = fs.existsSync(fixtures);

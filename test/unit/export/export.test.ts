@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exportHtml, exportJson, exportMarkdown, exportSession, fence, slugify } from '../../../src/core/export';
-import { buildTree } from '../../../webview-ui/shared/render';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import { buildTree } from '../../../src/shared/render';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { ALL, assertInert, hostileSession } from '../render/hostile';
 import { fixtureSessionFiles, makeSession, readV3Session, sharedFixture } from '../render/sessionFixtures';
 

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LiveSessionFinder, piArgs, type LiveSession } from '../../../src/core/pi/liveSessions';
+import { LiveSessionFinder, piArgs } from '../../../src/core/pi/liveSessions';
+import type { LiveSession } from '../../../src/shared/model/pi';
 import type { OwnedRpcChild, SessionRef } from '../../../src/core/pi/rpc/rpcManager';
 
 describe('piArgs', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sandbox, type Sandbox } from './helpers';
-import type { ResourceItem } from '../../../src/core/pi/resources';
+import type { ResourceItem } from '../../../src/shared/model/pi';
 import { themeColorTokens } from '../../../src/core/pi/themeCheck';
 import { globToRegExp } from '../../../src/core/pi/resourceSettings';
 

@@ -2,7 +2,7 @@
  * Hostile transcript content and a checker that rendered HTML cannot run any of it.
  */
 import assert from 'node:assert/strict';
-import type { ParsedSession } from '../../../src/core/sessions/entries';
+import type { ParsedSession } from '../../../src/shared/model/entries';
 import { makeSession } from './sessionFixtures';
 
 export const SCRIPT = '<script>alert(1)</script>';

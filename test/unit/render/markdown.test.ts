@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderMarkdown } from '../../../webview-ui/shared/render/markdown';
-import { sanitizeRenderedMarkdown } from '../../../webview-ui/shared/render/sanitize';
-import { highlightCode, languageForPath } from '../../../webview-ui/shared/render/highlight';
+import { renderMarkdown } from '../../../src/shared/render/markdown';
+import { sanitizeRenderedMarkdown } from '../../../src/shared/render/sanitize';
+import { highlightCode, languageForPath } from '../../../src/shared/render/highlight';
 import { assertInert, ALL } from './hostile';
 
 describe('renderMarkdown', () => {

@@ -10,8 +10,8 @@ import {
   sessionCss,
   summarizeSession,
   treeOrder,
-} from '../../../webview-ui/shared/render';
-import type { SessionEntry } from '../../../src/core/sessions/entries';
+} from '../../../src/shared/render';
+import type { SessionEntry } from '../../../src/shared/model/entries';
 import { assertInert, hostileSession, SCRIPT } from './hostile';
 import { fixtureSessionFiles, makeSession, readV3Session, sharedFixture } from './sessionFixtures';
 

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/core/sessions/entries';
+import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/shared/model/entries';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 

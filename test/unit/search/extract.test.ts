@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SessionEntry } from '../../../src/core/sessions/entries';
+import type { SessionEntry } from '../../../src/shared/model/entries';
 import { extractIndexableMessages, maxToolTextLength } from '../../../src/core/search/extract';
 
 const base = { parentId: null, timestamp: '2025-03-01T10:00:00.000Z' };

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { SearchIndex } from '../../../src/core/search/searchIndex';
 import { extractEntryMessages, type IndexableMessage } from '../../../src/core/search/extract';
 import { searchIndexFileName } from '../../../src/core/search/indexFile';
-import type { SessionEntry } from '../../../src/core/sessions/entries';
+import type { SessionEntry } from '../../../src/shared/model/entries';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-'));

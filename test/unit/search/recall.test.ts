@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SearchIndex } from '../../../src/core/search/searchIndex';
 import { extractEntryMessages, type IndexableMessage } from '../../../src/core/search/extract';
-import type { SessionEntry } from '../../../src/core/sessions/entries';
+import type { SessionEntry } from '../../../src/shared/model/entries';
 import { filesContaining } from './rgRecall';
 
 /** A deterministic generator, so a failure can be replayed. */

@@ -24,9 +24,15 @@ export function filesContaining(word: string, dir: string): string[] {
       .sort();
   }
   const needle = word.toLowerCase();
-  return fs
-    .readdirSync(dir)
-    .map((name) => path.join(dir, name))
+  return filesBelow(dir)
     .filter((file) => fs.readFileSync(file, 'utf8').toLowerCase().includes(needle))
     .sort();
+}
+
+/** Every file below `dir`, as rg walks it. */
+function filesBelow(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesBelow(full) : e.isFile() ? [full] : [];
+  });
 }

@@ -2,8 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SearchIndex } from '../../../src/core/search/searchIndex';
 import { SearchQueryError } from '../../../src/core/search/queryParser';
-import type { IndexableMessage, SearchRole } from '../../../src/core/search/extract';
-import type { SearchHit, SearchSessionMeta } from '../../../src/core/search/types';
+import type { IndexableMessage } from '../../../src/core/search/extract';
+import type { SearchRole } from '../../../src/shared/model/search';
+import type { SearchSessionMeta } from '../../../src/core/search/types';
+import type { SearchHit } from '../../../src/shared/model/search';
 import { foldForCompare } from './searchTestUtil';
 
 function meta(path: string, extra: Partial<SearchSessionMeta> = {}): SearchSessionMeta {

@@ -7,9 +7,9 @@ import { EventBus } from '../../../src/core/events';
 import { silentLogger } from '../../../src/core/log';
 import { SearchService } from '../../../src/core/search/searchService';
 import { searchIndexFileName } from '../../../src/core/search/indexFile';
-import type { IndexingStatus } from '../../../src/core/search/worker/protocol';
+import type { IndexingStatus } from '../../../src/shared/model/search';
 import { summarizeFile } from '../../../src/core/sessions/summary';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { writeSession } from '../../support/sessionGenerator';
 
 function messageLine(role: 'user' | 'assistant', text: string): string {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseSessionFile } from '../../../src/core/sessions/parser';
 import { summarizeFile } from '../../../src/core/sessions/summary';
 import { buildContext } from '../../../src/core/sessions/tree';
-import type { MessageEntry, ParsedSession } from '../../../src/core/sessions/entries';
+import type { MessageEntry, ParsedSession } from '../../../src/shared/model/entries';
 
 /**
  * Real pi files and the values their READMEs state (pi's own results). The fixtures live

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EntryMigrator, migrateEntries, normalizeHeader, v1EntryId } from '../../../src/core/sessions/migrate';
 import { parseSessionFile } from '../../../src/core/sessions/parser';
-import type { CompactionEntry, MessageEntry } from '../../../src/core/sessions/entries';
+import type { CompactionEntry, MessageEntry } from '../../../src/shared/model/entries';
 import { allQuirks, writeSession } from '../../support/sessionGenerator';
 
 function tempDir(t: { after(fn: () => void): void }): string {

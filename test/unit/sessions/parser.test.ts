@@ -12,7 +12,7 @@ import {
   readJsonlLines,
   type JsonlLine,
 } from '../../../src/core/sessions/parser';
-import type { MessageEntry } from '../../../src/core/sessions/entries';
+import type { MessageEntry } from '../../../src/shared/model/entries';
 import { allQuirks, writeSession } from '../../support/sessionGenerator';
 
 function tempDir(t: { after(fn: () => void): void }): string {

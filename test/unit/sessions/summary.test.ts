@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SessionSummaryBuilder, summarizeFile } from '../../../src/core/sessions/summary';
 import { InvalidSessionFileError } from '../../../src/core/sessions/parser';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import type { Summarizer } from '../../../src/core/sessions/sessionIndex';
 import { allQuirks, writeSession, type ExpectedSession } from '../../support/sessionGenerator';
 

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBus } from '../../../src/core/events';
-import type { SessionInfo, TokenTotals, UsageBucket } from '../../../src/core/sessions/sessionInfo';
-import { computeSessionStats, type SessionStats } from '../../../src/core/stats/sessionStats';
+import type { SessionInfo, TokenTotals, UsageBucket } from '../../../src/shared/model/sessionInfo';
+import { computeSessionStats } from '../../../src/core/stats/sessionStats';
+import type { SessionStats } from '../../../src/shared/model/stats';
 import { createStatsCommands } from '../../../src/core/stats/statsCommands';
 import { Api, makeInfo, readOnlyCaller } from '../userdata/support';
 

@@ -5,7 +5,7 @@ import { quoteShellArg, resumeCommandLine, shellKindOf } from '../../../src/ui/a
 import { tagChoices, tagPath } from '../../../src/ui/actions/tagChoices';
 import { exportFileName } from '../../../src/ui/actions/exportNaming';
 import { centerSnippet, parseSearchInput } from '../../../src/ui/search/searchQuery';
-import type { TagInfo } from '../../../src/ui/tree/treeModel';
+import type { TagListing } from '../../../src/shared/model/tags';
 
 test('the shell is recognised from its path', () => {
   assert.equal(shellKindOf('/bin/bash', 'linux'), 'posix');
@@ -36,10 +36,10 @@ test('the resume command keeps the configured pi command and quotes the path', (
   assert.equal(resumeCommandLine(`'C:\\Tools\\pi.cmd'`, 'C:\\s\\a.jsonl', 'powershell'), `& 'C:\\Tools\\pi.cmd' --session 'C:\\s\\a.jsonl'`);
 });
 
-const tags: TagInfo[] = [
-  { id: 1, name: 'work', color: null, parent_id: null, session_count: 0 },
-  { id: 2, name: 'bugs', color: null, parent_id: 1, session_count: 0 },
-  { id: 3, name: 'ideas', color: null, parent_id: null, session_count: 0 },
+const tags: TagListing[] = [
+  { id: 1, name: 'work', color: null, parent_id: null, session_count: 0, total_assignments: 0, created_at: '2026-01-01T00:00:00Z' },
+  { id: 2, name: 'bugs', color: null, parent_id: 1, session_count: 0, total_assignments: 0, created_at: '2026-01-01T00:00:00Z' },
+  { id: 3, name: 'ideas', color: null, parent_id: null, session_count: 0, total_assignments: 0, created_at: '2026-01-01T00:00:00Z' },
 ];
 
 test('tag choices offer missing tags and create from typed text', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { SessionCatalog } from '../../../src/ui/tree/sessionCatalog';
 import type { GroupNode, TreeNode } from '../../../src/ui/tree/treeModel';
 
@@ -67,8 +67,8 @@ test('a project lists its sessions newest first, and favorites and tags get thei
     info('/s/b', '/p', '2026-03-05T00:00:00Z', { tag_ids: [2] }),
   ]);
   c.setTags([
-    { id: 1, name: 'work', color: null, parent_id: null, session_count: 0 },
-    { id: 2, name: 'bugs', color: null, parent_id: 1, session_count: 1 },
+    { id: 1, name: 'work', color: null, parent_id: null, session_count: 0, total_assignments: 0, created_at: '2026-01-01T00:00:00Z' },
+    { id: 2, name: 'bugs', color: null, parent_id: 1, session_count: 1, total_assignments: 1, created_at: '2026-01-01T00:00:00Z' },
   ]);
   const root = c.rootGroups();
   assert.deepEqual(ids(root), ['g:favorites', 'g:tags', 'g:project:/p']);

@@ -4,8 +4,10 @@ import { EventBus } from '../../../src/core/events';
 import { silentLogger } from '../../../src/core/log';
 import { UserSettings } from '../../../src/core/state/userSettings';
 import { UserData } from '../../../src/core/userdata/userData';
-import { ConfigBundleStore, type ConfigSaveResult, type ConfigVersion } from '../../../src/core/userdata/configBundle';
-import { builtinConfigDefaults, type ConfigBundle } from '../../../src/core/userdata/configFields';
+import { ConfigBundleStore } from '../../../src/core/userdata/configBundle';
+import type { ConfigSaveResult, ConfigVersion } from '../../../src/shared/model/config';
+import { builtinConfigDefaults } from '../../../src/core/userdata/configFields';
+import type { ConfigBundle } from '../../../src/shared/model/config';
 import { createUserDataCommands } from '../../../src/core/userdata/userDataCommands';
 import { Api, FakeSessions, eventsNamed, openStateDb, readOnlyCaller, recordEvents, tempDir } from './support';
 

@@ -8,7 +8,7 @@ import { EventBus } from '../../../src/core/events';
 import { silentLogger } from '../../../src/core/log';
 import { SqliteFile } from '../../../src/core/state/sqliteFile';
 import { userStateMigrations } from '../../../src/core/state/userStateSchema';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { UserData } from '../../../src/core/userdata/userData';
 import { ConfigBundleStore } from '../../../src/core/userdata/configBundle';
 import type { SessionLookup } from '../../../src/core/userdata/sessionLookup';

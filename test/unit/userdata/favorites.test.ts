@@ -6,8 +6,8 @@ import { silentLogger } from '../../../src/core/log';
 import { UserData } from '../../../src/core/userdata/userData';
 import { ConfigBundleStore } from '../../../src/core/userdata/configBundle';
 import { createUserDataCommands } from '../../../src/core/userdata/userDataCommands';
-import type { FavoriteState } from '../../../src/core/userdata/favoriteStore';
-import type { TagRecord } from '../../../src/core/userdata/tagStore';
+import type { FavoriteState } from '../../../src/shared/model/tags';
+import type { TagRecord } from '../../../src/shared/model/tags';
 import { Api, FakeSessions, eventsNamed, makeInfo, openStateDb, readOnlyCaller, recordEvents, tempDir } from './support';
 
 async function setup() {

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventBus, type CoreEventName, type PublishedEvent } from '../../../src/core/events';
+import { EventBus, type PublishedEvent } from '../../../src/core/events';
+import type { CoreEventName } from '../../../src/shared/model/events';
 import { CommandRouter } from '../../../src/core/api/router';
-import type { Caller, DispatchResult, Scope } from '../../../src/core/api/types';
+import type { Caller, DispatchResult } from '../../../src/core/api/types';
+import type { Scope } from '../../../src/shared/model/tokens';
 import { silentLogger } from '../../../src/core/log';
 import { SqliteFile } from '../../../src/core/state/sqliteFile';
 import { userStateMigrations } from '../../../src/core/state/userStateSchema';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import type { SessionLookup } from '../../../src/core/userdata/sessionLookup';
 
 export function tempDir(): string {

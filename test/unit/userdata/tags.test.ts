@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/core/log';
 import { UserData } from '../../../src/core/userdata/userData';
 import { ConfigBundleStore } from '../../../src/core/userdata/configBundle';
 import { createUserDataCommands } from '../../../src/core/userdata/userDataCommands';
-import type { TagAssignmentResult, TagDeleteResult, TagListing, TagRecord } from '../../../src/core/userdata/tagStore';
+import type { TagAssignmentResult, TagDeleteResult, TagListing, TagRecord } from '../../../src/shared/model/tags';
 import { Api, FakeSessions, eventsNamed, openStateDb, readOnlyCaller, recordEvents, tempDir } from './support';
 
 async function setup() {

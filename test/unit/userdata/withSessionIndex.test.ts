@@ -7,7 +7,7 @@ import { silentLogger } from '../../../src/core/log';
 import { SqliteFile } from '../../../src/core/state/sqliteFile';
 import { ScanCache, scanCacheMigrations } from '../../../src/core/sessions/scanCache';
 import { SessionIndex, type Summarizer } from '../../../src/core/sessions/sessionIndex';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { UserData } from '../../../src/core/userdata/userData';
 import { makeInfo, openStateDb, recordEvents, eventsNamed, tempDir } from './support';
 

@@ -1,6 +1,6 @@
 /**
  * The only place the viewer turns an HTML string into nodes. Callers pass output of the
- * shared renderer (`webview-ui/shared/render`), which escapes transcript text and sanitises
+ * shared renderer (`src/shared/render`), which escapes transcript text and sanitises
  * Markdown; everything else in the viewer is built with DOM calls and textContent.
  */
 export function appendRenderedHtml(parent: Element, sanitisedHtml: string): void {

@@ -1,6 +1,6 @@
-import type { AssistantMessage, MessageEntry, SessionEntry, ToolResultMessage } from '../../../src/core/sessions/entries';
-import { createRenderContext, renderEntry, type RenderContext } from '../render/entries';
-import { contentBlocks, isMessageEntry, roleOf } from '../render/content';
+import type { AssistantMessage, MessageEntry, SessionEntry, ToolResultMessage } from '../../../src/shared/model/entries';
+import { createRenderContext, renderEntry, type RenderContext } from '../../../src/shared/render/entries';
+import { contentBlocks, isMessageEntry, roleOf } from '../../../src/shared/render/content';
 import { appendRenderedHtml, replaceWithRenderedHtml } from './dom';
 
 /** Entries rendered before the first paint at most, however short they are. */

@@ -1,13 +1,14 @@
 import type { HostBridge } from '../bridge';
-import type { SessionEntry } from '../../../src/core/sessions/entries';
-import type { SessionInfo } from '../../../src/core/sessions/sessionInfo';
-import { buildTree, renderTreeNav, type SessionTree } from '../render/tree';
-import { renderSessionHeader, sessionTitle, summarizeSession } from '../render/summary';
+import type { SessionEntry } from '../../../src/shared/model/entries';
+import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
+import { buildTree, renderTreeNav, type SessionTree } from '../../../src/shared/render/tree';
+import { renderSessionHeader, sessionTitle, summarizeSession } from '../../../src/shared/render/summary';
 import { appendRenderedHtml, element, entrySelector, openEnclosingDetails } from './dom';
 import { EntryList } from './entryList';
 import { FindBar } from './findBar';
 import { FollowScroll } from './followScroll';
-import { fetchSession, fetchSessionTail, parseSessionsDiff, toParsedSession, type SessionEntriesReply } from './sessionData';
+import { fetchSession, fetchSessionTail, parseSessionsDiff, toParsedSession } from './sessionData';
+import type { SessionEntriesReply } from '../../../src/shared/api/commands';
 import { installSessionStyles } from './styles';
 
 /** What a host keeps to show the same thing again after a reload. */

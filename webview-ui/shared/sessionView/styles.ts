@@ -1,4 +1,4 @@
-import { sessionCss } from '../render/css';
+import { sessionCss } from '../../../src/shared/render/css';
 
 const styleId = 'psm-session-css';
 

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../../shared/api/errors';
 import type { EventBus } from '../../events';
 import type { IDisposable } from '../../lifecycle';
 import { describeError, type Logger } from '../../log';
 import { defaultPiCommand, PiRpcProcess, type PiCommand } from './rpcProcess';
 import type { RpcResponse } from './rpcProtocol';
 import { toRunEvent, type RunEvent } from './runEvents';
+import type { SendPromptResult } from '../../../shared/model/pi';
 
 /** A session as the catalog knows it. */
 export interface SessionRef {
@@ -53,15 +54,6 @@ export interface SendPromptInput {
   /** The client that receives the run's events. */
   callerId: string;
   wait?: boolean;
-}
-
-export interface SendPromptResult {
-  run_id: string;
-  session_id: string;
-  session_path: string;
-  /** Only with `wait: true`. */
-  final_text?: string;
-  stop_reason?: string | null;
 }
 
 interface RunOutcome {

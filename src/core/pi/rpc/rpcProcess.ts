@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ApiError } from '../../api/errors';
+import { ApiError } from '../../../shared/api/errors';
 import type { IDisposable } from '../../lifecycle';
 import { describeError, type Logger } from '../../log';
 import { JsonlFramer } from './jsonlFraming';

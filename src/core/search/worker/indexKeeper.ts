@@ -1,7 +1,8 @@
 import { SearchIndex } from '../searchIndex';
 import type { IndexableMessage } from '../extract';
 import type { SearchResult } from '../types';
-import type { IndexingStatus, SessionFileState, WorkerSearchQuery } from './protocol';
+import type { SessionFileState, WorkerSearchQuery } from './protocol';
+import type { IndexingStatus } from '../../../shared/model/search';
 import { readSessionDocuments } from './sessionDocuments';
 
 export interface IndexKeeperOptions {

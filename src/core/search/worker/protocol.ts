@@ -1,4 +1,6 @@
-import type { RoleFilter, SearchResult } from '../types';
+import type { SearchResult } from '../types';
+import type { RoleFilter } from '../../../shared/model/search';
+import type { IndexingStatus } from '../../../shared/model/search';
 
 /*
  * Messages between the SearchService (main thread) and the search worker. Everything here
@@ -28,18 +30,6 @@ export interface WorkerSearchQuery {
   limit?: number;
   offset?: number;
   per_session?: number;
-}
-
-export interface IndexingStatus {
-  /** The first reconcile with the session list is done and nothing is waiting. */
-  ready: boolean;
-  pending_files: number;
-  indexed_files: number;
-  /** Files read (in full or their tail) since this worker started: zero on a warm start. */
-  indexed_since_start: number;
-  docs: number;
-  terms: number;
-  bytes: number;
 }
 
 export interface WorkerInit {

@@ -1,5 +1,5 @@
 import { extractEntryMessages, type IndexableMessage } from '../extract';
-import type { SessionHeader } from '../../sessions/entries';
+import type { SessionHeader } from '../../../shared/model/entries';
 import { EntryMigrator } from '../../sessions/migrate';
 import { entryDedupKey, InvalidSessionFileError, readSessionObjects } from '../../sessions/parser';
 

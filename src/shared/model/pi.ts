@@ -1,0 +1,80 @@
+export type ResourceScope = 'user' | 'project' | 'builtin';
+import type { JsonObject } from './json';
+
+/**
+ * One skill, prompt template or theme as pi would see it. `active` is what pi ends up using:
+ * valid, enabled and not shadowed. `reason` is set exactly when `active` is false.
+ */
+export interface ResourceItem {
+  name: string;
+  description: string;
+  /** null only for pi's built-in themes, which live inside pi itself. */
+  path: string | null;
+  scope: ResourceScope;
+  /** Which location found it: `user` (agent dir), `project` (.pi), `agents` (.agents/skills) or `builtin`. */
+  source: 'user' | 'project' | 'agents' | 'builtin';
+  /** The workspace folder a project item belongs to. */
+  workspace?: string;
+  enabled: boolean;
+  valid: boolean;
+  active: boolean;
+  reason?: string;
+  /** Rule breaks pi only warns about (skill name format, description length). */
+  warnings?: string[];
+  shadowed_by?: string;
+}
+
+export type LiveDetection = 'rpc' | 'process' | 'file-activity';
+
+/** One pi session that is running now, or probably is (`heuristic`). */
+export interface LiveSession {
+  session_id: string | null;
+  session_path: string | null;
+  cwd: string | null;
+  pid: number | null;
+  detected_by: LiveDetection;
+  /** True when the match is a guess: by cwd and newest file, or by recent appends alone. */
+  heuristic: boolean;
+  /** Known only for our own RPC children; null means unknown. */
+  streaming: boolean | null;
+  /** The session file's last modification (ISO 8601), when known. */
+  last_activity: string | null;
+}
+
+export interface SendPromptResult {
+  run_id: string;
+  session_id: string;
+  session_path: string;
+  /** Only with `wait: true`. */
+  final_text?: string;
+  stop_reason?: string | null;
+}
+
+export interface ModelConfigLoad {
+  path: string;
+  exists: boolean;
+  /** The parsed file; null when it is missing or not a JSON object. */
+  config: JsonObject | null;
+  /** Why `config` is null although the file exists (a JSON syntax error, say). */
+  error?: string;
+  /** What pi would refuse in the current file; empty when it is fine. */
+  errors: string[];
+  warnings: string[];
+  size_bytes?: number;
+  modified_at?: string;
+}
+
+export interface ModelConfigBackup {
+  backup_name: string;
+  created_at: string;
+  size_bytes: number;
+}
+
+export interface ModelConfigWrite {
+  path: string;
+  /** The backup made of the previous file; null when there was no file. */
+  backup_name: string | null;
+  warnings: string[];
+}
+
+export type ImportMode = 'replace' | 'merge';
