@@ -3,11 +3,11 @@ import { Core } from './core/core';
 import { createStreamLogger, describeError } from './core/log';
 import { defaultAgentDir, defaultStateDir } from './core/paths';
 import { moveToTrashHeadless } from './core/platform/nodeTrash';
-import { ApiServer } from './server/apiServer';
+import { ServerSupervisor } from './server/serverSupervisor';
 import { allScopes } from './core/api/types';
 import type { Scope } from './shared/model/tokens';
 import { productVersion } from './core/version';
-import type { ConfigBundle } from './shared/model/config';
+import type { ServerSettings } from './core/userdata/configFields';
 
 const usage = `Pi Session Manager ${productVersion}
 
@@ -18,8 +18,9 @@ Usage:
   node dist/cli.js token list [--state-dir D]
   node dist/cli.js token revoke <id> [--state-dir D]
 
-Defaults: host 127.0.0.1, port 52131, agent dir $PI_CODING_AGENT_DIR or ~/.pi/agent,
-state dir ~/.pi/pi-session-manager.`;
+Server flags left out come from the saved configuration (by default host 127.0.0.1,
+port 52131). Defaults: agent dir $PI_CODING_AGENT_DIR or ~/.pi/agent, state dir
+~/.pi/pi-session-manager.`;
 
 interface ParsedArgs {
   positional: string[];
@@ -68,56 +69,34 @@ async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLog
   });
 }
 
+/**
+ * The server settings the command line sets. `serve` itself asks to serve; every flag left
+ * out is taken from the saved configuration bundle.
+ */
+function explicitServerSettings(args: ParsedArgs): Partial<ServerSettings> {
+  const out: Partial<ServerSettings> = { enabled: true };
+  const host = flag(args, '--host');
+  if (host !== undefined) out.host = host;
+  const portText = flag(args, '--port');
+  if (portText !== undefined) {
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${portText}`);
+    out.port = port;
+  }
+  if (args.switches.has('--require-token')) out.require_token_on_loopback = true;
+  const origins = args.flags.get('--allow-origin');
+  if (origins) out.allowed_origins = origins;
+  const hosts = args.flags.get('--allow-host');
+  if (hosts) out.allowed_hosts = hosts;
+  return out;
+}
+
 async function serve(args: ParsedArgs): Promise<void> {
   const log = createStreamLogger((line) => process.stderr.write(`${line}\n`), args.switches.has('--verbose') ? 'debug' : 'info');
-  const host = flag(args, '--host') ?? '127.0.0.1';
-  const portText = flag(args, '--port') ?? '52131';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${portText}`);
+  const explicit = explicitServerSettings(args);
   const core = await openCore(args, log);
-  const server = new ApiServer(core.serverDeps(), {
-    host,
-    port,
-    requireTokenOnLoopback: args.switches.has('--require-token'),
-    allowedOrigins: args.flags.get('--allow-origin') ?? [],
-    allowedHosts: args.flags.get('--allow-host') ?? [],
-    webClientDir: path.join(__dirname, 'webview'),
-  });
-  let current: ApiServer | undefined = server;
-  core.register({ dispose: () => current?.dispose() });
-  // A saved config bundle with other server settings takes effect at once: the old server
-  // is closed and a new one listens with the new settings.
-  const moveServer = async (bundle: ConfigBundle): Promise<void> => {
-    await current?.dispose();
-    current = undefined;
-    if (!bundle.server.enabled) {
-      log.info('server: stopped by the saved configuration');
-      return;
-    }
-    const next = new ApiServer(core.serverDeps(), {
-      host: bundle.server.host,
-      port: bundle.server.port,
-      requireTokenOnLoopback: bundle.server.require_token_on_loopback,
-      allowedOrigins: bundle.server.allowed_origins,
-      allowedHosts: bundle.server.allowed_hosts,
-      webClientDir: path.join(__dirname, 'webview'),
-    });
-    try {
-      await next.start();
-      current = next;
-      log.info(`server: listening on ${next.url} (saved configuration)`);
-    } catch (err) {
-      await next.dispose();
-      log.error(`server: the saved configuration could not be applied: ${describeError(err)}`);
-    }
-  };
-  core.register(
-    core.onConfigApplied((bundle, previous) => {
-      if (JSON.stringify(bundle.server) === JSON.stringify(previous.server)) return;
-      // The save itself arrived through this server: answer it first, then move.
-      setTimeout(() => void moveServer(bundle), 100);
-    }),
-  );
+  const supervisor = new ServerSupervisor(core, { explicit: () => explicit, log, webClientDir: path.join(__dirname, 'webview') });
+  core.register(supervisor);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -136,18 +115,21 @@ async function serve(args: ParsedArgs): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   reportMemoryOnSignal();
-  try {
-    const bound = await server.start();
-    process.stdout.write(`listening on ${server.url ?? `http://${bound.host}:${bound.port}`}\n`);
-    // The first scan runs while the server already answers; scan_sessions waits for it.
-    core.start().catch((err) => log.error(`startup failed: ${describeError(err)}`));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const message = code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another Pi Session Manager?)` : describeError(err);
+  const state = await supervisor.start();
+  if (state.kind !== 'serving') {
+    const message =
+      state.kind === 'in-use'
+        ? `port ${state.port} on ${state.host} is already in use (another Pi Session Manager?)`
+        : state.kind === 'error'
+          ? state.message
+          : 'the server did not start';
     process.stderr.write(`error: ${message}\n`);
     await core.dispose().catch(() => undefined);
     process.exit(1);
   }
+  process.stdout.write(`listening on ${state.url}\n`);
+  // The first scan runs while the server already answers; scan_sessions waits for it.
+  core.start().catch((err) => log.error(`startup failed: ${describeError(err)}`));
 }
 
 /**

@@ -5,11 +5,12 @@ import { defaultAgentDir, expandHome } from './core/paths';
 import { describeError } from './core/log';
 import type { Caller, DispatchResult } from './core/api/types';
 import { localUserCaller } from './core/api/callers';
-import { readSettings, affectsServer } from './ui/settings';
+import { readSettings, affectsServer, editorServerSettings } from './ui/settings';
 import { SettingKey } from './ui/ids';
 import { loggerFromChannel } from './ui/vscodeLogger';
 import { moveToTrashWithVscode } from './ui/vscodeTrash';
-import { ServerController, type ServerState } from './ui/serverController';
+import { createEditorServerSupervisor } from './ui/editorServer';
+import type { ServerState } from './server/serverSupervisor';
 import { ServerStatusBar } from './ui/statusBar';
 import { registerServerCommands } from './ui/serverCommands';
 import { registerWebClientCommands } from './ui/webClientCommands';
@@ -43,50 +44,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
   });
   const uiCaller: Caller = localUserCaller('ui');
 
-  // Several server settings often change together (a saved bundle writes five): restart once.
-  let restartTimer: NodeJS.Timeout | undefined;
-  const restartServerSoon = () => {
-    if (restartTimer) clearTimeout(restartTimer);
-    restartTimer = setTimeout(() => void controller.start(), 200);
-  };
-  context.subscriptions.push(new vscode.Disposable(() => restartTimer && clearTimeout(restartTimer)));
-  const controller = new ServerController(core, () => readSettings(), logger, vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath);
+  const supervisor = createEditorServerSupervisor(core, {
+    explicit: () => editorServerSettings((message) => logger.warn(`settings: ${message}; the saved configuration decides instead`)),
+    log: logger,
+    webClientDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath,
+  });
   context.subscriptions.push(
-    controller,
-    new ServerStatusBar(controller),
-    ...registerServerCommands(core, controller, log),
-    ...registerWebClientCommands(core, controller),
+    supervisor,
+    new ServerStatusBar(supervisor),
+    ...registerServerCommands(core, supervisor, log),
+    ...registerWebClientCommands(core, supervisor),
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsServer(e)) restartServerSoon();
+      if (affectsServer(e)) supervisor.settingsChanged();
       if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {
         void core.setLaunchSessionDirs(readSettings().sessionDirectories.map((d) => path.resolve(expandHome(d))));
       }
     }),
   );
 
-  // The editor's own settings drive its server, so a saved bundle's server part is written
-  // to them; the configuration listener above then restarts the server.
-  context.subscriptions.push(
-    toVscodeDisposable(
-      core.onConfigApplied(async (bundle, previous) => {
-        if (JSON.stringify(bundle.server) === JSON.stringify(previous.server)) return;
-        const c = vscode.workspace.getConfiguration(SettingKey.section);
-        const target = vscode.ConfigurationTarget.Global;
-        await c.update(SettingKey.serverEnabled, bundle.server.enabled, target);
-        await c.update(SettingKey.serverPort, bundle.server.port, target);
-        await c.update(SettingKey.serverHost, bundle.server.host, target);
-        await c.update(SettingKey.requireTokenOnLoopback, bundle.server.require_token_on_loopback, target);
-        await c.update(SettingKey.allowedOrigins, bundle.server.allowed_origins, target);
-      }),
-    ),
-  );
-
   stopAll = async () => {
     try {
-      await controller.dispose();
+      await supervisor.dispose();
     } finally {
       await core.dispose();
     }
@@ -95,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
   // The scan and the server start after activation returns, so the editor is never held up;
   // the server does not wait for the scan (scan_sessions itself waits for it).
   setImmediate(() => {
-    void controller.start();
+    void supervisor.start();
     core.start().then(
       () => logger.info(`first scan finished ${Date.now() - started} ms after activation began`),
       (err) => logger.error(`startup failed: ${describeError(err)}`),
@@ -105,12 +86,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
 
   return {
     dispatch: (command, payload) => core.dispatch(command, payload ?? {}, uiCaller),
-    serverState: () => controller.state,
+    serverState: () => supervisor.state,
   };
-}
-
-function toVscodeDisposable(d: { dispose(): unknown }): vscode.Disposable {
-  return new vscode.Disposable(() => void d.dispose());
 }
 
 export function deactivate(): Promise<void> | undefined {

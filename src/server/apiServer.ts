@@ -46,109 +46,147 @@ export class BindRefusedError extends Error {
   readonly code = 'EBINDREFUSED';
 }
 
+/** What exists only while a server listens: sockets, streams, timers and the bus subscription. */
+interface Listening {
+  readonly server: http.Server;
+  readonly ws: WsHub;
+  readonly sse: SseHub;
+  readonly auth: Authenticator;
+  readonly hosts: ReadonlySet<string>;
+  readonly origins: OriginPolicy;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
 /**
  * The HTTP/WS/SSE face of the core. Built apart from listening, so that `start()` can
- * reject on bind errors and tests can listen on port 0 (style.md, 9).
+ * reject on bind errors and tests can listen on port 0 (style.md, 9). The constructor only
+ * records its arguments: timers, hubs and the bus subscription begin in `start()`, so a
+ * server that never listened holds nothing.
  */
 export class ApiServer implements IDisposable {
-  private readonly server: http.Server;
-  private readonly ws: WsHub;
-  private readonly sse: SseHub;
-  private readonly ring = new EventRing(1000);
-  private readonly auth: Authenticator;
-  private readonly unsubscribe: IDisposable;
-  private bound: AddressInfo | undefined;
-  private hosts: ReadonlySet<string> = new Set();
-  private origins: OriginPolicy = { exact: new Set(), trustWebviewScheme: true };
+  private live: Listening | undefined;
+  private starting: Promise<{ host: string; port: number }> | undefined;
   private closing: Promise<void> | undefined;
-  private readonly revocationCheck: NodeJS.Timeout;
 
   constructor(
     private readonly deps: ApiServerDeps,
     private readonly options: ApiServerOptions,
-  ) {
-    this.auth = new Authenticator(deps.tokens, () => ({ requireTokenOnLoopback: options.requireTokenOnLoopback ?? false }));
-    this.sse = new SseHub(this.ring, options.maxSseClients ?? 100);
-    this.ws = new WsHub(deps.router, this.auth, deps.log, options.maxWsClients ?? 200, (id) => deps.onClientGone?.(id));
+  ) {}
+
+  get address(): { host: string; port: number } | undefined {
+    return this.live ? { host: this.options.host, port: this.live.port } : undefined;
+  }
+
+  get url(): string | undefined {
+    if (!this.live) return undefined;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return `http://${host}:${this.live.port}`;
+  }
+
+  get connectionCounts(): { ws: number; sse: number } {
+    return { ws: this.live?.ws.size ?? 0, sse: this.live?.sse.size ?? 0 };
+  }
+
+  start(): Promise<{ host: string; port: number }> {
+    if (this.closing) return Promise.reject(new Error('the server was disposed'));
+    this.starting ??= this.listen();
+    return this.starting;
+  }
+
+  private async listen(): Promise<{ host: string; port: number }> {
+    const { deps, options } = this;
+    if (!isLoopbackBindHost(options.host) && deps.tokens.count() === 0) {
+      throw new BindRefusedError(
+        `refusing to listen on ${options.host}: other machines could reach the API and no token exists yet. ` +
+          'Create one first (node dist/cli.js token create <name>, or "Pi Sessions: Create API Token").',
+      );
+    }
+    const ring = new EventRing(1000);
+    const auth = new Authenticator(deps.tokens, () => ({ requireTokenOnLoopback: options.requireTokenOnLoopback ?? false }));
+    const sse = new SseHub(ring, options.maxSseClients ?? 100);
+    const ws = new WsHub(deps.router, auth, deps.log, options.maxWsClients ?? 200, (id) => deps.onClientGone?.(id));
+    let hosts: ReadonlySet<string> = new Set();
+    let origins: OriginPolicy = { exact: new Set() };
     const app = createHttpApp({
-      router: deps.router,
-      auth: this.auth,
-      sse: this.sse,
+      auth,
+      sse,
       log: deps.log,
-      allowedHosts: () => this.hosts,
-      originPolicy: () => this.origins,
+      allowedHosts: () => hosts,
+      originPolicy: () => origins,
       mountExtras: (app) => {
         deps.mountExtras?.(app);
         if (options.webClientDir) mountWebClient(app, { assetDir: options.webClientDir });
       },
     });
-    const api = createApiEndpoint({ router: deps.router, auth: this.auth, allowedHosts: () => this.hosts, originPolicy: () => this.origins });
-    this.server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+    const api = createApiEndpoint({ router: deps.router, auth, allowedHosts: () => hosts, originPolicy: () => origins });
+    const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
       if (req.method === 'POST' && (req.url === '/api' || req.url?.startsWith('/api?'))) return api(req, res);
       app(req, res);
     });
-    this.server.keepAliveTimeout = 65_000;
-    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    this.server.on('clientError', (_err, socket) => {
+    server.keepAliveTimeout = 65_000;
+    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
     // A revoked token (here or by the CLI, seen through the shared state file) also ends the
     // streams it opened, not only its next request.
-    this.revocationCheck = setInterval(() => {
+    const revocationCheck = setInterval(() => {
       const revoked = (c: { tokenId?: number }) => c.tokenId !== undefined && !deps.tokens.exists(c.tokenId);
-      this.ws.dropCallers(revoked);
-      this.sse.dropCallers(revoked);
+      ws.dropCallers(revoked);
+      sse.dropCallers(revoked);
     }, 2_000);
-    this.revocationCheck.unref();
-    this.unsubscribe = deps.bus.subscribe((event) => {
-      const serialized = this.ring.push(event);
-      this.ws.deliver(event, serialized);
-      this.sse.deliver(event, serialized);
+    revocationCheck.unref();
+    const unsubscribe = deps.bus.subscribe((event) => {
+      const serialized = ring.push(event);
+      ws.deliver(event, serialized);
+      sse.deliver(event, serialized);
     });
-  }
+    const close = async (): Promise<void> => {
+      clearInterval(revocationCheck);
+      unsubscribe.dispose();
+      ws.dispose();
+      sse.dispose();
+      if (!server.listening) return;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    };
 
-  get address(): { host: string; port: number } | undefined {
-    return this.bound ? { host: this.options.host, port: this.bound.port } : undefined;
-  }
-
-  get url(): string | undefined {
-    if (!this.bound) return undefined;
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    return `http://${host}:${this.bound.port}`;
-  }
-
-  get connectionCounts(): { ws: number; sse: number } {
-    return { ws: this.ws.size, sse: this.sse.size };
-  }
-
-  async start(): Promise<{ host: string; port: number }> {
-    if (!isLoopbackBindHost(this.options.host) && this.deps.tokens.count() === 0) {
-      throw new BindRefusedError(
-        `refusing to listen on ${this.options.host}: other machines could reach the API and no token exists yet. ` +
-          'Create one first (node dist/cli.js token create <name>, or "Pi Sessions: Create API Token").',
-      );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => {
+          server.off('listening', onListening);
+          reject(err);
+        };
+        const onListening = () => {
+          server.off('error', onError);
+          resolve();
+        };
+        server.once('error', onError);
+        server.once('listening', onListening);
+        server.listen(options.port, options.host);
+      });
+    } catch (err) {
+      await close();
+      throw err;
     }
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => {
-        this.server.off('listening', onListening);
-        reject(err);
-      };
-      const onListening = () => {
-        this.server.off('error', onError);
-        resolve();
-      };
-      this.server.once('error', onError);
-      this.server.once('listening', onListening);
-      this.server.listen(this.options.port, this.options.host);
-    });
-    this.bound = this.server.address() as AddressInfo;
-    const extraHosts = [...(this.options.allowedHosts ?? []), ...(isLoopbackBindHost(this.options.host) ? [] : [this.options.host])];
-    this.hosts = allowedHostsFor(this.bound.port, extraHosts);
-    this.origins = originPolicyFor(this.bound.port, this.options.allowedOrigins ?? [], extraHosts);
-    if (!isLoopbackBindHost(this.options.host)) {
-      this.deps.log.warn(`server: listening on ${this.options.host}, beyond loopback; every client needs a token`);
+    const port = (server.address() as AddressInfo).port;
+    const extraHosts = [...(options.allowedHosts ?? []), ...(isLoopbackBindHost(options.host) ? [] : [options.host])];
+    hosts = allowedHostsFor(port, extraHosts);
+    origins = originPolicyFor(port, options.allowedOrigins ?? [], extraHosts);
+    this.live = { server, ws, sse, auth, hosts, origins, port, close };
+    if (this.closing) {
+      // Disposed while binding: the port must not stay taken.
+      await close();
+      this.live = undefined;
+      throw new Error('the server was disposed while starting');
     }
-    return { host: this.options.host, port: this.bound.port };
+    if (!isLoopbackBindHost(options.host)) {
+      deps.log.warn(`server: listening on ${options.host}, beyond loopback; every client needs a token`);
+    }
+    return { host: options.host, port };
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -158,16 +196,18 @@ export class ApiServer implements IDisposable {
     };
     socket.on('error', () => undefined);
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const live = this.live;
+    if (!live) return reject(503, 'Service Unavailable');
     if (pathname !== '/ws') return reject(404, 'Not Found');
-    if (!checkHost(req, this.hosts)) return reject(403, 'Forbidden');
-    if (!isOriginAllowed(req.headers.origin, this.origins)) return reject(403, 'Forbidden');
-    const outcome = this.auth.authenticateRequest(req, 'ws');
+    if (!checkHost(req, live.hosts)) return reject(403, 'Forbidden');
+    if (!isOriginAllowed(req.headers.origin, live.origins)) return reject(403, 'Forbidden');
+    const outcome = live.auth.authenticateRequest(req, 'ws');
     switch (outcome.kind) {
       case 'ok':
-        return this.ws.accept(req, socket, head, outcome.caller);
+        return live.ws.accept(req, socket, head, outcome.caller);
       case 'anonymous':
         // The seed lets a remote client authenticate with a message after connecting.
-        return this.ws.accept(req, socket, head, undefined);
+        return live.ws.accept(req, socket, head, undefined);
       case 'unauthorized':
         return reject(401, 'Unauthorized');
       case 'rate_limited':
@@ -182,15 +222,10 @@ export class ApiServer implements IDisposable {
   }
 
   private async closeNow(): Promise<void> {
-    clearInterval(this.revocationCheck);
-    this.unsubscribe.dispose();
-    this.ws.dispose();
-    this.sse.dispose();
-    if (!this.server.listening) return;
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    this.bound = undefined;
+    // A start in flight finishes binding first, then sees `closing` and closes itself.
+    await this.starting?.catch(() => undefined);
+    const live = this.live;
+    this.live = undefined;
+    await live?.close();
   }
 }

@@ -1,17 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Caller } from '../core/api/types';
-import type { CommandRouter } from '../core/api/router';
 import { productVersion } from '../core/version';
 import type { Logger } from '../core/log';
 import type { Authenticator } from './auth/authenticator';
 import type { OriginPolicy } from './guards/originGuard';
 import { sendError, sendJson } from './envelope';
-import { authenticateOrRefuse, createApiEndpoint, maxJsonBodyBytes, passesHostAndOrigin, type GuardDeps } from './apiEndpoint';
+import { authenticateOrRefuse, maxJsonBodyBytes, passesHostAndOrigin, type GuardDeps } from './apiEndpoint';
 import type { SseHub } from './sseHub';
 
-
 export interface HttpAppDeps {
-  router: CommandRouter;
   auth: Authenticator;
   sse: SseHub;
   log: Logger;
@@ -41,6 +38,7 @@ export function authGuard(auth: Authenticator, transport: Caller['transport']) {
   };
 }
 
+/** Everything but `POST /api`, which the http.Server hands to its endpoint before express. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -54,10 +52,6 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   app.get('/health', (_req, res) => sendJson(res, 200, { status: 'ok', version: productVersion }));
-
-  // The server answers POST /api before express sees it; this route serves the same
-  // handler when the app is mounted on its own.
-  app.post('/api', createApiEndpoint({ ...guardDeps, router: deps.router }));
 
   app.get('/api/events', authGuard(deps.auth, 'http'), (req: Request, res: Response) => {
     deps.sse.open(req, res, (res.locals as Authenticated).caller);

@@ -50,6 +50,7 @@ export const SettingKey = {
   serverHost: 'server.host',
   requireTokenOnLoopback: 'server.requireTokenOnLoopback',
   allowedOrigins: 'server.allowedOrigins',
+  allowedHosts: 'server.allowedHosts',
   sessionDirectories: 'sessionDirectories',
   agentDir: 'agentDir',
   piCommand: 'piCommand',

@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import type { Core } from '../core/core';
 import { localUserCaller } from '../core/api/callers';
 import { CommandId } from './ids';
-import type { ServerController } from './serverController';
+import type { ServerSupervisor } from '../server/serverSupervisor';
 
 /** Status bar menu and palette actions for the API server. */
-export function registerServerCommands(core: Core, controller: ServerController, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerServerCommands(core: Core, controller: ServerSupervisor, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const caller = localUserCaller('ui');
 
   const copyApiUrl = async () => {

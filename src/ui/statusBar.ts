@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { CommandId } from './ids';
-import type { ServerController, ServerState } from './serverController';
+import type { ServerState, ServerSupervisor } from '../server/serverSupervisor';
 
 /** Shows whether this window serves the API, and opens the server menu on click. */
 export class ServerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('piSessions.server', vscode.StatusBarAlignment.Right, 100);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscription: { dispose(): unknown };
 
-  constructor(controller: ServerController) {
+  constructor(controller: Pick<ServerSupervisor, 'state' | 'onDidChangeState'>) {
     this.item.name = 'Pi Sessions API';
     this.item.command = CommandId.serverMenu;
     this.subscription = controller.onDidChangeState((s) => this.render(s));
@@ -35,7 +35,7 @@ export class ServerStatusBar implements vscode.Disposable {
         this.item.tooltip = state.message;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
-      case 'off':
+      case 'stopped':
         this.item.text = '$(circle-slash) Pi API off';
         this.item.tooltip = 'The Pi Sessions API is off';
         break;

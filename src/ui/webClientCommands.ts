@@ -6,10 +6,10 @@ import { localUserCaller } from '../core/api/callers';
 import { isLoopbackBindHost } from '../server/auth/peer';
 import { CommandId } from './ids';
 import { escapeHtml } from '../shared/render/escape';
-import type { ServerController } from './serverController';
+import type { ServerSupervisor } from '../server/serverSupervisor';
 
 /** "Open Web Client" and its QR code for a phone, from the status bar menu and the palette. */
-export function registerWebClientCommands(core: Core, controller: ServerController): vscode.Disposable[] {
+export function registerWebClientCommands(core: Core, controller: ServerSupervisor): vscode.Disposable[] {
   const caller = localUserCaller('ui');
 
   const webClientUri = async (): Promise<vscode.Uri | undefined> => {

@@ -25,7 +25,8 @@ export interface ServerHandle {
 
 export interface StartOptions {
   host?: string;
-  port?: number;
+  /** `null` leaves `--port` out, so the saved configuration decides. */
+  port?: number | null;
   stateDir?: string;
   agentDir?: string;
   home?: string;
@@ -46,8 +47,7 @@ export async function startCliServer(options: StartOptions = {}): Promise<Server
     'serve',
     '--host',
     options.host ?? '127.0.0.1',
-    '--port',
-    String(options.port ?? 0),
+    ...(options.port === null ? [] : ['--port', String(options.port ?? 0)]),
     '--state-dir',
     stateDir,
     '--agent-dir',

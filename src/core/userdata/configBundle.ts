@@ -4,9 +4,13 @@ import type { EventBus } from '../events';
 import { describeError, type Logger } from '../log';
 import type { SqliteFile } from '../state/sqliteFile';
 import { UserSettings } from '../state/userSettings';
-import { builtinConfigDefaults, configSections, describeChanges, resolveBundle } from './configFields';
-import type { ConfigBundle } from '../../shared/model/config';
-import type { ConfigVersion, ConfigSaveResult } from '../../shared/model/config';
+import { builtinConfigDefaults, configSections, describeChanges, resolveBundle, serverLoosenings } from './configFields';
+import type { ConfigBundle, ConfigSaveResult, ConfigVersion } from '../../shared/model/config';
+
+export interface SaveOptions {
+  /** The save came over HTTP or WebSocket: its server part may only tighten (`serverLoosenings`). */
+  overApi?: boolean;
+}
 
 export type ConfigApplier = (bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>;
 
@@ -33,7 +37,8 @@ export const sessionPathsSettingKey = 'session_paths';
  * `save` accepts a whole bundle or a partial one, merged onto the current settings; the
  * merged result is validated as a whole and, only if every field is valid, written with a
  * new `config_versions` row in one durable change. Unknown keys (including any `tokens`)
- * are ignored and reported. The very first save also records the settings it replaced, so
+ * are ignored and reported. Saves that arrive over the API may only tighten the server
+ * part (see `serverLoosenings`); the whole save is refused otherwise. The very first save also records the settings it replaced, so
  * the state before any change can be restored. `restore` re-saves an old bundle as a new
  * version, keeping the history linear.
  */
@@ -84,12 +89,12 @@ export class ConfigBundleStore {
     return resolveBundle(this.defaults(), JSON.parse(row.bundle) as unknown).bundle;
   }
 
-  save(input: unknown): Promise<ConfigSaveResult> {
-    return this.saveFrom(() => ({ input, label: '' }));
+  save(input: unknown, options: SaveOptions = {}): Promise<ConfigSaveResult> {
+    return this.saveFrom(options, () => ({ input, label: '' }));
   }
 
-  restore(id: number): Promise<ConfigSaveResult> {
-    return this.saveFrom(() => {
+  restore(id: number, options: SaveOptions = {}): Promise<ConfigSaveResult> {
+    return this.saveFrom(options, () => {
       const row = this.deps.db.get<{ bundle: string }>('SELECT bundle FROM config_versions WHERE id = ?', [id]);
       if (!row) throw new ApiError('not_found', `id: no config version with id ${id}`);
       return { input: JSON.parse(row.bundle) as unknown, label: `restore #${id}: ` };
@@ -97,7 +102,7 @@ export class ConfigBundleStore {
   }
 
   /** The input is read inside the lock, so a restore sees the versions another process saved. */
-  private async saveFrom(source: () => { input: unknown; label: string }): Promise<ConfigSaveResult> {
+  private async saveFrom(options: SaveOptions, source: () => { input: unknown; label: string }): Promise<ConfigSaveResult> {
     const { db } = this.deps;
     const createdAt = (this.deps.now?.() ?? new Date()).toISOString();
     const outcome = await db.mutate(() => {
@@ -106,6 +111,8 @@ export class ConfigBundleStore {
       const { bundle, errors, ignored } = resolveBundle(previous, input);
       // Throwing inside `mutate` rolls the transaction back: nothing is saved on error.
       if (errors.length > 0) throw new ApiError('invalid_payload', errors.join('; '));
+      const refused = options.overApi ? serverLoosenings(previous.server, bundle.server) : [];
+      if (refused.length > 0) throw new ApiError('forbidden', refused.join('; '));
       const changes = describeChanges(previous, bundle);
       if (changes.length === 0) return { previous, bundle, ignored, changes, version: null };
       if (!db.get('SELECT 1 AS x FROM config_versions LIMIT 1')) {

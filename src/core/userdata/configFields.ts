@@ -192,3 +192,31 @@ function short(v: JsonValue): string {
   const text = typeof v === 'string' ? v : JSON.stringify(v);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
+
+export type ServerSettings = ConfigBundle['server'];
+
+const loopbackHost = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
+/**
+ * The rule for API callers (HTTP, WebSocket): the server part of the bundle may only get
+ * stricter. `require_token_on_loopback` may turn on, `allowed_origins` and `allowed_hosts`
+ * may lose entries, `host` may move to a loopback address; `enabled` and `port` never change.
+ * A caller reaching the server through the API must not be able to open it wider, move it
+ * away from its clients or turn it off: that takes the editor's settings or the command line.
+ * Returns one message per refused field, empty when the change is allowed.
+ */
+export function serverLoosenings(before: ServerSettings, after: ServerSettings): string[] {
+  const out: string[] = [];
+  const where = 'change it in the editor settings or on the command line';
+  if (after.enabled !== before.enabled) out.push(`server.enabled: the server cannot be turned on or off over the API; ${where}`);
+  if (after.port !== before.port) out.push(`server.port: the server cannot be moved to another port over the API; ${where}`);
+  if (after.host !== before.host && !loopbackHost(after.host)) out.push(`server.host: over the API it may only change to a loopback address; ${where}`);
+  if (before.require_token_on_loopback && !after.require_token_on_loopback) {
+    out.push(`server.require_token_on_loopback: cannot be turned off over the API; ${where}`);
+  }
+  for (const key of ['allowed_origins', 'allowed_hosts'] as const) {
+    const added = after[key].filter((x) => !before[key].includes(x));
+    if (added.length > 0) out.push(`server.${key}: over the API entries may only be removed, not added (${added.map((x) => JSON.stringify(x)).join(', ')}); ${where}`);
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { ApiError } from '../../shared/api/errors';
 import { s, type Schema } from '../api/schema';
 import type { JsonValue } from '../../shared/model/json';
-import { defineCommand } from '../api/types';
+import { defineCommand, type Caller } from '../api/types';
 import type { ConfigBundleStore } from './configBundle';
 import { tagColorMax, tagNameMax } from './tagStore';
 import type { UserData } from './userData';
@@ -118,6 +118,10 @@ function isObject(v: JsonValue): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function cameOverApi(caller: Caller): boolean {
+  return caller.transport === 'http' || caller.transport === 'ws';
+}
+
 export function createConfigCommands(config: ConfigBundleStore) {
   return [
     defineCommand({
@@ -132,11 +136,11 @@ export function createConfigCommands(config: ConfigBundleStore) {
       scope: 'write',
       summary: 'Validate, save, apply and version a whole or partial config bundle',
       payload: s.json(),
-      run: (p) => {
+      run: (p, ctx) => {
         if (!isObject(p)) throw new ApiError('invalid_payload', 'payload: expected a config bundle object');
         // Both `{...bundle}` and `{bundle: {...}}` are accepted.
         const wrapped = isObject(p.bundle ?? null) && Object.keys(p).every((k) => k === 'bundle');
-        return config.save(wrapped ? p.bundle : p);
+        return config.save(wrapped ? p.bundle : p, { overApi: cameOverApi(ctx.caller) });
       },
     }),
     defineCommand({
@@ -162,7 +166,7 @@ export function createConfigCommands(config: ConfigBundleStore) {
       scope: 'write',
       summary: 'Apply an earlier config version (recorded as a new version)',
       payload: s.object({ id: s.id() }),
-      run: (p) => config.restore(p.id),
+      run: (p, ctx) => config.restore(p.id, { overApi: cameOverApi(ctx.caller) }),
     }),
   ];
 }

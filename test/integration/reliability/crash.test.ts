@@ -57,9 +57,9 @@ interface Model {
   sessions: SessionModel[];
   tagsSent: Set<string>;
   tagsAcked: Set<string>;
-  port: Expected<number>;
-  /** Acknowledged config versions and the port each recorded. */
-  versions: { id: number; port: number }[];
+  limit: Expected<number>;
+  /** Acknowledged config versions and the search limit each recorded. */
+  versions: { id: number; limit: number }[];
   failedReplies: string[];
   /** Acknowledged writes per command, to show the kills really landed among writes. */
   ackCounts: Record<string, number>;
@@ -104,14 +104,14 @@ async function writer(target: Target, model: Model, loop: number, iteration: num
         session.namesAcked.push(name);
       };
     } else {
-      const port = 10_000 + iteration * 100 + (n % 100);
-      model.port.sent(port);
+      const limit = 10_000 + iteration * 100 + (n % 100);
+      model.limit.sent(limit);
       command = 'save_config_bundle';
-      payload = { server: { port } };
+      payload = { search: { tool_output_index_limit: limit } };
       onAck = (data) => {
-        model.port.acked(port);
+        model.limit.acked(limit);
         const version = (data as { version: { id: number } | null }).version;
-        if (version) model.versions.push({ id: version.id, port });
+        if (version) model.versions.push({ id: version.id, limit });
       };
     }
     let envelope: Envelope;
@@ -160,12 +160,13 @@ async function verify(server: ServerHandle, model: Model, round: number): Promis
     assert.ok(ids.has(v.id), `${where}: acknowledged config version ${v.id} is missing`);
   }
   for (const v of model.versions.slice(-3)) {
-    const recorded = await mustCall<{ bundle: { server: { port: number } } }>(target, 'get_config_version', { id: v.id });
-    assert.equal(recorded.bundle.server.port, v.port, `${where}: config version ${v.id}`);
+    const recorded = await mustCall<{ bundle: { search: { tool_output_index_limit: number } } }>(target, 'get_config_version', { id: v.id });
+    assert.equal(recorded.bundle.search.tool_output_index_limit, v.limit, `${where}: config version ${v.id}`);
   }
-  const bundle = await mustCall<{ server: { port: number } }>(target, 'get_config_bundle');
-  assert.ok(model.port.allowed().includes(bundle.server.port), `${where}: config port ${bundle.server.port}, allowed ${model.port.allowed().join('/')}`);
-  model.port.observed(bundle.server.port);
+  const bundle = await mustCall<{ search: { tool_output_index_limit: number } }>(target, 'get_config_bundle');
+  const limit = bundle.search.tool_output_index_limit;
+  assert.ok(model.limit.allowed().includes(limit), `${where}: config limit ${limit}, allowed ${model.limit.allowed().join('/')}`);
+  model.limit.observed(limit);
 }
 
 /** The file is its old bytes plus whole `session_info` lines for names we sent, nothing else. */
@@ -197,7 +198,7 @@ test('SIGKILL of the headless server during writes keeps every acknowledged chan
   const home = tempDir('psm-crash-home-');
   const store = fs.realpathSync(tempDir('psm-crash-store-'));
   const stateDir = path.join(home, 'state');
-  const model: Model = { sessions: [], tagsSent: new Set(), tagsAcked: new Set(), port: new Expected(52131), versions: [], failedReplies: [], ackCounts: {} };
+  const model: Model = { sessions: [], tagsSent: new Set(), tagsAcked: new Set(), limit: new Expected(2000), versions: [], failedReplies: [], ackCounts: {} };
   for (let i = 0; i < sessionCount; i++) {
     const exp = writeSession(store, { version: 3, seed: 900 + i, cwd: `/home/dev/crash-${i % 2}`, turns: 2 });
     model.sessions.push({ file: exp.path, id: exp.id, favorite: new Expected(false), name: new Expected(exp.name), bytes: fs.readFileSync(exp.path), namesSent: [], namesAcked: [] });

@@ -28,13 +28,13 @@ test('host guard: loopback names with the bound port only', () => {
   assert.equal(isHostAllowed('[fe80::1]:8080', configured), true);
 });
 
-test('origin guard: absent is fine, webviews and our own origin are trusted, nothing else', () => {
+test('origin guard: absent is fine, our own and configured origins are trusted, webviews and anything else are not', () => {
   const policy = originPolicyFor(52131, ['https://trusted.example'], []);
   const cases: [string | undefined, boolean][] = [
     [undefined, true],
     ['http://127.0.0.1:52131', true],
     ['http://localhost:52131', true],
-    ['vscode-webview://1a2b3c', true],
+    ['vscode-webview://1a2b3c', false],
     ['https://trusted.example/', true],
     ['https://evil.example', false],
     ['http://192.168.1.5:8080', false],

@@ -9,6 +9,8 @@ import type { ConfigSaveResult, ConfigVersion } from '../../../src/shared/model/
 import { builtinConfigDefaults } from '../../../src/core/userdata/configFields';
 import type { ConfigBundle } from '../../../src/shared/model/config';
 import { createUserDataCommands } from '../../../src/core/userdata/userDataCommands';
+import type { Caller } from '../../../src/core/api/types';
+import type { Scope } from '../../../src/shared/model/tokens';
 import { Api, FakeSessions, eventsNamed, openStateDb, readOnlyCaller, recordEvents, tempDir } from './support';
 
 async function setup(options: { defaults?: () => unknown } = {}) {
@@ -181,4 +183,41 @@ test('defaults come from the host, stored values override them, and a failing li
   await new UserSettings(db).setMany({ search: { max_hits_per_session: -5, tool_output_index_limit: 10 } });
   assert.equal(config.current().search.max_hits_per_session, builtinConfigDefaults.search.max_hits_per_session);
   assert.equal(config.current().search.tool_output_index_limit, 10);
+});
+
+test('over HTTP and WS the server part may only tighten; local callers may change it freely', async (t) => {
+  const { api, db } = await setup();
+  t.after(() => db.close());
+  await api.ok('save_config_bundle', {
+    server: { host: '0.0.0.0', allowed_origins: ['https://a.example'], allowed_hosts: ['a.lan', 'b.lan'], require_token_on_loopback: true },
+  });
+  const widening = await api.ok<ConfigSaveResult>('save_config_bundle', { server: { allowed_hosts: ['a.lan'] } });
+  const http: Caller = { id: 'remote', transport: 'http', scopes: new Set<Scope>(['read', 'write']), isLocal: true };
+  const ws: Caller = { ...http, id: 'socket', transport: 'ws' };
+  const refused: [unknown, RegExp][] = [
+    [{ server: { enabled: false } }, /^server\.enabled:/],
+    [{ server: { port: 52132 } }, /^server\.port:/],
+    [{ server: { host: 'example.lan' } }, /^server\.host:/],
+    [{ server: { require_token_on_loopback: false } }, /^server\.require_token_on_loopback:/],
+    [{ server: { allowed_origins: ['https://a.example', 'https://b.example'] } }, /^server\.allowed_origins: .*"https:\/\/b\.example"/],
+    [{ server: { allowed_hosts: ['c.lan'] } }, /^server\.allowed_hosts: .*"c\.lan"/],
+    [{ search: { max_hits_per_session: 9 }, server: { port: 1 } }, /^server\.port:/],
+  ];
+  for (const caller of [http, ws]) {
+    for (const [bundle, message] of refused) {
+      const r = await api.call('save_config_bundle', bundle, caller);
+      assert.equal(!r.success && r.code, 'forbidden', JSON.stringify(bundle));
+      assert.match(r.error ?? '', message);
+    }
+    // Restoring the version before `b.lan` was dropped would add it back.
+    const restore = await api.call('restore_config_version', { id: widening.version!.id - 1 }, caller);
+    assert.equal(!restore.success && restore.code, 'forbidden');
+    assert.match(restore.error ?? '', /server\.allowed_hosts/);
+  }
+  assert.equal((await api.ok<ConfigBundle>('get_config_bundle')).search.max_hits_per_session, 3, 'a refused save saves nothing');
+
+  const tighter = await api.call('save_config_bundle', { server: { host: '127.0.0.1', allowed_origins: [], allowed_hosts: [] } }, http);
+  assert.equal(tighter.success, true, tighter.error ?? '');
+  const local = await api.call('save_config_bundle', { server: { host: '0.0.0.0', allowed_hosts: ['c.lan'], require_token_on_loopback: false } });
+  assert.equal(local.success, true, 'the local user may loosen');
 });
