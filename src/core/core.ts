@@ -97,6 +97,7 @@ export class Core extends Disposable {
       observer: contentObserver,
       decorate: (info) => (userData ? userData.decorate(info) : info),
       coalesceMs: options.coalesceMs,
+      followSymlinks: () => this.config.current().sessions.follow_symlinks,
     });
     userData = new UserData({ db: stateDb, sessions: this.sessions, bus: this.bus });
     this.userData = userData;
@@ -105,7 +106,8 @@ export class Core extends Disposable {
       bus: this.bus,
       log,
       onApplied: async (bundle, previous) => {
-        if (JSON.stringify(bundle.session_paths) !== JSON.stringify(previous.session_paths)) await this.sessions.rescan();
+        const foldersChanged = JSON.stringify(bundle.session_paths) !== JSON.stringify(previous.session_paths);
+        if (foldersChanged || bundle.sessions.follow_symlinks !== previous.sessions.follow_symlinks) await this.sessions.rescan();
         for (const listener of this.configListeners) await listener(bundle, previous);
       },
     });
@@ -140,7 +142,13 @@ export class Core extends Disposable {
     const lookup = { findSessionById: (id: string) => this.sessions.byId(id), findSessionByPath: (p: string) => this.sessions.get(p) };
     const rpc = this.register(new PiRpcManager({ bus: this.bus, log, sessions: lookup, piCommand: options.piCommand, env: options.env }));
     const live = new LiveSessionFinder({ rpc, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
-    this.router.registerAll(createPiAgentCommands({ rpc, live, sessions: lookup, parseSessionFile: (file) => parseSessionFile(file) }));
+    this.router.registerAll(createPiAgentCommands({
+        rpc,
+        live,
+        sessions: lookup,
+        parseSessionFile: (file) => parseSessionFile(file),
+        sessionRoots: () => this.sessionDirs().map((d) => d.path),
+      }));
     const terminals = this.register(new TerminalManager({ log }));
     this.router.registerAll(createTerminalCommands(terminals));
     this.register(this.onClientGone((id) => terminals.onClientDisconnected(id)));

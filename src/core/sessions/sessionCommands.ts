@@ -6,6 +6,7 @@ import { ApiError } from '../api/errors';
 import type { SessionIndex } from './sessionIndex';
 import type { SessionDir } from './sessionDirs';
 import { resolveSessionFile } from './sessionPathGuard';
+import { openSessionFile } from './safeOpen';
 import type { SessionInfo } from './sessionInfo';
 
 /** A whole-file read beyond this size must use the chunked form. */
@@ -58,14 +59,19 @@ export function createSessionCommands(deps: SessionCommandDeps) {
       }),
       run: async (p) => {
         const file = await resolveSessionFile(p.path, sessionRoots());
-        if (p.offset === undefined && p.max_bytes === undefined) {
-          const { size } = await fs.promises.stat(file);
-          if (size > maxWholeReadBytes) {
-            throw new ApiError('too_large', `path: the file is ${Math.round(size / 1048576)} MB; read it in chunks with offset and max_bytes`);
+        const handle = await openSessionFile(file);
+        try {
+          if (p.offset === undefined && p.max_bytes === undefined) {
+            const { size } = await handle.stat();
+            if (size > maxWholeReadBytes) {
+              throw new ApiError('too_large', `path: the file is ${Math.round(size / 1048576)} MB; read it in chunks with offset and max_bytes`);
+            }
+            return await handle.readFile('utf8');
           }
-          return fs.promises.readFile(file, 'utf8');
+          return await readChunk(handle, p.offset ?? 0, p.max_bytes ?? 1024 * 1024);
+        } finally {
+          await handle.close();
         }
-        return readChunk(file, p.offset ?? 0, p.max_bytes ?? 1024 * 1024);
       },
     }),
     defineCommand({
@@ -108,18 +114,13 @@ export function createSessionCommands(deps: SessionCommandDeps) {
   ];
 }
 
-async function readChunk(file: string, offset: number, maxBytes: number): Promise<{ content: string; next_offset: number; eof: boolean; size: number }> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const buffer = Buffer.alloc(Math.max(0, Math.min(maxBytes, size - offset)));
-    const { bytesRead } = buffer.length > 0 ? await handle.read(buffer, 0, buffer.length, offset) : { bytesRead: 0 };
-    // Never cut a UTF-8 character in half: stop before an incomplete trailing sequence.
-    const end = offset + bytesRead >= size ? bytesRead : utf8SafeEnd(buffer, bytesRead);
-    return { content: buffer.subarray(0, end).toString('utf8'), next_offset: offset + end, eof: offset + end >= size, size };
-  } finally {
-    await handle.close();
-  }
+async function readChunk(handle: fs.promises.FileHandle, offset: number, maxBytes: number): Promise<{ content: string; next_offset: number; eof: boolean; size: number }> {
+  const { size } = await handle.stat();
+  const buffer = Buffer.alloc(Math.max(0, Math.min(maxBytes, size - offset)));
+  const { bytesRead } = buffer.length > 0 ? await handle.read(buffer, 0, buffer.length, offset) : { bytesRead: 0 };
+  // Never cut a UTF-8 character in half: stop before an incomplete trailing sequence.
+  const end = offset + bytesRead >= size ? bytesRead : utf8SafeEnd(buffer, bytesRead);
+  return { content: buffer.subarray(0, end).toString('utf8'), next_offset: offset + end, eof: offset + end >= size, size };
 }
 
 function utf8SafeEnd(buf: Buffer, length: number): number {

@@ -18,6 +18,13 @@ export interface ConfigBundle {
     allowed_origins: string[];
     allowed_hosts: string[];
   };
+  sessions: {
+    /**
+     * Follow symlinks found in the session folders, and then only to targets inside them.
+     * Off by default: a link can point at any file the user can read.
+     */
+    follow_symlinks: boolean;
+  };
   search: {
     max_hits_per_session: number;
     /** Characters of each tool result that go into the full-text index. */
@@ -31,8 +38,8 @@ export interface ConfigBundle {
   };
 }
 
-export type ConfigSection = 'server' | 'search' | 'ui';
-export const configSections: readonly ConfigSection[] = ['server', 'search', 'ui'];
+export type ConfigSection = 'server' | 'sessions' | 'search' | 'ui';
+export const configSections: readonly ConfigSection[] = ['server', 'sessions', 'search', 'ui'];
 
 export const builtinConfigDefaults: ConfigBundle = {
   version: 1,
@@ -45,6 +52,7 @@ export const builtinConfigDefaults: ConfigBundle = {
     allowed_origins: [],
     allowed_hosts: [],
   },
+  sessions: { follow_symlinks: false },
   search: { max_hits_per_session: 3, tool_output_index_limit: 2000 },
   ui: { group_by: 'project', show_relative_time: true, default_export_format: 'html', viewer_follow_live: true },
 };
@@ -113,6 +121,7 @@ const fields: readonly FieldSpec[] = [
   { section: 'server', key: 'require_token_on_loopback', check: bool },
   { section: 'server', key: 'allowed_origins', check: list(origin, 50) },
   { section: 'server', key: 'allowed_hosts', check: list(host, 50) },
+  { section: 'sessions', key: 'follow_symlinks', check: bool },
   { section: 'search', key: 'max_hits_per_session', check: integer(1, 1000) },
   { section: 'search', key: 'tool_output_index_limit', check: integer(0, 1_000_000) },
   { section: 'ui', key: 'group_by', check: oneOf('project', 'date', 'none') },
