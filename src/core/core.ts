@@ -7,6 +7,7 @@ import { CommandRouter } from './api/router';
 import { notAvailableYet, seedCommandNames } from './api/seedCommands';
 import { createSystemCommands } from './api/systemCommands';
 import { createPiConfigCommands } from './pi/configCommands';
+import { EditorPathGrants } from './pi/modelConfigPaths';
 import type { Caller, DispatchResult } from './api/types';
 import { SqliteFile } from './state/sqliteFile';
 import { userStateMigrations } from './state/userStateSchema';
@@ -68,6 +69,8 @@ export class Core extends Disposable {
   readonly sessions: SessionIndex;
   readonly userData: UserData;
   readonly config: ConfigBundleStore;
+  /** The editor grants a path its file dialog picked for one import or export of models.json. */
+  readonly editorPathGrants = new EditorPathGrants();
   private readonly settings: UserSettings;
   private launchDirs: readonly string[];
   private readonly clientGoneListeners = new Set<(callerId: string) => void>();
@@ -163,6 +166,7 @@ export class Core extends Disposable {
         homeDir: this.homeDir,
         workspaceFolders: () => [...(options.workspaceFolders?.() ?? [])],
         log,
+        pathGrants: this.editorPathGrants,
       }),
     );
   }
