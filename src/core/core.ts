@@ -123,6 +123,7 @@ export class Core extends Disposable {
         dirs: () => this.sessionDirs(),
         userDirs: () => this.userSessionDirs(),
         saveUserDirs: (dirs) => this.settings.setMany({ [sessionPathsSettingKey]: dirs }),
+        homeDir: this.homeDir,
       }),
     );
     this.router.registerAll(

@@ -8,6 +8,7 @@ import type { SessionDir } from './sessionDirs';
 import { resolveSessionFile } from './sessionPathGuard';
 import { openSessionFile } from './safeOpen';
 import type { SessionInfo } from './sessionInfo';
+import { expandHome } from '../paths';
 
 /** A whole-file read beyond this size must use the chunked form. */
 export const maxWholeReadBytes = 64 * 1024 * 1024;
@@ -18,6 +19,7 @@ export interface SessionCommandDeps {
   dirs: () => SessionDir[];
   userDirs: () => string[];
   saveUserDirs: (dirs: string[]) => Promise<void>;
+  homeDir: string;
 }
 
 export function createSessionCommands(deps: SessionCommandDeps) {
@@ -105,6 +107,8 @@ export function createSessionCommands(deps: SessionCommandDeps) {
           if (!path.isAbsolute(d) && !d.startsWith('~')) throw new ApiError('invalid_payload', `paths[${i}]: must be an absolute path`);
           if (d.includes('\0')) throw new ApiError('invalid_payload', `paths[${i}]: contains a NUL character`);
         });
+        const saved = new Set(deps.userDirs());
+        for (const [i, d] of p.paths.entries()) await checkSessionFolder(d, `paths[${i}]`, deps.homeDir, saved.has(d));
         const unique = [...new Set(p.paths)];
         await deps.saveUserDirs(unique);
         await deps.index.rescan();
@@ -112,6 +116,28 @@ export function createSessionCommands(deps: SessionCommandDeps) {
       },
     }),
   ];
+}
+
+/**
+ * Every `.jsonl` under a session folder becomes readable through the API, so a folder must
+ * be a real, specific one: not the file system root, not the home folder itself. A folder
+ * saved before may be missing for now (an unmounted drive); a new one must exist.
+ */
+async function checkSessionFolder(input: string, field: string, home: string, alreadySaved: boolean): Promise<void> {
+  const resolved = path.resolve(expandHome(input, home));
+  const real = await fs.promises.realpath(resolved).catch(() => undefined);
+  const st = real === undefined ? undefined : await fs.promises.stat(real).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    if (alreadySaved) return;
+    throw new ApiError('invalid_payload', `${field}: ${input} is not an existing folder`);
+  }
+  const realHome = await fs.promises.realpath(home).catch(() => path.resolve(home));
+  for (const p of [resolved, real!]) {
+    if (path.parse(p).root === p) throw new ApiError('invalid_payload', `${field}: the file system root cannot be a session folder`);
+    if (p === path.resolve(home) || p === realHome) {
+      throw new ApiError('invalid_payload', `${field}: the home folder itself cannot be a session folder; choose the folder that holds the sessions`);
+    }
+  }
 }
 
 async function readChunk(handle: fs.promises.FileHandle, offset: number, maxBytes: number): Promise<{ content: string; next_offset: number; eof: boolean; size: number }> {

@@ -1,4 +1,6 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { expandHome } from '../paths';
 import { snakeToCamel, type JsonValue } from '../api/schema';
 
 /**
@@ -107,6 +109,10 @@ const sessionFolder: Check = (v) => {
   if (p === '' || p.length > 4096) return bad('must be a folder path of 1–4096 characters');
   if (p.includes('\0')) return bad('contains a NUL character');
   if (!path.isAbsolute(p) && !p.startsWith('~')) return bad('must be an absolute path');
+  // Every .jsonl below a session folder becomes readable through the API.
+  const resolved = path.resolve(expandHome(p));
+  if (path.parse(resolved).root === resolved) return bad('the file system root cannot be a session folder');
+  if (resolved === path.resolve(os.homedir())) return bad('the home folder itself cannot be a session folder');
   return ok(p);
 };
 
