@@ -6,6 +6,7 @@ import { EventBus } from './events';
 import { CommandRouter } from './api/router';
 import { createSystemCommands } from './api/systemCommands';
 import { createPiConfigCommands } from './pi/configCommands';
+import { EditorPathGrants } from './pi/modelConfigPaths';
 import type { Caller, DispatchResult } from './api/types';
 import type { CommandName, PayloadOf, ReplyOf } from '../shared/api/commands';
 import { SqliteFile } from './state/sqliteFile';
@@ -69,6 +70,8 @@ export class Core extends Disposable {
   readonly sessions: SessionIndex;
   readonly userData: UserData;
   readonly config: ConfigBundleStore;
+  /** The editor grants a path its file dialog picked for one import or export of models.json. */
+  readonly editorPathGrants = new EditorPathGrants();
   private readonly settings: UserSettings;
   private launchDirs: readonly string[];
   private readonly clientGoneListeners = new Set<(callerId: string) => void>();
@@ -98,6 +101,7 @@ export class Core extends Disposable {
       observer: contentObserver,
       decorate: (info) => (userData ? userData.decorate(info) : info),
       coalesceMs: options.coalesceMs,
+      followSymlinks: () => this.config.current().sessions.follow_symlinks,
     });
     userData = new UserData({ db: stateDb, sessions: this.sessions, bus: this.bus });
     this.userData = userData;
@@ -106,7 +110,8 @@ export class Core extends Disposable {
       bus: this.bus,
       log,
       onApplied: async (bundle, previous) => {
-        if (JSON.stringify(bundle.session_paths) !== JSON.stringify(previous.session_paths)) await this.sessions.rescan();
+        const foldersChanged = JSON.stringify(bundle.session_paths) !== JSON.stringify(previous.session_paths);
+        if (foldersChanged || bundle.sessions.follow_symlinks !== previous.sessions.follow_symlinks) await this.sessions.rescan();
         for (const listener of this.configListeners) await listener(bundle, previous);
       },
     });
@@ -118,6 +123,7 @@ export class Core extends Disposable {
         dirs: () => this.sessionDirs(),
         userDirs: () => this.userSessionDirs(),
         saveUserDirs: (dirs) => this.settings.setMany({ [sessionPathsSettingKey]: dirs }),
+        homeDir: this.homeDir,
       }),
     );
     this.router.registerAll(
@@ -140,7 +146,13 @@ export class Core extends Disposable {
     const lookup = { findSessionById: (id: string) => this.sessions.byId(id), findSessionByPath: (p: string) => this.sessions.get(p) };
     const rpc = this.register(new PiRpcManager({ bus: this.bus, log, sessions: lookup, piCommand: options.piCommand, env: options.env }));
     const live = new LiveSessionFinder({ rpc, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
-    this.router.registerAll(createPiAgentCommands({ rpc, live, sessions: lookup, parseSessionFile: (file) => parseSessionFile(file) }));
+    this.router.registerAll(createPiAgentCommands({
+        rpc,
+        live,
+        sessions: lookup,
+        parseSessionFile: (file) => parseSessionFile(file),
+        sessionRoots: () => this.sessionDirs().map((d) => d.path),
+      }));
     const terminals = this.register(new TerminalManager({ log }));
     this.router.registerAll(createTerminalCommands(terminals));
     this.register(this.onClientGone((id) => terminals.onClientDisconnected(id)));
@@ -155,6 +167,7 @@ export class Core extends Disposable {
         homeDir: this.homeDir,
         workspaceFolders: () => [...(options.workspaceFolders?.() ?? [])],
         log,
+        pathGrants: this.editorPathGrants,
       }),
     );
   }

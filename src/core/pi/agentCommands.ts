@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/errors';
 import { s } from '../api/schema';
 import { defineCommand } from '../api/types';
 import type { ParsedSession } from '../../shared/model/entries';
+import { resolveSessionFile } from '../sessions/sessionPathGuard';
 import type { LiveSessionFinder } from './liveSessions';
 import type { PiRpcManager, SessionLookup } from './rpc/rpcManager';
 
@@ -11,6 +12,8 @@ export interface PiAgentCommandDeps {
   live: LiveSessionFinder;
   sessions: SessionLookup;
   parseSessionFile(file: string): Promise<ParsedSession>;
+  /** The session folders: a file found by id passes the same guard as a path. */
+  sessionRoots(): string[];
 }
 
 const sessionId = s.string({ min: 1, max: 200, trim: true });
@@ -26,7 +29,7 @@ class ParsedSessionCache {
   constructor(private readonly parse: (file: string) => Promise<ParsedSession>) {}
 
   async get(file: string): Promise<ParsedSession> {
-    const stat = await fs.promises.stat(file).catch(() => undefined);
+    const stat = await fs.promises.lstat(file).catch(() => undefined);
     if (!stat?.isFile()) throw new ApiError('not_found', `the session file is missing: ${file}`);
     const hit = this.byPath.get(file);
     if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) {
@@ -46,6 +49,15 @@ class ParsedSessionCache {
 /** get_pi_live_sessions, get_pi_agent_entries and send_pi_agent_rpc. */
 export function createPiAgentCommands(deps: PiAgentCommandDeps) {
   const cache = new ParsedSessionCache(deps.parseSessionFile);
+  /** The indexed session, its file re-checked now: the folder may have changed since the scan. */
+  const guardedSession = async (id: string) => {
+    const session = deps.sessions.findSessionById(id);
+    if (!session) throw new ApiError('not_found', `unknown session id: ${id}`);
+    if (!(await fs.promises.lstat(session.path).catch(() => undefined))) throw new ApiError('not_found', `the session file of ${id} is missing: ${session.path}`);
+    const file = await resolveSessionFile(session.path, deps.sessionRoots(), 'session_id');
+    if (file !== session.path) throw new ApiError('forbidden', `session_id: the file of ${id} is reached through a symbolic link`);
+    return session;
+  };
   return [
     defineCommand({
       name: 'get_pi_live_sessions',
@@ -60,8 +72,7 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
       summary: "A session's parsed entries, with the live run's streamed text when we drive it",
       payload: s.object({ session_id: sessionId }),
       run: async ({ session_id }) => {
-        const session = deps.sessions.findSessionById(session_id);
-        if (!session) throw new ApiError('not_found', `unknown session id: ${session_id}`);
+        const session = await guardedSession(session_id);
         const parsed = await cache.get(session.path);
         const owned = deps.rpc.list().find((c) => c.session_id === session.id);
         return {
@@ -90,7 +101,11 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
         },
         { aliases: { prompt: ['message'] } },
       ),
-      run: ({ session_id, prompt, wait }, ctx) => deps.rpc.sendPrompt({ sessionId: session_id, prompt, callerId: ctx.caller.id, wait: wait === true }),
+      run: async ({ session_id, prompt, wait }, ctx) => {
+        // pi opens the file itself and follows links, so the check is made right before.
+        await guardedSession(session_id);
+        return deps.rpc.sendPrompt({ sessionId: session_id, prompt, callerId: ctx.caller.id, wait: wait === true });
+      },
     }),
   ];
 }

@@ -5,7 +5,9 @@ import type { JsonValue } from '../../shared/model/json';
 import { defineCommand } from '../api/types';
 import type { Logger } from '../log';
 import { parseJsonText } from './jsonText';
-import { maxModelConfigBytes, ModelConfigStore } from './modelConfig';
+import { maxModelConfigBytes, ModelConfigStore, type ConfigPathAccess } from './modelConfig';
+import type { ConfigPathUse, EditorPathGrants } from './modelConfigPaths';
+import type { Caller } from '../api/types';
 import { listPrompts, listSkills, listThemes, type ResourceDeps } from './resources';
 
 export interface PiConfigCommandDeps {
@@ -13,6 +15,8 @@ export interface PiConfigCommandDeps {
   homeDir: string;
   workspaceFolders: () => string[];
   log: Logger;
+  /** Paths the editor's file dialogs picked; without it, import and export stay in the agent folder. */
+  pathGrants?: EditorPathGrants;
 }
 
 /**
@@ -42,6 +46,7 @@ const saveConfigPayload: Schema<{ config: JsonValue }> = {
 };
 
 const absolutePath = s.string({ min: 1, max: 4096 });
+const grantId = s.optional(s.string({ min: 1, max: 200 }));
 
 export function createPiConfigCommands(deps: PiConfigCommandDeps) {
   const store = new ModelConfigStore({ agentDir: deps.agentDir, log: deps.log });
@@ -55,6 +60,13 @@ export function createPiConfigCommands(deps: PiConfigCommandDeps) {
     // Lists what pi would see when started in this folder, instead of in the workspace folders.
     cwd: s.optional(s.string({ min: 1, max: 4096 })),
   });
+  /** A grant opens any path, but only the editor holds grants, and each one works once. */
+  const access = (grant: string | undefined, file: string, use: ConfigPathUse, caller: Caller): ConfigPathAccess => {
+    if (grant === undefined) return { granted: false };
+    if (caller.transport !== 'ui') throw new ApiError('forbidden', 'grant: only the editor can use a path picked in its file dialogs');
+    if (!deps.pathGrants?.consume(grant, file, use)) throw new ApiError('forbidden', 'grant: not a grant for this path (unknown, already used or expired)');
+    return { granted: true };
+  };
   const checkedCwd = (cwd: string | undefined) => {
     if (cwd === undefined) return undefined;
     if (!path.isAbsolute(cwd)) throw new ApiError('invalid_payload', 'cwd: must be an absolute path');
@@ -80,15 +92,15 @@ export function createPiConfigCommands(deps: PiConfigCommandDeps) {
       name: 'import_model_config_from_path',
       scope: 'write',
       summary: 'Replace models.json with a JSON file, or merge the file into it',
-      payload: s.object({ path: absolutePath, mode: s.optional(s.literal('replace', 'merge')) }),
-      run: (p) => store.importFromPath(p.path, p.mode ?? 'replace'),
+      payload: s.object({ path: absolutePath, mode: s.optional(s.literal('replace', 'merge')), grant: grantId }),
+      run: (p, ctx) => store.importFromPath(p.path, p.mode ?? 'replace', access(p.grant, p.path, 'import_model_config', ctx.caller)),
     }),
     defineCommand({
       name: 'export_model_config_to_path',
       scope: 'write',
       summary: 'Write models.json, pretty-printed, to a file (never over an existing one unless overwrite)',
-      payload: s.object({ path: absolutePath, overwrite: s.optional(s.boolean()) }),
-      run: (p) => store.exportToPath(p.path, p.overwrite ?? false),
+      payload: s.object({ path: absolutePath, overwrite: s.optional(s.boolean()), grant: grantId }),
+      run: (p, ctx) => store.exportToPath(p.path, p.overwrite ?? false, access(p.grant, p.path, 'export_model_config', ctx.caller)),
     }),
     defineCommand({
       name: 'list_model_config_backups',

@@ -10,11 +10,36 @@ export function parseJsonText(text: string, where: string): unknown {
   } catch (err) {
     const offset = findJsonErrorOffset(text);
     const at = offset < 0 ? offset : Math.min(offset, text.length);
-    const reason = (err instanceof Error ? err.message : String(err)).split(/, "|\s+in JSON at position/)[0] ?? 'invalid JSON';
+    const reason = safeReason(err instanceof Error ? err.message : String(err));
     const pos = at < 0 ? undefined : lineCol(text, at);
     const place = pos ? ` at line ${pos.line}, column ${pos.column} (position ${at})` : '';
     throw new ApiError('invalid_payload', `${where}: invalid JSON${place}: ${reason}`);
   }
+}
+
+/**
+ * V8's reasons quote the text ("Unexpected token 'c', \"cat\"…"), which would tell a caller
+ * what an unreadable file starts with; only the wording of known reasons is kept.
+ */
+const knownReasons: readonly [RegExp, string][] = [
+  [/^Unexpected end of JSON input/, 'unexpected end of input'],
+  [/^Unexpected token/, 'unexpected character'],
+  [/^Unexpected non-whitespace character after JSON/, 'unexpected text after the JSON value'],
+  [/^Bad control character in string literal/, 'control character in a string'],
+  [/^Bad escaped character/, 'bad escape in a string'],
+  [/^Bad Unicode escape/, 'bad escape in a string'],
+  [/^Unterminated string/, 'unterminated string'],
+  [/^Expected property name or '}'/, "expected a property name or '}'"],
+  [/^Expected double-quoted property name/, 'expected a double-quoted property name'],
+  [/^Expected ',' or '}' after property value/, "expected ',' or '}' after a property value"],
+  [/^Expected ',' or ']' after array element/, "expected ',' or ']' after an array element"],
+  [/^Expected ':' after property name/, "expected ':' after a property name"],
+  [/^(?:Exponent part is missing a number|Unterminated fractional number|No number after minus sign)/, 'malformed number'],
+];
+
+function safeReason(message: string): string {
+  for (const [pattern, reason] of knownReasons) if (pattern.test(message)) return reason;
+  return 'not valid JSON';
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {

@@ -6,13 +6,20 @@ import type { Logger } from '../log';
 import { isAlreadyExists, writeFileAtomic } from '../util/atomicWrite';
 import { parseJsonText } from './jsonText';
 import { checkModelConfig, isForbiddenKey, isPlainObject } from './modelConfigValidation';
+import { checkConfigPathAllowed } from './modelConfigPaths';
 import type { JsonObject } from '../../shared/model/json';
-import type { ModelConfigLoad, ModelConfigBackup, ModelConfigWrite, ImportMode } from '../../shared/model/pi';
+import type { EndpointChange, ModelConfigLoad, ModelConfigBackup, ModelConfigWrite, ImportMode } from '../../shared/model/pi';
 
 export { checkModelConfig } from './modelConfigValidation';
 
 /** Import files and `content` strings above this are refused: models.json is a few KB. */
 export const maxModelConfigBytes = 5 * 1024 * 1024;
+
+/** Where a path for import or export came from. */
+export interface ConfigPathAccess {
+  /** The editor's file dialog picked it (a one-time grant was checked). */
+  granted: boolean;
+}
 
 export interface ModelConfigStoreOptions {
   agentDir: string;
@@ -68,12 +75,14 @@ export class ModelConfigStore {
   save(config: unknown): Promise<ModelConfigWrite> {
     return this.exclusive(async () => {
       const valid = assertValidModelConfig(config);
-      return this.replaceFile(serialise(valid.config), valid.warnings);
+      return this.replaceFile(serialise(valid.config), valid.config, valid.warnings);
     });
   }
 
-  async importFromPath(source: string, mode: ImportMode = 'replace'): Promise<ModelConfigWrite & { mode: ImportMode; source: string }> {
-    const incoming = await readConfigFile(source, 'path');
+  async importFromPath(source: string, mode: ImportMode = 'replace', access: ConfigPathAccess = { granted: false }): Promise<ModelConfigWrite & { mode: ImportMode; source: string }> {
+    const file = checkAbsolute(source, 'path');
+    if (!access.granted) await checkConfigPathAllowed(file, this.opts.agentDir, 'path');
+    const incoming = await readConfigFile(file, 'path', { followSymlinks: access.granted });
     return this.exclusive(async () => {
       let next: unknown = incoming;
       if (mode === 'merge') {
@@ -82,16 +91,17 @@ export class ModelConfigStore {
         next = mergeModelConfigs(await this.currentForMerge(), incoming as JsonObject);
       }
       const valid = assertValidModelConfig(next);
-      const written = await this.replaceFile(serialise(valid.config), valid.warnings);
+      const written = await this.replaceFile(serialise(valid.config), valid.config, valid.warnings);
       return { ...written, mode, source };
     });
   }
 
-  async exportToPath(target: string, overwrite = false): Promise<{ path: string; size_bytes: number }> {
+  async exportToPath(target: string, overwrite = false, access: ConfigPathAccess = { granted: false }): Promise<{ path: string; size_bytes: number }> {
     const dest = checkAbsolute(target, 'path');
     if (path.resolve(dest) === path.resolve(this.file)) {
       throw new ApiError('conflict', 'path: this is the live models.json; use save_model_config to change it');
     }
+    if (!access.granted) await checkConfigPathAllowed(dest, this.opts.agentDir, 'path');
     const parent = path.dirname(dest);
     const parentStat = await fs.promises.stat(parent).catch(() => undefined);
     if (!parentStat?.isDirectory()) throw new ApiError('not_found', `path: the folder ${parent} does not exist`);
@@ -149,7 +159,7 @@ export class ModelConfigStore {
       }
       const parsed = parseJsonText(text, `backup ${backupName}`);
       const valid = assertValidModelConfig(parsed, `backup ${backupName} is not a config pi accepts: `);
-      const written = await this.replaceFile(text, valid.warnings);
+      const written = await this.replaceFile(text, valid.config, valid.warnings);
       return { ...written, restored_from: backupName };
     });
   }
@@ -172,7 +182,9 @@ export class ModelConfigStore {
     return current.config;
   }
 
-  private async replaceFile(text: string, warnings: string[]): Promise<ModelConfigWrite> {
+  private async replaceFile(text: string, config: JsonObject, warnings: string[]): Promise<ModelConfigWrite> {
+    const previous = await this.load().catch(() => undefined);
+    const changed = endpointChanges(previous?.config ?? null, config);
     await fs.promises.mkdir(this.opts.agentDir, { recursive: true });
     const backupName = await this.backupCurrent();
     // A models.json symlinked from a dotfiles repo stays a symlink: the rename goes to its target.
@@ -181,7 +193,12 @@ export class ModelConfigStore {
     const mode = await fs.promises.stat(target).then((s) => s.mode & 0o777, () => 0o600);
     await writeFileAtomic(target, text, { mode });
     this.opts.log.info(`models.json written${backupName ? ` (previous version in backups/models/${backupName})` : ''}`);
-    return { path: this.file, backup_name: backupName, warnings };
+    for (const c of changed) {
+      const who = c.model === undefined ? `provider "${c.provider}"` : `model "${c.model}" of provider "${c.provider}"`;
+      const where = c.baseUrl ?? "pi's built-in endpoint";
+      this.opts.log.warn(`models.json: ${c.new_provider ? 'new ' : ''}${who} now sends prompts to ${where}${c.previous ? ` (was ${c.previous})` : ''}`);
+    }
+    return { path: this.file, backup_name: backupName, warnings, changed_endpoints: changed };
   }
 
   private async backupCurrent(): Promise<string | null> {
@@ -318,15 +335,67 @@ function checkAbsolute(p: string, field: string): string {
   return path.normalize(p);
 }
 
-/** Reads and parses a JSON file the caller names, with the checks an import needs. */
-export async function readConfigFile(file: string, field: string): Promise<unknown> {
+/**
+ * Reads and parses a JSON file the caller names, with the checks an import needs. Unless the
+ * user picked the file, a symlink is not followed: it could lead anywhere from an allowed folder.
+ */
+export async function readConfigFile(file: string, field: string, options: { followSymlinks: boolean } = { followSymlinks: false }): Promise<unknown> {
   const source = checkAbsolute(file, field);
-  const stat = await fs.promises.stat(source).catch(() => undefined);
-  if (!stat) throw new ApiError('not_found', `${field}: ${source} does not exist`);
-  if (!stat.isFile()) throw new ApiError('invalid_payload', `${field}: ${source} is not a file`);
-  if (stat.size > maxModelConfigBytes) {
-    throw new ApiError('too_large', `${field}: the file is ${stat.size} bytes; the limit is ${maxModelConfigBytes}`);
+  const flags = fs.constants.O_RDONLY | (options.followSymlinks ? 0 : (fs.constants.O_NOFOLLOW ?? 0));
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(source, flags);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ApiError('not_found', `${field}: ${source} does not exist`);
+    if (code === 'ELOOP') throw new ApiError('forbidden', `${field}: ${source} is a symbolic link; pick the file it points to in the editor`);
+    if (code === 'EISDIR') throw new ApiError('invalid_payload', `${field}: ${source} is not a file`);
+    throw err;
   }
-  const text = await fs.promises.readFile(source, 'utf8');
-  return parseJsonText(text, field);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new ApiError('invalid_payload', `${field}: ${source} is not a file`);
+    if (stat.size > maxModelConfigBytes) {
+      throw new ApiError('too_large', `${field}: the file is ${stat.size} bytes; the limit is ${maxModelConfigBytes}`);
+    }
+    return parseJsonText(await handle.readFile('utf8'), field);
+  } finally {
+    await handle.close();
+  }
+}
+
+function providerEntries(config: JsonObject | null): Map<string, JsonObject> {
+  const out = new Map<string, JsonObject>();
+  const providers = config?.providers;
+  if (!isPlainObject(providers)) return out;
+  for (const [name, p] of Object.entries(providers)) if (isPlainObject(p) && !isForbiddenKey(name)) out.set(name, p);
+  return out;
+}
+
+function modelUrls(provider: JsonObject | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  const models = provider?.models;
+  if (!Array.isArray(models)) return out;
+  for (const m of models) if (isPlainObject(m) && typeof m.id === 'string' && typeof m.baseUrl === 'string') out.set(m.id, m.baseUrl);
+  return out;
+}
+
+const urlOf = (p: JsonObject | undefined): string | null => (typeof p?.baseUrl === 'string' ? p.baseUrl : null);
+
+/** New providers and changed `baseUrl`s (provider or model) between two configs. */
+export function endpointChanges(before: JsonObject | null, after: JsonObject): EndpointChange[] {
+  const old = providerEntries(before);
+  const out: EndpointChange[] = [];
+  for (const [name, provider] of providerEntries(after)) {
+    const prev = old.get(name);
+    const url = urlOf(provider);
+    // Dropping a URL returns a provider to pi's built-in endpoint: nothing new to show.
+    if (!prev || (url !== null && url !== urlOf(prev))) out.push({ provider: name, baseUrl: url, previous: urlOf(prev), new_provider: !prev });
+    const prevModels = modelUrls(prev);
+    for (const [id, modelUrl] of modelUrls(provider)) {
+      const was = prevModels.get(id) ?? null;
+      if (modelUrl !== was) out.push({ provider: name, model: id, baseUrl: modelUrl, previous: was, new_provider: !prev });
+    }
+  }
+  return out;
 }

@@ -48,6 +48,11 @@ export function checkModelConfig(value: unknown): ConfigCheck {
     errors.push(`config: expected an object, got ${describe(value)}`);
     return { errors, warnings };
   }
+  // pi's schema has one top-level key. Anything else would be ignored by pi, and accepting
+  // it would let models.json carry arbitrary JSON that export then writes elsewhere.
+  for (const key of Object.keys(value)) {
+    if (key !== 'providers' && !isForbiddenKey(key)) errors.push(`${key}: not a models.json key (pi reads only "providers")`);
+  }
   const providers = value.providers;
   if (providers === undefined) {
     errors.push('providers: is required');

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { SessionEntry } from '../../shared/model/entries';
+import { openSessionFileSync } from '../sessions/safeOpen';
 import { GrowableArray, StringArena, VarintReader, f64, i32, u32, u8 } from './compactArrays';
 import { extractEntryMessages, type IndexableMessage, type LineSource } from './extract';
 import type { SearchRole } from '../../shared/model/search';
@@ -66,7 +67,7 @@ function readLineAt(file: string, source: LineSource): string | undefined {
   if (source.length > maxSnippetLineBytes) return undefined;
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openSessionFileSync(file);
     const buffer = Buffer.allocUnsafe(source.length);
     const read = fs.readSync(fd, buffer, 0, source.length, source.offset);
     return buffer.toString('utf8', 0, read);

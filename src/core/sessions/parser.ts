@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { LabelEntry, MessageEntry, ParsedSession, SessionEntry, SessionHeader } from '../../shared/model/entries';
 import { EntryMigrator, normalizeHeader } from './migrate';
+import { openSessionFile, openSessionFileSync } from './safeOpen';
 
 /** One complete line of a JSONL file: its text and where its bytes sit in the file. */
 export interface JsonlLine {
@@ -94,7 +95,7 @@ export async function readJsonlLines(file: string, onLine: (line: JsonlLine) => 
   if (options.toOffset !== undefined && options.toOffset - from <= syncReadLimit) {
     // Most session files are small: one synchronous read of exactly their size costs less
     // than the thread-pool round trips and the 1 MB buffer of the chunked path.
-    const fd = fs.openSync(file, 'r');
+    const fd = openSessionFileSync(file);
     try {
       const buffer = Buffer.allocUnsafe(Math.max(0, options.toOffset - from));
       let filled = 0;
@@ -109,7 +110,7 @@ export async function readJsonlLines(file: string, onLine: (line: JsonlLine) => 
     }
     return splitter.offset;
   }
-  const handle = await fs.promises.open(file, 'r');
+  const handle = await openSessionFile(file);
   try {
     const buffer = Buffer.allocUnsafe(options.chunkSize ?? 1 << 20);
     let position = from;
@@ -378,7 +379,7 @@ export async function parseSessionFile(file: string, options: ParseSessionOption
 
 /** Reads just the header line (up to 1 MB); null when the file does not start with one. */
 export async function readSessionHeader(file: string): Promise<SessionHeader | null> {
-  const handle = await fs.promises.open(file, 'r');
+  const handle = await openSessionFile(file);
   try {
     const parts: Buffer[] = [];
     let position = 0;

@@ -105,7 +105,7 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
           const { entries, nextOffset } = await deps.parseFrom(file, p.from_offset);
           return { info, entries, next_offset: nextOffset };
         }
-        const { size } = await fs.promises.stat(file);
+        const { size } = await fs.promises.lstat(file);
         if (size > maxEntriesBytes) throw new ApiError('too_large', `path: the file is ${Math.round(size / 1048576)} MB; read it with read_session_file in chunks`);
         const parsed = await deps.parse(file);
         return {

@@ -6,7 +6,9 @@ import { ApiError } from '../../shared/api/errors';
 import type { SessionIndex } from './sessionIndex';
 import type { SessionDir } from '../../shared/model/sessionDirs';
 import { resolveSessionFile } from './sessionPathGuard';
+import { openSessionFile } from './safeOpen';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
+import { expandHome } from '../paths';
 
 /** A whole-file read beyond this size must use the chunked form. */
 export const maxWholeReadBytes = 64 * 1024 * 1024;
@@ -17,6 +19,7 @@ export interface SessionCommandDeps {
   dirs: () => SessionDir[];
   userDirs: () => string[];
   saveUserDirs: (dirs: string[]) => Promise<void>;
+  homeDir: string;
 }
 
 export function createSessionCommands(deps: SessionCommandDeps) {
@@ -58,14 +61,19 @@ export function createSessionCommands(deps: SessionCommandDeps) {
       }),
       run: async (p) => {
         const file = await resolveSessionFile(p.path, sessionRoots());
-        if (p.offset === undefined && p.max_bytes === undefined) {
-          const { size } = await fs.promises.stat(file);
-          if (size > maxWholeReadBytes) {
-            throw new ApiError('too_large', `path: the file is ${Math.round(size / 1048576)} MB; read it in chunks with offset and max_bytes`);
+        const handle = await openSessionFile(file);
+        try {
+          if (p.offset === undefined && p.max_bytes === undefined) {
+            const { size } = await handle.stat();
+            if (size > maxWholeReadBytes) {
+              throw new ApiError('too_large', `path: the file is ${Math.round(size / 1048576)} MB; read it in chunks with offset and max_bytes`);
+            }
+            return await handle.readFile('utf8');
           }
-          return fs.promises.readFile(file, 'utf8');
+          return await readChunk(handle, p.offset ?? 0, p.max_bytes ?? 1024 * 1024);
+        } finally {
+          await handle.close();
         }
-        return readChunk(file, p.offset ?? 0, p.max_bytes ?? 1024 * 1024);
       },
     }),
     defineCommand({
@@ -99,6 +107,8 @@ export function createSessionCommands(deps: SessionCommandDeps) {
           if (!path.isAbsolute(d) && !d.startsWith('~')) throw new ApiError('invalid_payload', `paths[${i}]: must be an absolute path`);
           if (d.includes('\0')) throw new ApiError('invalid_payload', `paths[${i}]: contains a NUL character`);
         });
+        const saved = new Set(deps.userDirs());
+        for (const [i, d] of p.paths.entries()) await checkSessionFolder(d, `paths[${i}]`, deps.homeDir, saved.has(d));
         const unique = [...new Set(p.paths)];
         await deps.saveUserDirs(unique);
         await deps.index.rescan();
@@ -108,18 +118,35 @@ export function createSessionCommands(deps: SessionCommandDeps) {
   ];
 }
 
-async function readChunk(file: string, offset: number, maxBytes: number): Promise<{ content: string; next_offset: number; eof: boolean; size: number }> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const buffer = Buffer.alloc(Math.max(0, Math.min(maxBytes, size - offset)));
-    const { bytesRead } = buffer.length > 0 ? await handle.read(buffer, 0, buffer.length, offset) : { bytesRead: 0 };
-    // Never cut a UTF-8 character in half: stop before an incomplete trailing sequence.
-    const end = offset + bytesRead >= size ? bytesRead : utf8SafeEnd(buffer, bytesRead);
-    return { content: buffer.subarray(0, end).toString('utf8'), next_offset: offset + end, eof: offset + end >= size, size };
-  } finally {
-    await handle.close();
+/**
+ * Every `.jsonl` under a session folder becomes readable through the API, so a folder must
+ * be a real, specific one: not the file system root, not the home folder itself. A folder
+ * saved before may be missing for now (an unmounted drive); a new one must exist.
+ */
+async function checkSessionFolder(input: string, field: string, home: string, alreadySaved: boolean): Promise<void> {
+  const resolved = path.resolve(expandHome(input, home));
+  const real = await fs.promises.realpath(resolved).catch(() => undefined);
+  const st = real === undefined ? undefined : await fs.promises.stat(real).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    if (alreadySaved) return;
+    throw new ApiError('invalid_payload', `${field}: ${input} is not an existing folder`);
   }
+  const realHome = await fs.promises.realpath(home).catch(() => path.resolve(home));
+  for (const p of [resolved, real!]) {
+    if (path.parse(p).root === p) throw new ApiError('invalid_payload', `${field}: the file system root cannot be a session folder`);
+    if (p === path.resolve(home) || p === realHome) {
+      throw new ApiError('invalid_payload', `${field}: the home folder itself cannot be a session folder; choose the folder that holds the sessions`);
+    }
+  }
+}
+
+async function readChunk(handle: fs.promises.FileHandle, offset: number, maxBytes: number): Promise<{ content: string; next_offset: number; eof: boolean; size: number }> {
+  const { size } = await handle.stat();
+  const buffer = Buffer.alloc(Math.max(0, Math.min(maxBytes, size - offset)));
+  const { bytesRead } = buffer.length > 0 ? await handle.read(buffer, 0, buffer.length, offset) : { bytesRead: 0 };
+  // Never cut a UTF-8 character in half: stop before an incomplete trailing sequence.
+  const end = offset + bytesRead >= size ? bytesRead : utf8SafeEnd(buffer, bytesRead);
+  return { content: buffer.subarray(0, end).toString('utf8'), next_offset: offset + end, eof: offset + end >= size, size };
 }
 
 function utf8SafeEnd(buf: Buffer, length: number): number {

@@ -4,6 +4,7 @@ import { expandHome } from '../paths';
 import type { Logger } from '../log';
 import { describeError } from '../log';
 import type { SessionDirSource, SessionDir } from '../../shared/model/sessionDirs';
+import { isInside } from './sessionPathGuard';
 
 /**
  * pi's own session folder, resolved the way pi resolves it: the
@@ -64,9 +65,31 @@ function isDirectory(p: string): boolean {
  */
 const nonSessionFolders = new Set(['node_modules', 'backups', 'extensions', 'skills', 'prompts', 'themes', 'tools', 'bin', 'git']);
 
-/** Every `*.jsonl` below `dir`, recursively; unreadable folders are logged and skipped. */
-export async function listSessionFiles(dir: string, log?: Logger): Promise<string[]> {
-  const out: string[] = [];
+export interface ListOptions {
+  log?: Logger;
+  /**
+   * Real paths of every session folder. When given, symlinks whose target lies inside one of
+   * them are followed (listed under the target's real path); without it, and for targets
+   * anywhere else, symlinks are skipped.
+   */
+  followSymlinksWithin?: readonly string[];
+}
+
+export interface SessionFileListing {
+  files: string[];
+  /** Symlinks that were not followed. */
+  skippedLinks: string[];
+}
+
+/**
+ * Every `*.jsonl` below `dir`, recursively; unreadable folders are logged and skipped.
+ * A symlink is never followed out of the session folders: it could point at any file.
+ */
+export async function listSessionFiles(dir: string, options: ListOptions = {}): Promise<SessionFileListing> {
+  const { log, followSymlinksWithin } = options;
+  const files: string[] = [];
+  const skippedLinks: string[] = [];
+  const visited = new Set<string>([dir]);
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
@@ -83,9 +106,33 @@ export async function listSessionFiles(dir: string, log?: Logger): Promise<strin
       if (e.isDirectory()) {
         if (!nonSessionFolders.has(e.name)) stack.push(full);
       } else if (e.isFile() && e.name.endsWith('.jsonl')) {
-        out.push(full);
+        files.push(full);
+      } else if (e.isSymbolicLink()) {
+        const target = followSymlinksWithin ? await linkTargetWithin(full, followSymlinksWithin) : undefined;
+        if (!target) {
+          skippedLinks.push(full);
+        } else if (target.isDirectory) {
+          if (!visited.has(target.real)) {
+            visited.add(target.real);
+            stack.push(target.real);
+          }
+        } else if (target.real.endsWith('.jsonl')) {
+          files.push(target.real);
+        }
       }
     }
   }
-  return out;
+  return { files, skippedLinks };
+}
+
+async function linkTargetWithin(link: string, roots: readonly string[]): Promise<{ real: string; isDirectory: boolean } | undefined> {
+  try {
+    const real = await fs.promises.realpath(link);
+    if (!roots.some((root) => real === root || isInside(real, root))) return undefined;
+    const st = await fs.promises.stat(real);
+    if (st.isDirectory()) return { real, isDirectory: true };
+    return st.isFile() ? { real, isDirectory: false } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,6 +10,7 @@ import { listSessionFiles } from './sessionDirs';
 import type { SessionDir } from '../../shared/model/sessionDirs';
 import type { CachedFile, ScanCache } from './scanCache';
 import { InvalidSessionFileError } from './parser';
+import { isInside } from './sessionPathGuard';
 
 /** Where one entry sits in its file, for readers that come back for the raw line. */
 export interface LineSpan {
@@ -54,6 +55,8 @@ export interface SessionIndexOptions {
   coalesceMs?: number;
   /** Full reconcile interval, the safety net for lost watcher events. */
   reconcileMs?: number;
+  /** Whether symlinks that point inside the session folders are followed (never outside). */
+  followSymlinks?: () => boolean;
 }
 
 interface Diff {
@@ -197,8 +200,22 @@ export class SessionIndex implements IDisposable {
     }
     this.missingRoots = new Set(dirs.filter((d) => !d.exists).map((d) => d.path));
     const roots = await realRoots(dirs);
+    this.realRootPaths = roots;
     const files = new Set<string>();
-    for (const root of roots) for (const f of await listSessionFiles(root, log)) files.add(f);
+    const follow = this.options.followSymlinks?.() === true;
+    let skippedLinks = 0;
+    for (const root of roots) {
+      const listing = await listSessionFiles(root, { log, ...(follow ? { followSymlinksWithin: roots } : {}) });
+      for (const f of listing.files) files.add(f);
+      skippedLinks += listing.skippedLinks.length;
+    }
+    if (skippedLinks !== this.skippedLinks) {
+      this.skippedLinks = skippedLinks;
+      if (skippedLinks > 0) {
+        const why = follow ? 'they point outside the session folders' : 'sessions.follow_symlinks is off';
+        log.warn(`sessions: ignored ${skippedLinks} symbolic link(s) in the session folders (${why})`);
+      }
+    }
 
     const diff: Diff = { added: [], updated: [], removed: [] };
     const scanStarted = Date.now();
@@ -207,7 +224,7 @@ export class SessionIndex implements IDisposable {
     let lastYield = Date.now();
     bus.publish('scan-progress', { done: 0, total, finished: false });
     for (const file of files) {
-      await this.updateFile(file, diff);
+      await this.updateFile(file, diff, true);
       done++;
       if (Date.now() - lastYield > yieldEveryMs) {
         // Let the editor (or the server) breathe during a long first scan.
@@ -235,12 +252,18 @@ export class SessionIndex implements IDisposable {
     if (!initial) this.publish(diff, [...diff.added, ...diff.updated].map((i) => i.path).concat(diff.removed));
   }
 
-  private async updateFile(file: string, diff: Diff): Promise<void> {
+  /**
+   * `listed` files come from the folder walk, which follows no link out of the folders; any
+   * other path (a watcher event) must be a canonical path inside a session folder, or it is
+   * handled as absent.
+   */
+  private async updateFile(file: string, diff: Diff, listed = false): Promise<void> {
     // A stat takes microseconds; awaiting thousands of them one by one through the thread
-    // pool made a warm start mostly waiting.
+    // pool made a warm start mostly waiting. lstat: a symlink is not a session file.
     let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(file, { throwIfNoEntry: false });
+      st = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (st && !listed && !this.isCanonicalSessionPath(file)) st = undefined;
     } catch {
       st = undefined;
     }
@@ -251,7 +274,13 @@ export class SessionIndex implements IDisposable {
       }
       return;
     }
-    if (!st.isFile()) return;
+    if (!st.isFile()) {
+      if (this.sessions.has(file)) {
+        this.dropFile(file);
+        diff.removed.push(file);
+      }
+      return;
+    }
     const previous = this.sessions.get(file);
     const cached = this.fileStates?.get(file);
     const observer = this.options.observer;
@@ -301,6 +330,19 @@ export class SessionIndex implements IDisposable {
     this.fileStates?.set(file, state);
     (previous ? diff.updated : diff.added).push(this.decorated(result.info));
     this.announceFirstScanFile(result.info);
+  }
+
+  private realRootPaths: string[] = [];
+  private skippedLinks = 0;
+
+  private isCanonicalSessionPath(file: string): boolean {
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch {
+      return false;
+    }
+    return real === file && this.realRootPaths.some((root) => isInside(real, root));
   }
 
   private announceFirstScanFile(info: SessionInfo): void {

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { openSessionFile } from './safeOpen';
 
 /**
  * The only write the product ever makes to a pi session file: one appended
@@ -11,7 +11,7 @@ export async function appendSessionName(file: string, name: string, leafId: stri
   const id = freshEntryId(existingIds);
   const entry = { type: 'session_info', id, parentId: leafId, timestamp: new Date().toISOString(), name };
   const line = `${JSON.stringify(entry)}\n`;
-  const handle = await fs.promises.open(file, 'a+');
+  const handle = await openSessionFile(file, 'append');
   try {
     const { size } = await handle.stat();
     let prefix = '';

@@ -32,7 +32,7 @@ export const sessionPathsSettingKey = 'session_paths';
 
 /**
  * The configuration bundle. Each part is stored under its own settings key (`session_paths`,
- * `server`, `search`, `ui`) so the session-folder commands and the bundle read one value.
+ * `server`, `sessions`, `search`, `ui`) so the session-folder commands and the bundle read one value.
  *
  * `save` accepts a whole bundle or a partial one, merged onto the current settings; the
  * merged result is validated as a whole and, only if every field is valid, written with a
@@ -121,6 +121,7 @@ export class ConfigBundleStore {
       const values: Record<string, JsonValue> = {
         [sessionPathsSettingKey]: bundle.session_paths,
         server: bundle.server,
+        sessions: bundle.sessions,
         search: bundle.search,
         ui: bundle.ui,
       };

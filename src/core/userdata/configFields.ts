@@ -1,10 +1,12 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { expandHome } from '../paths';
 import { snakeToCamel } from '../api/schema';
 import type { JsonValue } from '../../shared/model/json';
 import type { ConfigBundle } from '../../shared/model/config';
 
-export type ConfigSection = 'server' | 'search' | 'ui';
-export const configSections: readonly ConfigSection[] = ['server', 'search', 'ui'];
+export type ConfigSection = 'server' | 'sessions' | 'search' | 'ui';
+export const configSections: readonly ConfigSection[] = ['server', 'sessions', 'search', 'ui'];
 
 export const builtinConfigDefaults: ConfigBundle = {
   version: 1,
@@ -17,6 +19,7 @@ export const builtinConfigDefaults: ConfigBundle = {
     allowed_origins: [],
     allowed_hosts: [],
   },
+  sessions: { follow_symlinks: false },
   search: { max_hits_per_session: 3, tool_output_index_limit: 2000 },
   ui: { group_by: 'project', show_relative_time: true, default_export_format: 'html', viewer_follow_live: true },
 };
@@ -71,6 +74,10 @@ const sessionFolder: Check = (v) => {
   if (p === '' || p.length > 4096) return bad('must be a folder path of 1–4096 characters');
   if (p.includes('\0')) return bad('contains a NUL character');
   if (!path.isAbsolute(p) && !p.startsWith('~')) return bad('must be an absolute path');
+  // Every .jsonl below a session folder becomes readable through the API.
+  const resolved = path.resolve(expandHome(p));
+  if (path.parse(resolved).root === resolved) return bad('the file system root cannot be a session folder');
+  if (resolved === path.resolve(os.homedir())) return bad('the home folder itself cannot be a session folder');
   return ok(p);
 };
 
@@ -85,6 +92,7 @@ const fields: readonly FieldSpec[] = [
   { section: 'server', key: 'require_token_on_loopback', check: bool },
   { section: 'server', key: 'allowed_origins', check: list(origin, 50) },
   { section: 'server', key: 'allowed_hosts', check: list(host, 50) },
+  { section: 'sessions', key: 'follow_symlinks', check: bool },
   { section: 'search', key: 'max_hits_per_session', check: integer(1, 1000) },
   { section: 'search', key: 'tool_output_index_limit', check: integer(0, 1_000_000) },
   { section: 'ui', key: 'group_by', check: oneOf('project', 'date', 'none') },

@@ -169,10 +169,11 @@ export interface CommandMap {
   load_model_config: { payload: Empty; reply: ModelConfigLoad };
   save_model_config: { payload: { config: JsonValue }; reply: ModelConfigWrite };
   import_model_config_from_path: {
-    payload: { path: string; mode?: ImportMode };
+    /** `grant`: the editor's one-time permission for a path its file dialog chose. */
+    payload: { path: string; mode?: ImportMode; grant?: string };
     reply: ModelConfigWrite & { mode: ImportMode; source: string };
   };
-  export_model_config_to_path: { payload: { path: string; overwrite?: boolean }; reply: { path: string; size_bytes: number } };
+  export_model_config_to_path: { payload: { path: string; overwrite?: boolean; grant?: string }; reply: { path: string; size_bytes: number } };
   list_model_config_backups: { payload: Empty; reply: ModelConfigBackup[] };
   restore_model_config_backup: { payload: { backup_name: string }; reply: ModelConfigWrite & { restored_from: string } };
   list_skills: { payload: { cwd?: string }; reply: ResourceItem[] };

@@ -15,6 +15,13 @@ export interface ConfigBundle {
     allowed_origins: string[];
     allowed_hosts: string[];
   };
+  sessions: {
+    /**
+     * Follow symlinks found in the session folders, and then only to targets inside them.
+     * Off by default: a link can point at any file the user can read.
+     */
+    follow_symlinks: boolean;
+  };
   search: {
     max_hits_per_session: number;
     /** Characters of each tool result that go into the full-text index. */

@@ -75,6 +75,21 @@ export interface ModelConfigWrite {
   /** The backup made of the previous file; null when there was no file. */
   backup_name: string | null;
   warnings: string[];
+  /**
+   * Endpoints pi will now send prompts (and API keys) to that it did not before: a changed
+   * `baseUrl` or a provider new to the file. Shown to the user before any run uses them.
+   */
+  changed_endpoints: EndpointChange[];
+}
+
+export interface EndpointChange {
+  provider: string;
+  /** Set when the change is a model's own `baseUrl`. */
+  model?: string;
+  /** null: a new provider without its own URL (it uses pi's built-in endpoint). */
+  baseUrl: string | null;
+  previous: string | null;
+  new_provider: boolean;
 }
 
 export type ImportMode = 'replace' | 'merge';

@@ -108,7 +108,7 @@ export function createHarness(world: PiWorld, overrides: Partial<PiRpcManagerOpt
   const catalog = new TestCatalog();
   const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ...overrides });
   const live = new LiveSessionFinder({ rpc, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
-  router.registerAll(createPiAgentCommands({ rpc, live, sessions: catalog, parseSessionFile: parseJsonLines }));
+  router.registerAll(createPiAgentCommands({ rpc, live, sessions: catalog, parseSessionFile: parseJsonLines, sessionRoots: () => [world.sessionsDir] }));
   const caller: Caller = localUserCaller('test');
   const events: PublishedEvent[] = [];
   bus.subscribe((e) => events.push(e));

@@ -181,10 +181,17 @@ describe('session engine over a real store', () => {
     assert.ok(dirs.some((d) => d.path === store && d.exists));
     const other = fs.realpathSync(tempDir('psm-extra-'));
     const extra = writeSession(other, { version: 3, seed: 7, cwd: '/home/dev/epsilon', turns: 1 });
-    const missing = path.join(other, 'does-not-exist');
+    const missing = path.join(other, 'goes-missing');
+    const refused = await callApi(target, 'save_session_paths', { paths: [other, path.join(other, 'does-not-exist')] });
+    assert.equal(refused.envelope.code, 'invalid_payload');
+    assert.match(refused.envelope.error!, /paths\[1\]: .* is not an existing folder/);
+    fs.mkdirSync(missing);
     const saved = await callApi<{ paths: string[] }>(target, 'save_session_paths', { paths: [other, missing] });
     assert.equal(saved.envelope.success, true, saved.envelope.error ?? '');
     assert.deepEqual((await callApi<string[]>(target, 'get_session_paths')).envelope.data, [other, missing]);
+    // A saved folder that disappears stays saved and is reported as missing.
+    fs.rmdirSync(missing);
+    await callApi(target, 'save_session_paths', { paths: [other, missing] });
     const list = (await callApi<SessionInfo[]>(target, 'scan_sessions')).envelope.data;
     assert.ok(list.some((s) => s.path === extra.path));
     const after = (await callApi<{ path: string; exists: boolean }[]>(target, 'get_all_session_dirs', { detailed: true })).envelope.data;

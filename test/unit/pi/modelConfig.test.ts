@@ -220,10 +220,10 @@ withSandbox('save: a new models.json is readable by its owner only', async (sb) 
 
 withSandbox('export: pretty JSON, absolute paths only, no silent overwrite', async (sb) => {
   await sb.ok('save_model_config', validConfig(['a']));
-  const target = path.join(sb.root, 'out', 'models-export.json');
+  const target = path.join(sb.agentDir, 'backups', 'out', 'models-export.json');
   const noParent = await sb.call('export_model_config_to_path', { path: target });
   assert.equal(noParent.success, false);
-  fs.mkdirSync(path.dirname(target));
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   const relative = await sb.call('export_model_config_to_path', { path: 'out/models-export.json' });
   assert.equal(relative.success, false);
   if (!relative.success) assert.match(relative.error, /path: must be an absolute path/);
@@ -245,24 +245,24 @@ withSandbox('export: pretty JSON, absolute paths only, no silent overwrite', asy
 
 withSandbox('import: replace validates, backs up and writes', async (sb) => {
   await sb.ok('save_model_config', validConfig(['a']));
-  const source = sb.write('import/new.json', JSON.stringify(validConfig(['z'])));
+  const source = sb.write('home/.pi/agent/backups/import/new.json', JSON.stringify(validConfig(['z'])));
   const res = await sb.ok<ModelConfigWrite & { mode: string }>('import_model_config_from_path', { path: source });
   assert.equal(res.mode, 'replace');
   assert.ok(res.backup_name);
   assert.deepEqual(JSON.parse(fs.readFileSync(modelsFile(sb), 'utf8')), validConfig(['z']));
 
   const before = fs.readFileSync(modelsFile(sb));
-  const broken = sb.write('import/broken.json', '{\n  "providers": {\n    "p": }\n}');
+  const broken = sb.write('home/.pi/agent/backups/import/broken.json', '{\n  "providers": {\n    "p": }\n}');
   const bad = await sb.call('import_model_config_from_path', { path: broken });
   assert.equal(bad.success, false);
   if (!bad.success) assert.match(bad.error, /path: invalid JSON at line 3, column 10/);
-  const invalid = sb.write('import/invalid.json', JSON.stringify({ providers: { p: { models: [{ id: 'x' }] } } }));
+  const invalid = sb.write('home/.pi/agent/backups/import/invalid.json', JSON.stringify({ providers: { p: { models: [{ id: 'x' }] } } }));
   const rejected = await sb.call('import_model_config_from_path', { path: invalid });
   assert.equal(rejected.success, false);
-  const absent = await sb.call('import_model_config_from_path', { path: path.join(sb.root, 'nope.json') });
+  const absent = await sb.call('import_model_config_from_path', { path: path.join(sb.agentDir, 'backups', 'nope.json') });
   assert.equal(absent.success, false);
   if (!absent.success) assert.equal(absent.code, 'not_found');
-  const big = sb.write('import/big.json', `{"providers": {}, "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`);
+  const big = sb.write('home/.pi/agent/backups/import/big.json', `{"providers": {}, "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`);
   const tooBig = await sb.call('import_model_config_from_path', { path: big });
   assert.equal(tooBig.success, false);
   if (!tooBig.success) assert.equal(tooBig.code, 'too_large');
@@ -276,7 +276,7 @@ withSandbox('import: merge upserts models by id and merges nested objects', asyn
       keep: { baseUrl: 'http://keep' },
     },
   });
-  const source = sb.write('merge.json', JSON.stringify({
+  const source = sb.write('home/.pi/agent/backups/merge.json', JSON.stringify({
     providers: {
       fakellm: { baseUrl: 'http://b', apiKey: 'K', api: 'openai-completions', headers: { 'X-B': '2' }, models: [{ id: 'm1', name: 'new' }, { id: 'm3' }] },
       added: { baseUrl: 'http://added' },
@@ -290,14 +290,14 @@ withSandbox('import: merge upserts models by id and merges nested objects', asyn
       added: { baseUrl: 'http://added' },
     },
   });
-  const polluted = sb.write('polluted.json', '{"providers": {"fakellm": {"__proto__": {"isAdmin": true}}}}');
+  const polluted = sb.write('home/.pi/agent/backups/polluted.json', '{"providers": {"fakellm": {"__proto__": {"isAdmin": true}}}}');
   const res = await sb.call('import_model_config_from_path', { path: polluted, mode: 'merge' });
   assert.equal(res.success, false);
   assert.equal(({} as Record<string, unknown>).isAdmin, undefined);
 });
 
 withSandbox('import: merge into a missing file starts from an empty config', async (sb) => {
-  const source = sb.write('merge.json', JSON.stringify(validConfig(['only'])));
+  const source = sb.write('home/.pi/agent/backups/merge.json', JSON.stringify(validConfig(['only'])));
   const res = await sb.ok<ModelConfigWrite>('import_model_config_from_path', { path: source, mode: 'merge' });
   assert.equal(res.backup_name, null);
   assert.deepEqual(JSON.parse(fs.readFileSync(modelsFile(sb), 'utf8')), validConfig(['only']));
@@ -342,4 +342,36 @@ test('atomic write: create-only refuses an existing file and leaves no temp file
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+withSandbox('paths outside the agent folder need a one-time grant from the editor', async (sb) => {
+  const { CommandRouter } = await import('../../../src/core/api/router');
+  const { EventBus } = await import('../../../src/core/events');
+  const { createPiConfigCommands } = await import('../../../src/core/pi/configCommands');
+  const { EditorPathGrants } = await import('../../../src/core/pi/modelConfigPaths');
+  const { localUserCaller } = await import('../../../src/core/api/callers');
+  const grants = new EditorPathGrants();
+  const router = new CommandRouter(new EventBus(), silentLogger);
+  router.registerAll(createPiConfigCommands({ agentDir: sb.agentDir, homeDir: sb.home, workspaceFolders: () => [], log: silentLogger, pathGrants: grants }));
+  const ui = localUserCaller('ui');
+  const picked = sb.write('Downloads/shared-models.json', JSON.stringify(validConfig(['picked'])));
+
+  assert.equal((await router.dispatch('import_model_config_from_path', { path: picked }, ui)).success, false, 'no grant, no access');
+  const forExport = grants.grant(picked, 'export_model_config');
+  assert.equal((await router.dispatch('import_model_config_from_path', { path: picked, grant: forExport }, ui)).success, false, 'a grant is for one use');
+  const grant = grants.grant(picked, 'import_model_config');
+  const other = sb.write('Downloads/other.json', JSON.stringify(validConfig(['other'])));
+  assert.equal((await router.dispatch('import_model_config_from_path', { path: other, grant }, ui)).success, false, 'a grant is for one path');
+  const viaTest = await router.dispatch('import_model_config_from_path', { path: picked, grant }, localUserCaller('test'));
+  assert.equal(viaTest.success, false, 'only the editor may present a grant');
+  const res = await router.dispatch('import_model_config_from_path', { path: picked, grant }, ui);
+  assert.equal(res.success, true, res.success ? '' : res.error);
+  assert.deepEqual(JSON.parse(fs.readFileSync(modelsFile(sb), 'utf8')), validConfig(['picked']));
+  const again = await router.dispatch('import_model_config_from_path', { path: picked, grant }, ui);
+  assert.equal(again.success, false, 'a grant is used up');
+
+  const dest = path.join(sb.root, 'Downloads', 'exported.json');
+  const exportGrant = grants.grant(dest, 'export_model_config');
+  const exported = await router.dispatch('export_model_config_to_path', { path: dest, grant: exportGrant }, ui);
+  assert.equal(exported.success, true, exported.success ? '' : exported.error);
 });

@@ -38,7 +38,7 @@ test('get_config_bundle returns every setting with defaults, and never tokens', 
   t.after(() => db.close());
   const bundle = await api.ok<ConfigBundle>('get_config_bundle');
   assert.deepEqual(bundle, builtinConfigDefaults);
-  assert.deepEqual(Object.keys(bundle).sort(), ['search', 'server', 'session_paths', 'ui', 'version']);
+  assert.deepEqual(Object.keys(bundle).sort(), ['search', 'server', 'session_paths', 'sessions', 'ui', 'version']);
   assert.equal(JSON.stringify(bundle).includes('token"'), false);
   assert.equal((await api.call('get_config_bundle', {}, readOnlyCaller)).success, true);
 });
