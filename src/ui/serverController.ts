@@ -41,6 +41,16 @@ export class ServerController implements vscode.Disposable {
     const settings = this.settings();
     if (!settings.serverEnabled) return this.setState({ kind: 'off' });
     this.setState({ kind: 'starting' });
+    // Requests are authenticated against the token store, so none is served before it is open.
+    try {
+      await this.core.open();
+    } catch (err) {
+      const message = `the state databases could not be opened: ${describeError(err)}`;
+      this.log.error(`server: ${message}`);
+      if (generation === this.generation) this.setState({ kind: 'error', message });
+      return;
+    }
+    if (generation !== this.generation) return;
     const server = new ApiServer(this.core.serverDeps(), {
       host: settings.host,
       port: settings.port,

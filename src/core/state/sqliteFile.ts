@@ -37,41 +37,56 @@ export class SqliteFile {
   /** Set while `mutate` holds the cross-process lock, so its save does not wait for itself. */
   private lockHeld = false;
 
-  private constructor(
+  private database: Database | undefined;
+  private opening: Promise<void> | undefined;
+
+  /** Cheap: nothing is read until `open()`, so an owner can be built before its data loads. */
+  constructor(
     readonly file: string,
-    private database: Database,
     private readonly options: SqliteFileOptions,
   ) {}
 
+  static async open(file: string, options: SqliteFileOptions): Promise<SqliteFile> {
+    const store = new SqliteFile(file, options);
+    await store.open();
+    return store;
+  }
+
   get db(): Database {
+    if (!this.database) throw new Error(`state: ${this.file} was used before it was opened`);
     return this.database;
   }
 
-  static async open(file: string, options: SqliteFileOptions): Promise<SqliteFile> {
+  /** Loads the file (or its previous generation) and brings its schema up to date; once. */
+  open(): Promise<void> {
+    this.opening ??= this.load();
+    return this.opening;
+  }
+
+  private async load(): Promise<void> {
+    if (this.closed) throw new Error(`state: ${this.file} was closed before it was opened`);
     const SQL = await loadSqlJs();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    removeOrphanTempFiles(file);
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    removeOrphanTempFiles(this.file);
     let db: Database | undefined;
-    for (const candidate of generationsOf(file)) {
+    for (const candidate of generationsOf(this.file)) {
       const bytes = readIfPresent(candidate);
       if (!bytes) continue;
       try {
         const opened = new SQL.Database(bytes);
         opened.exec('SELECT count(*) FROM sqlite_master');
         db = opened;
-        if (candidate !== file) options.log.warn(`state: ${file} was unreadable; opened the previous generation ${candidate}`);
+        if (candidate !== this.file) this.options.log.warn(`state: ${this.file} was unreadable; opened the previous generation ${candidate}`);
         break;
       } catch (err) {
         const aside = `${candidate}.corrupt-${Date.now()}`;
-        options.log.error(`state: ${candidate} is not a readable database (${describeError(err)}); kept it as ${aside}`);
+        this.options.log.error(`state: ${candidate} is not a readable database (${describeError(err)}); kept it as ${aside}`);
         fs.copyFileSync(candidate, aside);
       }
     }
-    db ??= new SQL.Database();
-    const store = new SqliteFile(file, db, options);
-    store.knownStamp = fileStamp(file);
-    if (store.migrate()) await store.flush();
-    return store;
+    this.database = db ?? new SQL.Database();
+    this.knownStamp = fileStamp(this.file);
+    if (this.migrate()) await this.flush();
   }
 
   /** Returns whether the schema changed (and so must be saved). */
@@ -206,7 +221,7 @@ export class SqliteFile {
   private replaceDatabase(fresh: Database): void {
     const old = this.database;
     this.database = fresh;
-    old.close();
+    old?.close();
   }
 
   private async flushWithoutReload(): Promise<void> {
@@ -305,12 +320,15 @@ export class SqliteFile {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // An open still running finishes first, so what it loaded (and migrated) is saved and freed.
+    await this.opening?.catch(() => undefined);
+    if (this.closed) return;
     try {
-      await this.flush();
+      if (this.database) await this.flush();
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
-      this.db.close();
+      this.database?.close();
     }
   }
 }
