@@ -231,8 +231,9 @@ export class Core extends Disposable {
 
   /** Background work after construction: opening the databases, the first scan, watching. */
   async start(): Promise<void> {
+    // The editor may close before (or while) the databases open: then there is nothing to start.
+    if (this.isDisposed) return;
     await this.open();
-    // Disposed while the databases were opening (the editor closed at once): nothing to start.
     if (this.isDisposed) return;
     this.register(watchSharedState(this.stateDb, this.log));
     this.register(this.sessions);
