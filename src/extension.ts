@@ -33,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
 
   const settings = readSettings();
   const logger = loggerFromChannel(log);
-  const core = await Core.create({
+  const core = new Core({
     agentDir: settings.agentDir ? path.resolve(expandHome(settings.agentDir)) : defaultAgentDir(),
     stateDir: context.globalStorageUri.fsPath,
     log: logger,
@@ -73,8 +73,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     }
   };
 
-  // The scan and the server start after activation returns, so the editor is never held up;
-  // the server does not wait for the scan (scan_sessions itself waits for it).
+  // Opening the databases, the scan and the server come after activation returns, so the
+  // editor is never held up; the server does not wait for the scan (scan_sessions does).
   setImmediate(() => {
     void supervisor.start();
     core.start().then(

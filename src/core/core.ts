@@ -77,15 +77,29 @@ export class Core extends Disposable {
   private readonly clientGoneListeners = new Set<(callerId: string) => void>();
   private readonly configListeners = new Set<(bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>>();
 
-  private constructor(
+  readonly stateDb: SqliteFile;
+  readonly cacheDb: SqliteFile;
+  readonly tokens: TokenStore;
+  private opening: Promise<void> | undefined;
+
+  /**
+   * Cheap enough for the editor's activation: the databases are not read here but in
+   * `open()` (which `start()` runs); commands dispatched before that wait for it.
+   */
+  constructor(
     readonly options: CoreOptions,
-    readonly stateDb: SqliteFile,
-    readonly cacheDb: SqliteFile,
-    readonly tokens: TokenStore,
-    contentObserver: ContentObserver | undefined,
+    contentObserver?: ContentObserver,
   ) {
     super();
     const log = options.log;
+    const stateDb = new SqliteFile(path.join(options.stateDir, 'state.db'), { log, migrations: userStateMigrations, saveDelayMs: 300 });
+    const cacheDb = new SqliteFile(path.join(options.stateDir, 'scan-cache.db'), { log, migrations: scanCacheMigrations, saveDelayMs: 2_000 });
+    this.stateDb = stateDb;
+    this.cacheDb = cacheDb;
+    this.register(toDisposable(() => stateDb.close()));
+    this.register(toDisposable(() => cacheDb.close()));
+    const tokens = new TokenStore(stateDb);
+    this.tokens = tokens;
     this.launchDirs = options.extraSessionDirs ?? [];
     this.bus = new EventBus((err) => log.error(`event listener failed: ${describeError(err)}`));
     this.router = new CommandRouter(this.bus, log);
@@ -172,21 +186,22 @@ export class Core extends Disposable {
     );
   }
 
+  /** A core with its databases open, for faces that need them at once (the CLI, tests). */
   static async create(options: CoreOptions): Promise<Core> {
-    const stateDb = await SqliteFile.open(path.join(options.stateDir, 'state.db'), {
-      log: options.log,
-      migrations: userStateMigrations,
-      saveDelayMs: 300,
-    });
-    const cacheDb = await SqliteFile.open(path.join(options.stateDir, 'scan-cache.db'), {
-      log: options.log,
-      migrations: scanCacheMigrations,
-      saveDelayMs: 2_000,
-    });
-    const core = new Core(options, stateDb, cacheDb, new TokenStore(stateDb), undefined);
-    core.register(toDisposable(() => stateDb.close()));
-    core.register(toDisposable(() => cacheDb.close()));
+    const core = new Core(options);
+    try {
+      await core.open();
+    } catch (err) {
+      await core.dispose();
+      throw err;
+    }
     return core;
+  }
+
+  /** Opens the user-data and scan-cache databases; once, however often it is called. */
+  open(): Promise<void> {
+    this.opening ??= Promise.all([this.stateDb.open(), this.cacheDb.open()]).then(() => undefined);
+    return this.opening;
   }
 
   get log(): Logger {
@@ -215,13 +230,24 @@ export class Core extends Disposable {
   }
 
   /** The editor's extra folders setting changed: rescan with the new list. */
-  setLaunchSessionDirs(dirs: readonly string[]): Promise<void> {
+  async setLaunchSessionDirs(dirs: readonly string[]): Promise<void> {
     this.launchDirs = dirs;
-    return this.sessions.rescan();
+    await this.open();
+    await this.sessions.rescan();
   }
 
-  /** Background work after construction: the first scan, watching, shared state. */
+  /** Resolves once the databases are open and the first scan has finished. */
+  async sessionsReady(): Promise<void> {
+    await this.open();
+    await this.sessions.ready();
+  }
+
+  /** Background work after construction: opening the databases, the first scan, watching. */
   async start(): Promise<void> {
+    // The editor may close before (or while) the databases open: then there is nothing to start.
+    if (this.isDisposed) return;
+    await this.open();
+    if (this.isDisposed) return;
     this.register(watchSharedState(this.stateDb, this.log));
     this.register(this.sessions);
     await this.sessions.start();
@@ -257,7 +283,12 @@ export class Core extends Disposable {
 
   dispatch<N extends CommandName>(command: N, payload: PayloadOf<N>, caller: Caller): Promise<DispatchResult<ReplyOf<N>>>;
   dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult>;
-  dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult> {
+  async dispatch(command: unknown, payload: unknown, caller: Caller): Promise<DispatchResult> {
+    try {
+      await this.open();
+    } catch (err) {
+      return { success: false, data: null, error: `the state databases could not be opened: ${describeError(err)}`, code: 'unavailable' };
+    }
     return this.router.dispatch(command, payload, caller);
   }
 }

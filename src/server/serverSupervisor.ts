@@ -14,6 +14,8 @@ export type ServerState =
 
 /** What the supervisor needs from the core. */
 export interface SupervisedCore {
+  /** Opens the state (tokens, saved settings); the server is started only after it. */
+  open(): Promise<void>;
   serverDeps(): ApiServerDeps;
   readonly config: { current(): ConfigBundle };
   onConfigApplied(listener: (bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>): IDisposable;
@@ -121,6 +123,16 @@ export class ServerSupervisor implements IDisposable {
     if (this.disposed || this.held) return;
     if (this.retry) clearTimeout(this.retry);
     this.retry = undefined;
+    // Saved settings and the token store live in the state database: nothing is served before it is open.
+    try {
+      await this.core.open();
+    } catch (err) {
+      const message = `the state databases could not be opened: ${describeError(err)}`;
+      this.options.log.error(`server: ${message}`);
+      this.setState({ kind: 'error', message });
+      return;
+    }
+    if (this.disposed || this.held) return;
     const wanted = this.effectiveSettings();
     if (!wanted.enabled) {
       const wasServing = this.server !== undefined;

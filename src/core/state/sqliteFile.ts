@@ -4,7 +4,8 @@ import type { Database, SqlValue } from 'sql.js';
 import { loadSqlJs } from './sqlJs';
 import { describeError, type Logger } from '../log';
 import { ApiError } from '../../shared/api/errors';
-import { syncDir } from '../util/atomicWrite';
+import { acquireFileLock } from './fileLock';
+import { fileStamp, generationsOf, readIfPresent, removeOrphanTempFiles, replaceFileDurably } from './durableFile';
 
 export type Row = Record<string, SqlValue>;
 export type Params = SqlValue[] | Record<string, SqlValue>;
@@ -19,9 +20,8 @@ export interface SqliteFileOptions {
 
 /**
  * A sql.js database persisted to one file. sql.js keeps the database in memory and can only
- * export it whole, so durability comes from how the export is written: a temp file, fsync,
- * the current file kept as `.prev`, then an atomic rename (security.md, defence 13). A crash
- * at any instant leaves either the new file or the previous generation, both complete.
+ * export it whole, so each save writes a whole new generation of the file durably (see
+ * durableFile), under a lock shared with the other processes that use the same file.
  */
 export class SqliteFile {
   private dirtyGeneration = 0;
@@ -37,41 +37,56 @@ export class SqliteFile {
   /** Set while `mutate` holds the cross-process lock, so its save does not wait for itself. */
   private lockHeld = false;
 
-  private constructor(
+  private database: Database | undefined;
+  private opening: Promise<void> | undefined;
+
+  /** Cheap: nothing is read until `open()`, so an owner can be built before its data loads. */
+  constructor(
     readonly file: string,
-    private database: Database,
     private readonly options: SqliteFileOptions,
   ) {}
 
+  static async open(file: string, options: SqliteFileOptions): Promise<SqliteFile> {
+    const store = new SqliteFile(file, options);
+    await store.open();
+    return store;
+  }
+
   get db(): Database {
+    if (!this.database) throw new Error(`state: ${this.file} was used before it was opened`);
     return this.database;
   }
 
-  static async open(file: string, options: SqliteFileOptions): Promise<SqliteFile> {
+  /** Loads the file (or its previous generation) and brings its schema up to date; once. */
+  open(): Promise<void> {
+    this.opening ??= this.load();
+    return this.opening;
+  }
+
+  private async load(): Promise<void> {
+    if (this.closed) throw new Error(`state: ${this.file} was closed before it was opened`);
     const SQL = await loadSqlJs();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    removeOrphanTempFiles(file);
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    removeOrphanTempFiles(this.file);
     let db: Database | undefined;
-    for (const candidate of [file, `${file}.prev`]) {
+    for (const candidate of generationsOf(this.file)) {
       const bytes = readIfPresent(candidate);
       if (!bytes) continue;
       try {
         const opened = new SQL.Database(bytes);
         opened.exec('SELECT count(*) FROM sqlite_master');
         db = opened;
-        if (candidate !== file) options.log.warn(`state: ${file} was unreadable; opened the previous generation ${candidate}`);
+        if (candidate !== this.file) this.options.log.warn(`state: ${this.file} was unreadable; opened the previous generation ${candidate}`);
         break;
       } catch (err) {
         const aside = `${candidate}.corrupt-${Date.now()}`;
-        options.log.error(`state: ${candidate} is not a readable database (${describeError(err)}); kept it as ${aside}`);
+        this.options.log.error(`state: ${candidate} is not a readable database (${describeError(err)}); kept it as ${aside}`);
         fs.copyFileSync(candidate, aside);
       }
     }
-    db ??= new SQL.Database();
-    const store = new SqliteFile(file, db, options);
-    store.knownStamp = fileStamp(file);
-    if (store.migrate()) await store.flush();
-    return store;
+    this.database = db ?? new SQL.Database();
+    this.knownStamp = fileStamp(this.file);
+    if (this.migrate()) await this.flush();
   }
 
   /** Returns whether the schema changed (and so must be saved). */
@@ -145,7 +160,7 @@ export class SqliteFile {
     const run = this.mutations.then(async () => {
       let release: () => void;
       try {
-        release = await acquireLock(`${this.file}.lock`);
+        release = await acquireFileLock(`${this.file}.lock`);
       } catch (err) {
         throw new ApiError('unavailable', `could not save the change (${describeError(err)}); nothing was changed`);
       }
@@ -206,7 +221,7 @@ export class SqliteFile {
   private replaceDatabase(fresh: Database): void {
     const old = this.database;
     this.database = fresh;
-    old.close();
+    old?.close();
   }
 
   private async flushWithoutReload(): Promise<void> {
@@ -265,15 +280,10 @@ export class SqliteFile {
 
   private async writeGeneration(generation: number): Promise<void> {
     const bytes = this.db.export();
-    // Per-process temp names: two processes saving at once never write the same temp file.
-    const tmp = `${this.file}.${process.pid}.tmp`;
     let release: (() => void) | undefined;
     try {
-      if (!this.lockHeld) release = await acquireLock(`${this.file}.lock`);
-      await writeFileDurably(tmp, bytes);
-      if (fs.existsSync(this.file)) await fs.promises.rename(this.file, `${this.file}.prev`);
-      await fs.promises.rename(tmp, this.file);
-      await syncDir(path.dirname(this.file));
+      if (!this.lockHeld) release = await acquireFileLock(`${this.file}.lock`);
+      await replaceFileDurably(this.file, bytes);
       this.knownStamp = fileStamp(this.file);
       this.savedGeneration = Math.max(this.savedGeneration, generation);
       this.lastSaveError = undefined;
@@ -282,7 +292,6 @@ export class SqliteFile {
       const error = new Error(`could not save ${path.basename(this.file)}: ${describeError(err)}`);
       this.lastSaveError = error;
       this.options.log.error(`state: ${error.message}; the change is kept in memory and saved again later`);
-      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
       for (const w of this.waiters.splice(0)) w.reject(error);
       if (!this.closed) this.retryLater();
       throw error;
@@ -311,117 +320,15 @@ export class SqliteFile {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // An open still running finishes first, so what it loaded (and migrated) is saved and freed.
+    await this.opening?.catch(() => undefined);
+    if (this.closed) return;
     try {
-      await this.flush();
+      if (this.database) await this.flush();
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
-      this.db.close();
+      this.database?.close();
     }
   }
 }
-
-/** Temp files of saves that a killed process never finished (`<file>.<pid>.tmp`). */
-function removeOrphanTempFiles(file: string): void {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}.`;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)\.tmp$/.exec(name.slice(prefix.length)) : null;
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || processAlive(pid)) continue;
-    fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function fileStamp(file: string): string | undefined {
-  try {
-    const st = fs.statSync(file);
-    return `${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
-}
-
-const lockStaleMs = 10_000;
-
-/** A cross-process lock: a file created exclusively, holding our pid; stale locks are broken. */
-async function acquireLock(lockFile: string): Promise<() => void> {
-  const deadline = Date.now() + 15_000;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = fs.openSync(lockFile, 'wx', 0o600);
-      try {
-        fs.writeSync(fd, String(process.pid));
-      } catch (err) {
-        // A lock we cannot even write our pid into (disk full) must not stay behind.
-        fs.closeSync(fd);
-        fs.rmSync(lockFile, { force: true });
-        throw err;
-      }
-      fs.closeSync(fd);
-      return () => fs.rmSync(lockFile, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (isStaleLock(lockFile)) {
-        fs.rmSync(lockFile, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`state: ${lockFile} is held by another process`);
-      await new Promise((r) => setTimeout(r, Math.min(50, 5 + attempt * 5)));
-    }
-  }
-}
-
-function isStaleLock(lockFile: string): boolean {
-  try {
-    const st = fs.statSync(lockFile);
-    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      try {
-        process.kill(pid, 0);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
-      }
-    }
-    return Date.now() - st.mtimeMs > lockStaleMs;
-  } catch {
-    return false;
-  }
-}
-
-function readIfPresent(file: string): Buffer | undefined {
-  try {
-    const bytes = fs.readFileSync(file);
-    return bytes.length > 0 ? bytes : undefined;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-export async function writeFileDurably(file: string, bytes: Uint8Array | string): Promise<void> {
-  const handle = await fs.promises.open(file, 'w', 0o600);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-

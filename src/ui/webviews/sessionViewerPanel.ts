@@ -84,7 +84,7 @@ class ViewerPanel implements vscode.Disposable {
   }
 
   private async loadTitle(): Promise<void> {
-    await this.owner.core.sessions.ready();
+    await this.owner.core.sessionsReady();
     const info = this.owner.core.sessions.get(this.sessionPath);
     if (info) this.setTitle(info);
   }

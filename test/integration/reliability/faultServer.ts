@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliPath } from '../../support/cliServer';
 import { callApi } from '../../support/httpClient';
@@ -28,22 +29,66 @@ export function shareWithServer(dir: string): void {
   spawnSync('chown', ['-R', `${nobody}:${nobody}`, dir]);
 }
 
-export async function startFaultServer(options: { home: string; stateDir: string; sessionDir: string; env?: NodeJS.ProcessEnv }): Promise<FaultServer> {
+interface ServerRuntime {
+  cli: string;
+  preload?: string;
+  /** The folder holding the copy, when there is one. */
+  dir?: string;
+}
+
+/**
+ * What the server's user runs. As root the server runs as `nobody`, who may not be able to
+ * reach the checkout at all (a clone inside a 0700 folder, as `mktemp -d` makes), so it runs
+ * the same built files copied to a folder of its own: dist/ holds everything the bundle loads
+ * at run time (the sql.js wasm, the search worker, node-pty, the web client).
+ */
+function serverRuntime(preload: string | undefined): ServerRuntime {
+  if (!runsAsRoot) return { cli: cliPath, preload };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-fault-runtime-'));
+  const dist = path.join(dir, 'dist');
+  fs.cpSync(path.dirname(cliPath), dist, { recursive: true });
+  let copiedPreload: string | undefined;
+  if (preload) {
+    copiedPreload = path.join(dir, path.basename(preload));
+    fs.copyFileSync(preload, copiedPreload);
+  }
+  shareWithServer(dir);
+  return { cli: path.join(dist, path.basename(cliPath)), preload: copiedPreload, dir };
+}
+
+export async function startFaultServer(options: {
+  home: string;
+  stateDir: string;
+  sessionDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** A script loaded into the server before the product (`--require`). */
+  preload?: string;
+}): Promise<FaultServer> {
   const agentDir = path.join(options.home, '.pi', 'agent');
   fs.mkdirSync(path.join(agentDir, 'sessions'), { recursive: true });
   shareWithServer(options.home);
+  const runtime = serverRuntime(options.preload);
   const proc = spawn(
     process.execPath,
-    [cliPath, 'serve', '--port', '0', '--state-dir', options.stateDir, '--agent-dir', agentDir, '--session-dir', options.sessionDir],
+    [runtime.cli, 'serve', '--port', '0', '--state-dir', options.stateDir, '--agent-dir', agentDir, '--session-dir', options.sessionDir],
     {
-      env: { ...process.env, HOME: options.home, PI_CODING_AGENT_SESSION_DIR: '', ...options.env },
+      env: {
+        ...process.env,
+        HOME: options.home,
+        PI_CODING_AGENT_SESSION_DIR: '',
+        ...(runtime.preload ? { NODE_OPTIONS: `--require ${runtime.preload}` } : {}),
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(runsAsRoot ? { uid: nobody, gid: nobody } : {}),
+      ...(runsAsRoot ? { uid: nobody, gid: nobody, cwd: runtime.dir } : {}),
     },
   );
   let stderr = '';
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  void exited.then(() => {
+    if (runtime.dir) fs.rmSync(runtime.dir, { recursive: true, force: true });
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);

@@ -98,7 +98,7 @@ describe('fault injection against the headless server', () => {
       stateDir,
       sessionDir: store,
       // Without a tmpfs, a preloaded shim makes state writes fail while the flag file exists.
-      env: mounted ? {} : { NODE_OPTIONS: `--require ${path.join(__dirname, 'enospcShim.cjs')}`, PSM_ENOSPC_DIR: stateDir, PSM_ENOSPC_FLAG: flagFile },
+      ...(mounted ? {} : { preload: path.join(__dirname, 'enospcShim.cjs'), env: { PSM_ENOSPC_DIR: stateDir, PSM_ENOSPC_FLAG: flagFile } }),
     });
     await waitForList(server, exactly(expected));
   });
