@@ -4,8 +4,7 @@ import { createStreamLogger, describeError } from './core/log';
 import { defaultAgentDir, defaultStateDir } from './core/paths';
 import { moveToTrashHeadless } from './core/platform/nodeTrash';
 import { ServerSupervisor } from './server/serverSupervisor';
-import { allScopes } from './core/api/types';
-import type { Scope } from './shared/model/tokens';
+import { allScopes, isScope } from './shared/model/tokens';
 import { productVersion } from './core/version';
 import type { ServerSettings } from './core/userdata/configFields';
 
@@ -152,11 +151,12 @@ async function token(args: ParsedArgs): Promise<void> {
   try {
     if (action === 'create') {
       if (!arg) throw new Error('token create needs a name');
-      const scopes = (flag(args, '--scopes') ?? 'read').split(',').map((x) => x.trim()) as Scope[];
-      const bad = scopes.filter((sc) => !allScopes.includes(sc));
-      if (bad.length > 0) throw new Error(`--scopes: unknown scope ${bad.join(', ')} (use read, write, terminal)`);
-      const created = await core.tokens.create(arg, scopes);
+      const requested = (flag(args, '--scopes') ?? 'read').split(',').map((x) => x.trim());
+      const bad = requested.filter((sc) => !isScope(sc));
+      if (bad.length > 0) throw new Error(`--scopes: unknown scope ${bad.join(', ')} (use ${allScopes.join(', ')})`);
+      const created = await core.tokens.create(arg, requested.filter(isScope));
       process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+      for (const warning of created.warnings) process.stderr.write(`Warning: ${warning}\n`);
       process.stderr.write('The token is shown only now; keep it somewhere safe.\n');
     } else if (action === 'list') {
       process.stdout.write(`${JSON.stringify(core.tokens.list(), null, 2)}\n`);

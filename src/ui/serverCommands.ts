@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { allScopes, elevatedScopes, scopeDescriptions } from '../shared/model/tokens';
 import type { Core } from '../core/core';
 import { localUserCaller } from '../core/api/callers';
 import { CommandId } from './ids';
@@ -26,11 +27,12 @@ export function registerServerCommands(core: Core, controller: ServerSupervisor,
     });
     if (!name) return;
     const picked = await vscode.window.showQuickPick(
-      [
-        { label: 'read', scope: 'read' as const, description: 'list, read, search and export sessions', picked: true },
-        { label: 'write', scope: 'write' as const, description: 'rename, delete, tag, change configuration, prompt pi' },
-        { label: 'terminal', scope: 'terminal' as const, description: 'open shells on this machine — grant only to clients you fully trust' },
-      ],
+      allScopes.map((scope) => ({
+        label: scope,
+        scope,
+        description: elevatedScopes.includes(scope) ? `${scopeDescriptions[scope]} — only for clients you fully trust` : scopeDescriptions[scope],
+        picked: scope === 'read',
+      })),
       { title: 'Token scopes', canPickMany: true },
     );
     if (!picked || picked.length === 0) return;
@@ -39,10 +41,13 @@ export function registerServerCommands(core: Core, controller: ServerSupervisor,
       void vscode.window.showErrorMessage(`Could not create the token: ${result.error}`);
       return;
     }
-    const token = result.data.token;
+    const { token, warnings } = result.data;
     await vscode.env.clipboard.writeText(token);
     log.info(`token "${name.trim()}" created (${picked.map((p) => p.label).join(', ')})`);
-    void vscode.window.showInformationMessage('The token was copied to the clipboard. It is shown only once: keep it safe.');
+    for (const warning of warnings) log.warn(`token "${name.trim()}": ${warning}`);
+    const notice = 'The token was copied to the clipboard. It is shown only once: keep it safe.';
+    if (warnings.length > 0) void vscode.window.showWarningMessage(`${notice} ${warnings.join(' ')}`);
+    else void vscode.window.showInformationMessage(notice);
   };
 
   const manageTokens = async () => {

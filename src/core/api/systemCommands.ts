@@ -1,10 +1,11 @@
 import { s } from './schema';
 import { defineCommand, type RegisteredCommand } from './types';
+import { allScopes } from '../../shared/model/tokens';
 import type { TokenStore } from '../auth/tokenStore';
 import { ApiError } from '../../shared/api/errors';
 
 export function createSystemCommands(deps: { tokens: TokenStore; commands: () => readonly RegisteredCommand[]; onTokensChanged?: () => void }) {
-  const scopeSchema = s.literal('read', 'write', 'terminal');
+  const scopeSchema = s.literal(...allScopes);
   return [
     defineCommand({
       name: 'ping',
@@ -24,7 +25,7 @@ export function createSystemCommands(deps: { tokens: TokenStore; commands: () =>
     defineCommand({
       name: 'list_tokens',
       aliases: ['list_api_keys'],
-      scope: 'write',
+      scope: 'admin',
       summary: 'List API tokens (never their values)',
       payload: s.object({}),
       run: () => deps.tokens.list(),
@@ -32,11 +33,11 @@ export function createSystemCommands(deps: { tokens: TokenStore; commands: () =>
     defineCommand({
       name: 'create_token',
       aliases: ['create_api_key'],
-      scope: 'write',
+      scope: 'admin',
       summary: 'Create an API token; its value is shown only in this reply',
       payload: s.object({
         name: s.string({ min: 1, max: 100, trim: true }),
-        scopes: s.optional(s.array(scopeSchema, { max: 3 })),
+        scopes: s.optional(s.array(scopeSchema, { max: allScopes.length })),
       }),
       run: async (p, ctx) => {
         const scopes = p.scopes ?? ['read'];
@@ -51,7 +52,7 @@ export function createSystemCommands(deps: { tokens: TokenStore; commands: () =>
     defineCommand({
       name: 'revoke_token',
       aliases: ['revoke_api_key'],
-      scope: 'write',
+      scope: 'admin',
       summary: 'Revoke an API token by id',
       payload: s.object({ id: s.id() }),
       run: async (p) => {

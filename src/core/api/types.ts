@@ -4,7 +4,6 @@ import type { CommandName, PayloadOf, ReplyOf } from '../../shared/api/commands'
 import type { CoreEventMap, CoreEventName } from '../../shared/model/events';
 import type { Scope } from '../../shared/model/tokens';
 
-export const allScopes: readonly Scope[] = ['read', 'write', 'terminal'];
 
 /** Who is calling: decides which commands may run and where targeted events go. */
 export interface Caller {

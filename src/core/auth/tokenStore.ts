@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SqliteFile } from '../state/sqliteFile';
 import { ApiError } from '../../shared/api/errors';
 import type { Scope } from '../../shared/model/tokens';
-import { allScopes } from '../api/types';
+import { allScopes, elevatedScopes, scopeDescriptions } from '../../shared/model/tokens';
 import type { TokenRecord, CreatedToken } from '../../shared/model/tokens';
 
 const tokenPrefix = 'psm_';
@@ -25,7 +25,7 @@ export class TokenStore {
 
   async create(name: string, scopes: readonly Scope[] = ['read']): Promise<CreatedToken> {
     const unique = [...new Set(scopes)].filter((sc) => allScopes.includes(sc));
-    if (unique.length === 0) throw new ApiError('invalid_payload', 'scopes: at least one of read, write, terminal');
+    if (unique.length === 0) throw new ApiError('invalid_payload', `scopes: at least one of ${allScopes.join(', ')}`);
     const token = tokenPrefix + randomBytes(32).toString('base64url');
     const createdAt = new Date().toISOString();
     const id = await this.db.mutate(() => {
@@ -37,7 +37,8 @@ export class TokenStore {
       ]);
       return this.db.lastInsertId();
     });
-    return { id, name, scopes: unique, created_at: createdAt, last_used_at: null, token };
+    const warnings = unique.filter((sc) => elevatedScopes.includes(sc)).map((sc) => `"${sc}" lets this token ${scopeDescriptions[sc]}.`);
+    return { id, name, scopes: unique, created_at: createdAt, last_used_at: null, token, warnings };
   }
 
   /**

@@ -90,7 +90,7 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
     }),
     defineCommand({
       name: 'send_pi_agent_rpc',
-      scope: 'write',
+      scope: 'agent',
       summary: 'Send a prompt to pi in RPC mode; answers a run id and streams pi-rpc-event to the caller',
       payload: s.object(
         {

@@ -71,7 +71,7 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
     }),
     defineCommand({
       name: 'export_session',
-      scope: 'read',
+      scope: 'write',
       summary: 'Export a session as self-contained HTML, Markdown or JSON',
       payload: s.object({
         path: s.string({ min: 1, max: 4096 }),

@@ -99,7 +99,7 @@ export function createSessionCommands(deps: SessionCommandDeps) {
     }),
     defineCommand({
       name: 'save_session_paths',
-      scope: 'write',
+      scope: 'admin',
       summary: "Replace the user's extra session folders and rescan",
       payload: s.object({ paths: s.array(s.string({ min: 1, max: 4096, trim: true }), { max: 100 }) }),
       run: async (p) => {

@@ -133,7 +133,7 @@ export function createConfigCommands(config: ConfigBundleStore) {
     }),
     defineCommand({
       name: 'save_config_bundle',
-      scope: 'write',
+      scope: 'admin',
       summary: 'Validate, save, apply and version a whole or partial config bundle',
       payload: s.json(),
       run: (p, ctx) => {
@@ -163,7 +163,7 @@ export function createConfigCommands(config: ConfigBundleStore) {
     }),
     defineCommand({
       name: 'restore_config_version',
-      scope: 'write',
+      scope: 'admin',
       summary: 'Apply an earlier config version (recorded as a new version)',
       payload: s.object({ id: s.id() }),
       run: (p, ctx) => config.restore(p.id, { overApi: cameOverApi(ctx.caller) }),

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { TokenStore } from '../../core/auth/tokenStore';
 import type { Caller } from '../../core/api/types';
-import type { Scope } from '../../shared/model/tokens';
+import { allScopes, type Scope } from '../../shared/model/tokens';
 import { isLoopbackAddress } from './peer';
 import { FailedAuthLimiter } from './rateLimiter';
 
@@ -73,6 +73,8 @@ export class Authenticator {
 }
 
 function localCaller(transport: Caller['transport'], hasOrigin: boolean): Caller {
-  const scopes: Scope[] = hasOrigin ? ['read', 'write'] : ['read', 'write', 'terminal'];
+  // A local process without a browser Origin already runs as the user, so it may do all the
+  // user can; a page (even our own web client) gets no more than a default token would.
+  const scopes: readonly Scope[] = hasOrigin ? ['read', 'write'] : allScopes;
   return { id: `${transport}-${randomUUID()}`, transport, scopes: new Set(scopes), isLocal: !hasOrigin };
 }

@@ -7,7 +7,7 @@ import { EventBus } from '../../../src/core/events';
 import { silentLogger } from '../../../src/core/log';
 import { createPiConfigCommands } from '../../../src/core/pi/configCommands';
 
-export const caller: Caller = { id: 't', transport: 'test', scopes: new Set(['read', 'write']), isLocal: true };
+export const caller: Caller = { id: 't', transport: 'test', scopes: new Set(['read', 'write', 'admin']), isLocal: true };
 
 export interface Sandbox {
   root: string;

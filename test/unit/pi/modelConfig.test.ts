@@ -303,17 +303,17 @@ withSandbox('import: merge into a missing file starts from an empty config', asy
   assert.deepEqual(JSON.parse(fs.readFileSync(modelsFile(sb), 'utf8')), validConfig(['only']));
 });
 
-withSandbox('scopes: reads need read, changes need write', async (sb) => {
+withSandbox("scopes: models.json is the admin scope's, in both directions; resources need read", async (sb) => {
   const { CommandRouter } = await import('../../../src/core/api/router');
   const { EventBus } = await import('../../../src/core/events');
   const { createPiConfigCommands } = await import('../../../src/core/pi/configCommands');
   const router = new CommandRouter(new EventBus(), silentLogger);
   router.registerAll(createPiConfigCommands({ agentDir: sb.agentDir, homeDir: sb.home, workspaceFolders: () => [], log: silentLogger }));
-  const readOnly = { id: 'r', transport: 'test' as const, scopes: new Set(['read' as const]), isLocal: true };
-  assert.equal((await router.dispatch('load_model_config', {}, readOnly)).success, true);
-  assert.equal((await router.dispatch('scan_skills', {}, readOnly)).success, true);
-  for (const name of ['save_model_config', 'import_model_config_from_path', 'export_model_config_to_path', 'restore_model_config_backup']) {
-    const res = await router.dispatch(name, {}, readOnly);
+  // models.json holds API keys and decides where pi sends prompts: reading it is admin too.
+  const writer = { id: 'w', transport: 'test' as const, scopes: new Set<'read' | 'write'>(['read', 'write']), isLocal: true };
+  assert.equal((await router.dispatch('scan_skills', {}, writer)).success, true);
+  for (const name of ['load_model_config', 'save_model_config', 'import_model_config_from_path', 'export_model_config_to_path', 'list_model_config_backups', 'restore_model_config_backup']) {
+    const res = await router.dispatch(name, {}, writer);
     assert.equal(res.success, false);
     if (!res.success) assert.equal(res.code, 'forbidden', name);
   }

@@ -192,7 +192,7 @@ test('over HTTP and WS the server part may only tighten; local callers may chang
     server: { host: '0.0.0.0', allowed_origins: ['https://a.example'], allowed_hosts: ['a.lan', 'b.lan'], require_token_on_loopback: true },
   });
   const widening = await api.ok<ConfigSaveResult>('save_config_bundle', { server: { allowed_hosts: ['a.lan'] } });
-  const http: Caller = { id: 'remote', transport: 'http', scopes: new Set<Scope>(['read', 'write']), isLocal: true };
+  const http: Caller = { id: 'remote', transport: 'http', scopes: new Set<Scope>(['read', 'write', 'admin']), isLocal: true };
   const ws: Caller = { ...http, id: 'socket', transport: 'ws' };
   const refused: [unknown, RegExp][] = [
     [{ server: { enabled: false } }, /^server\.enabled:/],

@@ -103,7 +103,7 @@ export class FakeSessions implements SessionLookup {
   }
 }
 
-export const testCaller: Caller = { id: 'test', transport: 'test', scopes: new Set<Scope>(['read', 'write']), isLocal: true };
+export const testCaller: Caller = { id: 'test', transport: 'test', scopes: new Set<Scope>(['read', 'write', 'admin']), isLocal: true };
 export const readOnlyCaller: Caller = { id: 'reader', transport: 'test', scopes: new Set<Scope>(['read']), isLocal: false };
 
 /** Dispatches through the real router, so schemas, aliases and scopes are exercised too. */
