@@ -33,21 +33,6 @@ export function highlighted(text: string, ranges: readonly (readonly [number, nu
   return fragment;
 }
 
-/** "5 min ago", "yesterday", or a date: short enough for a phone row. */
-export function relativeTime(iso: string, now = Date.now()): string {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return '';
-  const minutes = Math.round((now - t) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.round(hours / 24);
-  if (days === 1) return 'yesterday';
-  if (days < 7) return `${days} days ago`;
-  return new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
 /** The last folder of a path, for compact project names. */
 export function baseName(dir: string): string {
   const parts = dir.split(/[\\/]/).filter(Boolean);

@@ -1,9 +1,9 @@
 import type { SearchHit } from '../../src/shared/model/search';
 import type { HttpBridge } from '../shared/httpBridge';
-import { baseName, h, highlighted, relativeTime } from './dom';
+import { baseName, h, highlighted } from './dom';
 import { failureText } from './feedback';
 import { sessionHref } from './routes';
-import { sessionTitle } from './sessionList';
+import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
 
 
 const pageSize = 30;
@@ -130,7 +130,7 @@ export class SearchScreen {
             'a',
             { class: 'search-hit', href: sessionHref(info.path), 'data-path': info.path },
             h('span', { class: 'row-title' }, highlighted(title, at >= 0 ? [[at, at + query.length]] : [])),
-            h('span', { class: 'row-meta' }, [baseName(info.cwd), relativeTime(info.modified)].filter(Boolean).join(' · ')),
+            h('span', { class: 'row-meta' }, [baseName(info.cwd), relativeTime(info.modified, Date.now())].filter(Boolean).join(' · ')),
           ),
         ),
       );
@@ -144,7 +144,7 @@ export class SearchScreen {
       { class: 'search-hit', href: sessionHref(hit.session_path, hit.entry_id), 'data-path': hit.session_path },
       h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, hit.role), hit.session_name || baseName(hit.session_path)),
       h('span', { class: 'hit-snippet' }, highlighted(hit.snippet, hit.highlights)),
-      h('span', { class: 'row-meta' }, [baseName(hit.cwd), relativeTime(hit.timestamp)].filter(Boolean).join(' · ')),
+      h('span', { class: 'row-meta' }, [baseName(hit.cwd), relativeTime(hit.timestamp, Date.now())].filter(Boolean).join(' · ')),
     );
   }
 }

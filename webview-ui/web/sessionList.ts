@@ -1,5 +1,6 @@
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
-import { baseName, h, relativeTime } from './dom';
+import { baseName, h } from './dom';
+import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
 import type { SessionStore } from './sessionStore';
 import type { TagListing } from '../../src/shared/model/tags';
 import { sessionHref } from './routes';
@@ -18,10 +19,6 @@ interface Filters {
 }
 
 const dateLimitsMs: Record<Exclude<DateRange, 'any'>, number> = { today: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
-
-export function sessionTitle(info: SessionInfo): string {
-  return info.name?.trim() || info.first_message.trim().split('\n')[0]?.slice(0, 200) || info.id;
-}
 
 /**
  * The session list: grouped by project (the folder pi ran in), newest group and newest
@@ -127,7 +124,7 @@ export class SessionList {
   private row(info: SessionInfo): HTMLElement {
     const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagListing => t !== undefined);
     const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
-    const meta = [relativeTime(info.modified), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
+    const meta = [relativeTime(info.modified, Date.now()), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },

@@ -4,7 +4,7 @@ import { SessionView } from '../shared/sessionView';
 import { askText, confirmAction, openDialog } from './dialogs';
 import { h } from './dom';
 import { downloadText, failureText, type Toast } from './feedback';
-import { sessionTitle } from './sessionList';
+import { sessionTitle } from '../../src/shared/rules/sessionLabels';
 import type { SessionStore } from './sessionStore';
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@ import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { escapeHtml, jsonForScript } from '../../shared/render/escape';
 import { sessionCss } from '../../shared/render/css';
 import { renderSessionParts } from '../../shared/render/session';
-import { sessionTitle } from '../../shared/render/summary';
+import { summaryTitle } from '../../shared/render/summary';
 
 export interface HtmlExportOptions {
   /** CSP nonce for the page's one style and one script; random when omitted. */
@@ -83,7 +83,7 @@ export function exportHtml(parsed: ParsedSession, info?: SessionInfo | null, opt
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const title = `${sessionTitle(parts.summary)} · pi session`;
+  const title = `${summaryTitle(parts.summary)} · pi session`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

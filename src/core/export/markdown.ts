@@ -11,8 +11,9 @@ import type {
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { contentBlocks, isImageBlock, isMessageEntry, isTextBlock, roleOf, base64Bytes } from '../../shared/render/content';
 import { entryAnchor, escapeHtml } from '../../shared/render/escape';
-import { formatCost, formatTimestamp, formatTokens, prettyJson, usageCost, usageTokens } from '../../shared/render/format';
-import { summarizeSession, sessionTitle } from '../../shared/render/summary';
+import { formatCost, formatTimestamp, formatTokens, prettyJson } from '../../shared/render/format';
+import { usageCost, usageTokens } from '../../shared/rules/usage';
+import { summarizeSession, summaryTitle } from '../../shared/render/summary';
 import { buildTree } from '../../shared/render/tree';
 
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot end it. */
@@ -214,7 +215,7 @@ export function exportMarkdown(parsed: ParsedSession, info?: SessionInfo | null)
   }
   const c = summary.counts;
   const lines = [
-    `# ${inline(sessionTitle(summary))}`,
+    `# ${inline(summaryTitle(summary))}`,
     '',
     `- **Session:** ${code(summary.id)}`,
     `- **Created:** ${formatTimestamp(summary.created)}`,

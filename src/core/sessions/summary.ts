@@ -4,6 +4,7 @@ import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/s
 import type { EntrySink, SummarizeResult } from './sessionIndex';
 import { EntryMigrator, type MigrationState } from './migrate';
 import { entryDedupKey, readSessionObjects, type JsonObject } from './parser';
+import { addTokens, usageCost, usageTokens, zeroTokens } from '../../shared/rules/usage';
 
 /**
  * SessionInfo derivation, one entry at a time, so that a file that only grew is read from
@@ -64,12 +65,6 @@ export interface SummarySnapshot {
   branched: boolean;
   /** Dedup keys as little-endian uint32, base64. */
   seen: string;
-}
-
-const zeroTokens = (): TokenTotals => ({ input: 0, output: 0, cache_read: 0, cache_write: 0, total: 0 });
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -138,37 +133,6 @@ function bucket(map: Record<string, UsageBucket>, key: string): UsageBucket {
   return b;
 }
 
-function addTokens(target: TokenTotals, add: TokenTotals): void {
-  target.input += add.input;
-  target.output += add.output;
-  target.cache_read += add.cache_read;
-  target.cache_write += add.cache_write;
-  target.total += add.total;
-}
-
-/** Tokens and cost of one assistant message; total from the four counts when missing. */
-function usageOf(message: AssistantMessage): { tokens: TokenTotals; cost: number } {
-  const usage = message.usage;
-  if (!isObject(usage)) return { tokens: zeroTokens(), cost: 0 };
-  const tokens: TokenTotals = {
-    input: num(usage.input),
-    output: num(usage.output),
-    cache_read: num(usage.cacheRead),
-    cache_write: num(usage.cacheWrite),
-    total: 0,
-  };
-  tokens.total = typeof usage.totalTokens === 'number' && Number.isFinite(usage.totalTokens)
-    ? usage.totalTokens
-    : tokens.input + tokens.output + tokens.cache_read + tokens.cache_write;
-  let cost = 0;
-  const c: unknown = usage.cost;
-  if (isObject(c)) {
-    const hasParts = ['input', 'output', 'cacheRead', 'cacheWrite'].some((k) => typeof c[k] === 'number');
-    // pi's export adds the four parts itself instead of trusting `total`.
-    cost = hasParts ? num(c.input) + num(c.output) + num(c.cacheRead) + num(c.cacheWrite) : num(c.total);
-  }
-  return { tokens, cost };
-}
 
 function preview(text: string): string {
   return text.length > previewLimit ? text.slice(0, previewLimit) : text;
@@ -362,7 +326,8 @@ export class SessionSummaryBuilder {
         for (const block of assistant.content) if (isObject(block) && block.type === 'toolCall') this.counts.toolCalls++;
       }
       if (typeof assistant.provider === 'string' && typeof assistant.model === 'string') this.useModel(`${assistant.provider}/${assistant.model}`);
-      ({ tokens, cost } = usageOf(assistant));
+      tokens = usageTokens(assistant.usage);
+      cost = usageCost(assistant.usage);
       addTokens(this.tokens, tokens);
       this.cost += cost;
     }

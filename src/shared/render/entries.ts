@@ -10,7 +10,8 @@ import type {
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { fileLink, renderContent, renderJson, renderPre, renderUnknownBlock } from './blocks';
 import { classToken, contentBlocks, isMessageEntry, isTextBlock, roleOf } from './content';
-import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp, usageCost, usageTokens } from './format';
+import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp } from './format';
+import { usageCost, usageTokens } from '../rules/usage';
 import { renderMarkdown } from './markdown';
 import { renderToolCall, renderToolResultBody } from './tools';
 

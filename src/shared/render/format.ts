@@ -1,35 +1,4 @@
-import type { Usage } from '../model/entries';
-
-/** Token counts as pi's usage reports them, with the total filled in for old files. */
-export interface TokenCounts {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  total: number;
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-export function usageTokens(usage: Usage | undefined): TokenCounts {
-  const input = num(usage?.input);
-  const output = num(usage?.output);
-  const cacheRead = num(usage?.cacheRead);
-  const cacheWrite = num(usage?.cacheWrite);
-  // Files from before late 2025 have no totalTokens; pi sums the four counts then.
-  const total = num(usage?.totalTokens) || input + output + cacheRead + cacheWrite;
-  return { input, output, cacheRead, cacheWrite, total };
-}
-
-/** USD cost of one message: the sum of the parts, like pi's own export (it ignores `total`). */
-export function usageCost(usage: Usage | undefined): number {
-  const cost = usage?.cost;
-  if (!cost || typeof cost !== 'object') return 0;
-  const parts = num(cost.input) + num(cost.output) + num(cost.cacheRead) + num(cost.cacheWrite);
-  return parts > 0 ? parts : num(cost.total);
-}
+import type { TokenTotals } from '../model/sessionInfo';
 
 export function formatCount(value: number): string {
   if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(value >= 10_000_000 ? 0 : 1)}M`;
@@ -43,10 +12,10 @@ export function formatCost(value: number): string {
 }
 
 /** `↑input ↓output R cacheRead W cacheWrite`, the notation of pi's own export. */
-export function formatTokens(tokens: TokenCounts): string {
+export function formatTokens(tokens: TokenTotals): string {
   const parts = [`↑${formatCount(tokens.input)}`, `↓${formatCount(tokens.output)}`];
-  if (tokens.cacheRead) parts.push(`R ${formatCount(tokens.cacheRead)}`);
-  if (tokens.cacheWrite) parts.push(`W ${formatCount(tokens.cacheWrite)}`);
+  if (tokens.cache_read) parts.push(`R ${formatCount(tokens.cache_read)}`);
+  if (tokens.cache_write) parts.push(`W ${formatCount(tokens.cache_write)}`);
   return parts.join(' ');
 }
 

@@ -9,7 +9,7 @@ export { imageDataUrl, contentBlocks, plainText, isMessageEntry, roleOf } from '
 export { fileLink, renderDiff, renderImage } from './blocks';
 export { createRenderContext, renderEntry, type RenderContext } from './entries';
 export { buildTree, renderTreeNav, treeOrder, pathToNode, type SessionTree, type TreeNode, type BranchInfo, type TreeNavOptions } from './tree';
-export { summarizeSession, renderSessionHeader, sessionName, sessionTitle, type SessionSummary } from './summary';
+export { summarizeSession, renderSessionHeader, sessionName, summaryTitle, type SessionSummary } from './summary';
 export { renderSession, renderSessionParts, type RenderSessionOptions, type RenderedSession } from './session';
-export { formatCost, formatCount, formatTimestamp, formatTokens, usageCost, usageTokens, type TokenCounts } from './format';
+export { formatCost, formatCount, formatTimestamp, formatTokens } from './format';
 export { sessionCss } from './css';

@@ -1,8 +1,10 @@
 import type { AssistantMessage, ParsedSession } from '../model/entries';
-import type { SessionInfo } from '../model/sessionInfo';
+import type { SessionInfo, TokenTotals } from '../model/sessionInfo';
 import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
 import { attrs, escapeHtml } from './escape';
-import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp, type TokenCounts, usageCost, usageTokens } from './format';
+import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp } from './format';
+import { sessionTitle } from '../rules/sessionLabels';
+import { addTokens, usageCost, usageTokens, zeroTokens } from '../rules/usage';
 
 /** Header statistics of a session, over every branch (like pi's export header). */
 export interface SessionSummary {
@@ -15,7 +17,7 @@ export interface SessionSummary {
   models: string[];
   counts: { user: number; assistant: number; toolResult: number; bashExecution: number; custom: number; entries: number };
   toolCalls: number;
-  tokens: TokenCounts;
+  tokens: TokenTotals;
   cost: number;
   branches: number;
   parentSession: string | null;
@@ -37,7 +39,7 @@ export function sessionName(parsed: Pick<ParsedSession, 'entries'>): string | nu
  */
 export function summarizeSession(parsed: ParsedSession, info?: SessionInfo | null, branches = 1): SessionSummary {
   const counts = { user: 0, assistant: 0, toolResult: 0, bashExecution: 0, custom: 0, entries: parsed.entries.length };
-  const tokens: TokenCounts = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 };
+  const tokens = zeroTokens();
   const models: string[] = [];
   let toolCalls = 0;
   let cost = 0;
@@ -61,12 +63,7 @@ export function summarizeSession(parsed: ParsedSession, info?: SessionInfo | nul
       counts.assistant++;
       const message = entry.message as AssistantMessage;
       toolCalls += contentBlocks(message.content).filter((b) => b.type === 'toolCall').length;
-      const usage = usageTokens(message.usage);
-      tokens.input += usage.input;
-      tokens.output += usage.output;
-      tokens.cacheRead += usage.cacheRead;
-      tokens.cacheWrite += usage.cacheWrite;
-      tokens.total += usage.total;
+      addTokens(tokens, usageTokens(message.usage));
       cost += usageCost(message.usage);
       if (typeof message.provider === 'string' && typeof message.model === 'string') {
         const model = `${message.provider}/${message.model}`;
@@ -97,22 +94,14 @@ export function summarizeSession(parsed: ParsedSession, info?: SessionInfo | nul
     if (info.models?.length) summary.models = [...info.models];
     summary.toolCalls = info.tool_call_count ?? summary.toolCalls;
     summary.cost = info.cost ?? summary.cost;
-    if (info.tokens) {
-      summary.tokens = {
-        input: info.tokens.input,
-        output: info.tokens.output,
-        cacheRead: info.tokens.cache_read,
-        cacheWrite: info.tokens.cache_write,
-        total: info.tokens.total,
-      };
-    }
+    if (info.tokens) summary.tokens = { ...info.tokens };
   }
   return summary;
 }
 
-/** Title for a session: its name, else its first user message, else its id. */
-export function sessionTitle(summary: SessionSummary): string {
-  return summary.name || (summary.firstMessage ? summary.firstMessage.split('\n')[0]!.slice(0, 100) : '') || summary.id;
+/** The session's title by the shared rule, from a summary. */
+export function summaryTitle(summary: SessionSummary): string {
+  return sessionTitle({ name: summary.name, first_message: summary.firstMessage, id: summary.id });
 }
 
 function stat(label: string, valueHtml: string, key: string): string {
@@ -136,7 +125,7 @@ export function renderSessionHeader(summary: SessionSummary): string {
   if (summary.parentSession) rows.push(stat('Forked from', `<code>${escapeHtml(summary.parentSession)}</code>`, 'parent'));
   return (
     `<header${attrs({ class: 'psm-session-header', 'data-session-id': summary.id })}>` +
-    `<h1 class="psm-session-title">${escapeHtml(sessionTitle(summary))}</h1>` +
+    `<h1 class="psm-session-title">${escapeHtml(summaryTitle(summary))}</h1>` +
     `<dl class="psm-stats">${rows.join('')}</dl></header>`
   );
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
-import { oneLine, sessionTitle } from '../tree/sessionLabels';
+import { oneLine, sessionTitle } from '../../shared/rules/sessionLabels';
 import type { ActionContext } from './actionContext';
 import { resolveSession } from './sessionTarget';
 import { resumeCommandLine, shellKindOf } from './shellCommand';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
-import { sessionTitle } from '../tree/sessionLabels';
+import { sessionTitle } from '../../shared/rules/sessionLabels';
 import { isSessionNode } from '../tree/treeModel';
 import type { TagListing } from '../../shared/model/tags';
 import type { ActionContext } from './actionContext';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { isSessionNode } from '../tree/treeModel';
-import { sessionTitle, sessionDescription, shortPath } from '../tree/sessionLabels';
+import { sessionDescription, shortPath } from '../tree/sessionLabels';
+import { sessionTitle } from '../../shared/rules/sessionLabels';
 import type { ActionContext } from './actionContext';
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../ids';
-import { sessionTitle } from '../tree/sessionLabels';
+import { sessionTitle } from '../../shared/rules/sessionLabels';
 import type { ActionContext } from './actionContext';
 import { resolveSession } from './sessionTarget';
 

@@ -4,7 +4,8 @@ import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
 import type { SearchHit } from '../../shared/model/search';
 import { CommandId } from '../ids';
-import { oneLine, relativeTime, shortPath } from '../tree/sessionLabels';
+import { shortPath } from '../tree/sessionLabels';
+import { oneLine, relativeTime } from '../../shared/rules/sessionLabels';
 import { centerSnippet, parseSearchInput, searchRoles, type SearchRole } from './searchQuery';
 
 type HitItem = vscode.QuickPickItem & { hit: SearchHit };

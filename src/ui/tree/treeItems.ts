@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
 import type { SessionCatalog } from './sessionCatalog';
-import { sessionContextValue, sessionDescription, sessionIconId, sessionTitle, shortPath, tooltipFacts } from './sessionLabels';
+import { sessionContextValue, sessionDescription, sessionIconId, shortPath, tooltipFacts } from './sessionLabels';
+import { sessionTitle } from '../../shared/rules/sessionLabels';
 import type { GroupNode, SessionNode } from './treeModel';
 
 export interface TreeItemContext {

@@ -8,7 +8,7 @@ import type { PageCommand } from '../../shared/webviewProtocol';
 import { describeError } from '../../core/log';
 import { CommandId, WebviewType } from '../ids';
 import { pathOf } from '../actions/sessionTarget';
-import { sessionTitle } from '../tree/sessionLabels';
+import { sessionTitle } from '../../shared/rules/sessionLabels';
 import { WebviewPage } from './webviewHost';
 
 /** What the viewer page starts with and saves (`SessionViewState` on the page side). */

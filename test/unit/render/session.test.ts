@@ -76,7 +76,7 @@ describe('renderEntry', () => {
           ],
           provider: 'anthropic',
           model: 'claude',
-          usage: { input: 1200, output: 80, cacheRead: 3000, cacheWrite: 10, totalTokens: 4290, cost: { input: 0.001, output: 0.002, cacheRead: 0.0005, cacheWrite: 0.0001, total: 99 } },
+          usage: { input: 1200, output: 80, cacheRead: 3000, cacheWrite: 10, totalTokens: 4290, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0.0036 } },
         },
       },
       { type: 'message', id: 'r1', message: { role: 'toolResult', toolCallId: 'c1', toolName: 'bash', content: [{ type: 'text', text: 'file1\nfile2' }], isError: false } },
@@ -95,7 +95,7 @@ describe('renderEntry', () => {
     // Each result appears once: inside its call, not again as its own entry.
     assert.equal((html.match(/data-entry-id="r1"/g) ?? []).length, 1);
     assert.equal((html.match(/data-entry-id="r2"/g) ?? []).length, 1);
-    // Tokens ↑↓ R W and cost as the sum of the parts, not the stored total.
+    // Tokens ↑↓ R W, and cost as pi's statistics count it: `cost.total`, even when the parts are zero.
     assert.match(html, /<span class="psm-usage" data-tokens-total="4290" title="4\.3k tokens">↑1\.2k ↓80 R 3\.0k W 10<\/span>/);
     assert.match(html, /<span class="psm-cost" data-cost="0\.0036">\$0\.0036<\/span>/);
     assert.ok(!/href=/.test(html.replace(/href="#entry-[^"]*"/g, '')), 'file links have no href');

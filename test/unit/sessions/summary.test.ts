@@ -108,7 +108,7 @@ test('appending entries later (new branch, label, name, duplicate) is picked up 
 
 test('a duplicated assistant line counts once (v3 by id, v1 by timestamp and content)', async (t) => {
   const dir = tempDir(t);
-  const assistant = (extra: object) => ({ ...extra, type: 'message', timestamp: '2026-01-01T00:00:02.000Z', message: { role: 'assistant', content: [{ type: 'text', text: 'hi' }], provider: 'p', model: 'm', usage: { input: 10, output: 5, cacheRead: 0, cacheWrite: 0, cost: { input: 0.1, output: 0.2, cacheRead: 0, cacheWrite: 0, total: 99 } }, timestamp: 1767225602000 } });
+  const assistant = (extra: object) => ({ ...extra, type: 'message', timestamp: '2026-01-01T00:00:02.000Z', message: { role: 'assistant', content: [{ type: 'text', text: 'hi' }], provider: 'p', model: 'm', usage: { input: 10, output: 5, cacheRead: 0, cacheWrite: 0, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0.3 } }, timestamp: 1767225602000 } });
   const user = (extra: object) => ({ ...extra, type: 'message', timestamp: '2026-01-01T00:00:01.000Z', message: { role: 'user', content: 'q', timestamp: 1767225601000 } });
   const files = {
     v3: [{ type: 'session', version: 3, id: 's3', timestamp: '2026-01-01T00:00:00.000Z', cwd: '/w' }, user({ id: 'u1', parentId: null }), assistant({ id: 'a1', parentId: 'u1' })],
@@ -123,7 +123,7 @@ test('a duplicated assistant line counts once (v3 by id, v1 by timestamp and con
     assert.equal(info.message_count, 2, name);
     assert.equal(info.entry_count, 2, name);
     assert.deepEqual(info.tokens, { input: 10, output: 5, cache_read: 0, cache_write: 0, total: 15 }, name);
-    assert.ok(Math.abs(info.cost - 0.3) < 1e-12, `${name}: cost is the sum of the parts, not total`);
+    assert.ok(Math.abs(info.cost - 0.3) < 1e-12, `${name}: cost is cost.total, as pi's statistics count it`);
     assert.equal(info.has_branches, false, name);
     // A distinct message with a different timestamp is not a duplicate.
     fs.appendFileSync(file, JSON.stringify({ ...objects[2], ...(name === 'v3' ? { id: 'a2', parentId: 'a1' } : {}), timestamp: '2026-01-01T00:00:03.000Z' }) + '\n');

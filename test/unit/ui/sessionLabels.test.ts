@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { relativeTime, sessionTitle, shortPath, sessionContextValue, sessionIconId, isInWorkspace, sessionDescription, formatTokens, formatCost } from '../../../src/ui/tree/sessionLabels';
+import { shortPath, sessionContextValue, sessionIconId, isInWorkspace, sessionDescription } from '../../../src/ui/tree/sessionLabels';
+import { relativeTime, sessionTitle } from '../../../src/shared/rules/sessionLabels';
+import { formatCost, formatCount } from '../../../src/shared/render/format';
 import { describeFilter } from '../../../src/ui/tree/treeFilter';
 
 const now = Date.parse('2026-03-10T12:00:00.000Z');
@@ -20,10 +22,10 @@ test('relative times read naturally', () => {
 });
 
 test('a session is titled by its name, else its first message on one line', () => {
-  assert.equal(sessionTitle({ name: 'Fix login', first_message: 'x' }), 'Fix login');
-  assert.equal(sessionTitle({ name: '  ', first_message: 'hello\n  world' }), 'hello world');
-  assert.equal(sessionTitle({ name: null, first_message: '' }), '(no messages)');
-  assert.equal(sessionTitle({ name: null, first_message: 'a'.repeat(200) }).length, 80);
+  assert.equal(sessionTitle({ name: 'Fix login', first_message: 'x', id: 's1' }), 'Fix login');
+  assert.equal(sessionTitle({ name: '  ', first_message: 'hello\n  world', id: 's1' }), 'hello world');
+  assert.equal(sessionTitle({ name: null, first_message: '', id: 's1' }), 's1', 'a session without messages is known by its id');
+  assert.equal(sessionTitle({ name: null, first_message: 'a'.repeat(200), id: 's1' }).length, 100);
 });
 
 test('descriptions show the age and the message count', () => {
@@ -55,12 +57,12 @@ test('context values and icons follow the flags', () => {
 });
 
 test('numbers are compact', () => {
-  assert.equal(formatTokens(999), '999');
-  assert.equal(formatTokens(1234), '1.2k');
-  assert.equal(formatTokens(123_456), '123k');
-  assert.equal(formatTokens(2_500_000), '2.5M');
+  assert.equal(formatCount(999), '999');
+  assert.equal(formatCount(1234), '1.2k');
+  assert.equal(formatCount(123_456), '123k');
+  assert.equal(formatCount(2_500_000), '2.5M');
   assert.equal(formatCost(0), '$0');
-  assert.equal(formatCost(0.004), '<$0.01');
+  assert.equal(formatCost(0.004), '$0.0040');
   assert.equal(formatCost(1.234), '$1.23');
 });
 

@@ -2,7 +2,7 @@ import type { HostBridge } from '../bridge';
 import type { SessionEntry } from '../../../src/shared/model/entries';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { buildTree, renderTreeNav, type SessionTree } from '../../../src/shared/render/tree';
-import { renderSessionHeader, sessionTitle, summarizeSession } from '../../../src/shared/render/summary';
+import { renderSessionHeader, summarizeSession, summaryTitle } from '../../../src/shared/render/summary';
 import { appendRenderedHtml, element, entrySelector, openEnclosingDetails } from './dom';
 import { EntryList } from './entryList';
 import { FindBar } from './findBar';
@@ -203,7 +203,7 @@ export class SessionView {
     appendRenderedHtml(this.headerSlot, renderSessionHeader(summary));
     this.navSlot.replaceChildren();
     if (this.tree.hasBranches) appendRenderedHtml(this.navSlot, renderTreeNav(this.tree, { selectedLeafId: this.selectedLeaf ?? this.tree.leafId }));
-    const title = sessionTitle(summary);
+    const title = summaryTitle(summary);
     if (title !== this.lastTitle) {
       this.lastTitle = title;
       this.root.ownerDocument.title = title;
