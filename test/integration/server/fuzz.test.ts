@@ -162,3 +162,44 @@ test('generated WS frames each get a reply and the socket survives', async () =>
   assert.equal(ws.readyState, WebSocket.OPEN);
   ws.close();
 });
+
+test('every command under every scope: refused without it, never an internal error with it', async () => {
+  const rand = prng(4242);
+  const commands = await serverCommandNames(target);
+  const scopes = ['read', 'write', 'agent', 'terminal', 'admin'] as const;
+  const tokens = new Map<string, string>();
+  for (const scope of scopes) {
+    const { envelope } = await callApi<{ token: string }>(target, 'create_token', { name: `fuzz-${scope}`, scopes: [scope] });
+    assert.ok(envelope.success, `create_token ${scope}: ${envelope.error}`);
+    tokens.set(scope, envelope.data!.token);
+  }
+  // Commands that would start a shell or pi when allowed are sent only where they are refused.
+  const spawning = new Set(['create_terminal', 'terminal_create', 'send_pi_agent_rpc']);
+  let refused = 0;
+  let allowed = 0;
+  for (const scope of scopes) {
+    const auth = { Authorization: `Bearer ${tokens.get(scope)}` };
+    for (const command of commands) {
+      const permitted = command.scope === scope;
+      if (permitted && spawning.has(command.name)) continue;
+      for (const name of [command.name, ...command.aliases]) {
+        for (let i = 0; i < 3; i++) {
+          const payload = i === 0 ? {} : randomValue(rand);
+          const { status, envelope } = await callApi(target, name, payload, auth);
+          const where = `${name} with a ${scope} token, payload ${i}`;
+          assert.equal(typeof envelope.success, 'boolean', where);
+          assert.notEqual(envelope.code, 'internal', `${where}: ${envelope.error}`);
+          if (!permitted) {
+            assert.equal(envelope.code, 'forbidden', where);
+            assert.equal(status, 403, where);
+            refused++;
+          } else {
+            allowed++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(refused > 100 && allowed > 50, `refused ${refused}, allowed ${allowed}`);
+  assert.equal((await callApi(target, 'ping')).envelope.success, true);
+});

@@ -46,7 +46,7 @@ async function seed(bundle: unknown): Promise<Seeded> {
   try {
     const saved = await core.dispatch('save_config_bundle', bundle, localUserCaller('test'));
     assert.equal(saved.success, true, saved.error ?? '');
-    const { token } = await core.tokens.create('supervisor test', ['read', 'write']);
+    const { token } = await core.tokens.create('supervisor test', ['read', 'write', 'admin']);
     return { home, stateDir: path.join(home, 'state'), agentDir: path.join(home, '.pi', 'agent'), token };
   } finally {
     await core.dispose();
