@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import { startCliServer, runCli, type ServerHandle } from '../../support/cliServer';
-import { callApi } from '../../support/httpClient';
+import { rawRequest, callApi } from '../../support/httpClient';
 import { TestWsClient } from '../../support/wsClient';
 import { TestSseClient } from '../../support/sseClient';
 
@@ -23,6 +23,16 @@ async function waitUntilAccepted(server: ServerHandle, token: string): Promise<v
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail('the running server never accepted the token made by the CLI');
+}
+
+function eventsRequest(server: ServerHandle, token: string, headers: Record<string, string>, localAddress?: string) {
+  return rawRequest({
+    host: server.host,
+    port: server.port,
+    path: `/api/events?token=${token}`,
+    headers: { Host: `127.0.0.1:${server.port}`, ...headers },
+    localAddress,
+  });
 }
 
 test('SSE replay from Last-Event-ID 0 holds no other client\'s terminal output', async () => {
@@ -52,6 +62,52 @@ test('SSE replay from Last-Event-ID 0 holds no other client\'s terminal output',
     sse.close();
     await owner.request('terminal_close', { id });
     await owner.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a foreign page sending bad tokens cannot lock a good token out', async () => {
+  const server = await startCliServer();
+  try {
+    const token = createToken(server, 'reader', 'read');
+    await waitUntilAccepted(server, token);
+    // What twelve <img src=".../api/events?token=bad"> on another site send.
+    for (let i = 0; i < 12; i++) {
+      const res = await eventsRequest(server, `psm_bad${i}`, { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': 'image' });
+      assert.equal(res.status, 401, `attempt ${i}`);
+    }
+    const ping = await callApi({ host: server.host, port: server.port }, 'ping', {}, { Authorization: `Bearer ${token}` });
+    assert.equal(ping.status, 200, 'the good token still works');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('rotating loopback source addresses counts as one source, and a good token still gets in', async () => {
+  const server = await startCliServer();
+  try {
+    const token = createToken(server, 'reader', 'read');
+    await waitUntilAccepted(server, token);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await eventsRequest(server, `psm_bad${i}`, {}, `127.0.0.${10 + i}`);
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    assert.deepEqual(statuses.slice(10), [429, 429], 'the eleventh address is blocked with the others');
+    const again = await eventsRequest(server, 'psm_bad_again', {}, '127.0.0.99');
+    assert.equal(again.status, 429);
+    const good = await rawRequest({
+      host: server.host,
+      port: server.port,
+      method: 'POST',
+      path: '/api',
+      headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: '{"command":"ping"}',
+      localAddress: '127.0.0.50',
+    });
+    assert.equal(good.status, 200, 'a valid token is honoured while its source is blocked');
   } finally {
     await server.stop();
   }
