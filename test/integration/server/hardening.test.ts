@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
+import WebSocket from 'ws';
 import { startCliServer, runCli, type ServerHandle } from '../../support/cliServer';
 import { rawRequest, callApi } from '../../support/httpClient';
 import { TestWsClient } from '../../support/wsClient';
@@ -113,3 +114,52 @@ test('rotating loopback source addresses counts as one source, and a good token 
   }
 });
 
+function openAnonymous(url: string): Promise<{ ws?: WebSocket; status?: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode });
+      ws.terminate();
+    });
+    ws.once('error', () => resolve({}));
+  });
+}
+
+test('200 anonymous WebSockets do not lock a token out, and are closed when they never authenticate', async () => {
+  const server = await startCliServer({ extraArgs: ['--require-token'] });
+  const sockets: WebSocket[] = [];
+  try {
+    const token = createToken(server, 'reader', 'read');
+    await waitUntilAccepted(server, token);
+    const url = `ws://127.0.0.1:${server.port}/ws`;
+    const outcomes = await Promise.all(Array.from({ length: 200 }, () => openAnonymous(url)));
+    for (const o of outcomes) if (o.ws) sockets.push(o.ws);
+    const withToken = await TestWsClient.connect(`${url}?token=${token}`);
+    const pong = await withToken.request('ping');
+    assert.equal(pong.success, true);
+    const tags = await withToken.request('list_tags');
+    assert.equal(tags.success, true, String(tags.error));
+    await withToken.close();
+    const http = await callApi({ host: server.host, port: server.port }, 'ping', {}, { Authorization: `Bearer ${token}` });
+    assert.equal(http.status, 200);
+    assert.ok(sockets.length < 200, `only a few anonymous sockets are let in (${sockets.length} were)`);
+    assert.ok(outcomes.filter((o) => o.status === 503).length > 0, 'the rest are refused with 503');
+
+    // Bounded wait: the server's deadline is a few seconds.
+    const first = sockets[0]!;
+    const closed = await new Promise<{ code: number; reason: string } | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 15_000);
+      first.once('close', (code, reason) => {
+        clearTimeout(timer);
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+    assert.ok(closed, 'an anonymous socket is closed when it does not authenticate');
+    assert.equal(closed.code, 4408);
+    assert.match(closed.reason, /authenticate/);
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    await server.stop();
+  }
+});
