@@ -20,6 +20,7 @@ import { summarizeFile } from './sessions/summary';
 import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
 import { createSessionCommands } from './sessions/sessionCommands';
 import { createSessionActionCommands } from './sessions/sessionActionCommands';
+import { ExportRunner } from './export/exportRunner';
 import { UserData } from './userdata/userData';
 import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
 import type { ConfigBundle } from './userdata/configFields';
@@ -120,6 +121,7 @@ export class Core extends Disposable {
         saveUserDirs: (dirs) => this.settings.setMany({ [sessionPathsSettingKey]: dirs }),
       }),
     );
+    const exports = this.register(new ExportRunner());
     this.router.registerAll(
       createSessionActionCommands({
         index: this.sessions,
@@ -130,9 +132,7 @@ export class Core extends Disposable {
         forgetUserData: async (id, file) => {
           await userData.forgetSession(id, file);
         },
-        // The renderer (marked, highlight.js, sanitize-html) loads on the first export, not
-        // at start, so the server and the editor start faster.
-        exportSession: async (parsed, format, info) => (await import('./export')).exportSession(parsed, format, info),
+        exportSessionFile: (job) => exports.run(job),
       }),
     );
     this.router.registerAll(createUserDataCommands({ userData, config: this.config }));

@@ -9,6 +9,7 @@ import type { Logger } from '../core/log';
 import type { Authenticator } from './auth/authenticator';
 import { ConnectionCap } from './guards/connectionCap';
 import { rateLimitKey } from './auth/peer';
+import { encodeEnvelope } from './envelope';
 import type { SerializedEvent } from './eventRing';
 
 export const maxWsFrameBytes = 1024 * 1024;
@@ -212,10 +213,14 @@ export class WsHub implements IDisposable {
   }
 
   private sendJson(conn: Connection, body: unknown): void {
-    this.send(conn, JSON.stringify(body));
+    const parts = encodeEnvelope(body);
+    if (parts.length === 1) return this.send(conn, parts[0]!);
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    // One text message in fragments, so the encoded bytes are sent without a copy.
+    parts.forEach((part, i) => conn.ws.send(part, { binary: false, fin: i === parts.length - 1 }));
   }
 
-  private send(conn: Connection, text: string): void {
+  private send(conn: Connection, text: string | Buffer): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     if (conn.ws.bufferedAmount > maxBufferedBytes) {
       this.log.warn(`ws: dropping a client that is not reading (${conn.ws.bufferedAmount} bytes queued)`);
