@@ -77,6 +77,8 @@ const nodeEntries = {
   cli: 'src/cli.ts',
   // The full-text index runs in a worker thread; SearchService loads it from beside the bundle.
   searchWorker: 'src/core/search/worker/searchWorker.ts',
+  // Exports render in a worker thread per export; ExportRunner loads it from beside the bundle.
+  exportWorker: 'src/core/export/exportWorker.ts',
 };
 
 const browserEntries = existsSync(path.join(root, 'webview-ui'))

@@ -22,6 +22,7 @@ import { summarizeFile } from './sessions/summary';
 import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
 import { createSessionCommands } from './sessions/sessionCommands';
 import { createSessionActionCommands } from './sessions/sessionActionCommands';
+import { ExportRunner } from './export/exportRunner';
 import { UserData } from './userdata/userData';
 import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
 import type { ConfigBundle } from '../shared/model/config';
@@ -140,6 +141,7 @@ export class Core extends Disposable {
         homeDir: this.homeDir,
       }),
     );
+    const exports = this.register(new ExportRunner());
     this.router.registerAll(
       createSessionActionCommands({
         index: this.sessions,
@@ -150,9 +152,7 @@ export class Core extends Disposable {
         forgetUserData: async (id, file) => {
           await userData.forgetSession(id, file);
         },
-        // The renderer (marked, highlight.js, sanitize-html) loads on the first export, not
-        // at start, so the server and the editor start faster.
-        exportSession: async (parsed, format, info) => (await import('./export')).exportSession(parsed, format, info),
+        exportSessionFile: (job) => exports.run(job),
       }),
     );
     this.router.registerAll(createUserDataCommands({ userData, config: this.config }));

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiErrorCode } from '../shared/api/errors';
 import type { DispatchResult } from '../core/api/types';
+import { EncodedJson } from '../core/util/encodedJson';
 
 export interface ErrorEnvelope {
   success: false;
@@ -23,15 +24,29 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
+  const parts = encodeEnvelope(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': parts.reduce((n, p) => n + Buffer.byteLength(p), 0),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
-  res.end(text);
+  for (const part of parts.slice(0, -1)) res.write(part);
+  res.end(parts[parts.length - 1]);
+}
+
+/**
+ * A body as the pieces to send in order. `data` that a worker already encoded is sent as
+ * its bytes, after the other fields, rather than encoded again.
+ */
+export function encodeEnvelope(body: unknown): Array<string | Buffer> {
+  if (body !== null && typeof body === 'object' && 'data' in body && body.data instanceof EncodedJson) {
+    const { data, ...rest } = body as { data: EncodedJson };
+    const head = JSON.stringify(rest);
+    return [`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"data":`, data.bytes, '}'];
+  }
+  return [JSON.stringify(body)];
 }
 
 /**

@@ -61,7 +61,8 @@ export class SseHub implements IDisposable {
 
     res.write('retry: 3000\n\n');
     const lastId = lastEventId(req);
-    if (lastId !== undefined) {
+    // Same rule as live delivery: a stream without the read scope hears no broadcasts.
+    if (lastId !== undefined && caller.scopes.has('read')) {
       const missed = this.ring.since(lastId);
       if (missed === undefined) {
         // Some events are gone: tell the client to reload its list instead of trusting a gap.

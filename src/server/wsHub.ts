@@ -8,12 +8,21 @@ import type { IDisposable } from '../core/lifecycle';
 import type { Logger } from '../core/log';
 import type { Authenticator } from './auth/authenticator';
 import { ConnectionCap } from './guards/connectionCap';
+import { rateLimitKey } from './auth/peer';
+import { encodeEnvelope } from './envelope';
 import type { SerializedEvent } from './eventRing';
 
 export const maxWsFrameBytes = 1024 * 1024;
 const heartbeatMs = 30_000;
 const maxBufferedBytes = 4 * 1024 * 1024;
 const maxInFlightPerSocket = 64;
+/** Sockets that have not authenticated yet get their own small pool and a deadline. */
+const maxAnonymousSockets = 32;
+/** So one remote host cannot take the whole anonymous pool from the others. */
+const maxAnonymousPerSource = 4;
+export const wsAuthDeadlineMs = 5_000;
+/** Close code for a socket that did not authenticate in time (private range, 4000–4999). */
+export const wsCloseAuthTimeout = 4408;
 
 interface Connection {
   ws: WebSocket;
@@ -21,6 +30,9 @@ interface Connection {
   peer: string;
   alive: boolean;
   inFlight: number;
+  /** Frees the slot this socket holds: in the anonymous pool until it authenticates. */
+  release: () => void;
+  authDeadline: NodeJS.Timeout | undefined;
 }
 
 type Frame = Record<string, unknown>;
@@ -33,6 +45,8 @@ export class WsHub implements IDisposable {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxWsFrameBytes, clientTracking: false });
   private readonly connections = new Set<Connection>();
   private readonly cap: ConnectionCap;
+  private readonly anonymousCap = new ConnectionCap(maxAnonymousSockets);
+  private readonly anonymousBySource = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -53,13 +67,19 @@ export class WsHub implements IDisposable {
 
   /** Completes an upgrade that already passed the Host/Origin guards. */
   accept(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller | undefined): void {
-    const release = this.cap.tryAcquire();
+    // Anonymous sockets cost nothing to open, so they must not be able to use up the
+    // slots of clients that hold a token.
+    const release = caller ? this.cap.tryAcquire() : this.acquireAnonymous(rateLimitKey(req.socket.remoteAddress ?? 'unknown'));
     if (!release) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: Connection = { ws, caller, peer: req.socket.remoteAddress ?? 'unknown', alive: true, inFlight: 0 };
+      const conn: Connection = { ws, caller, peer: req.socket.remoteAddress ?? 'unknown', alive: true, inFlight: 0, release, authDeadline: undefined };
+      if (!caller) {
+        conn.authDeadline = setTimeout(() => ws.close(wsCloseAuthTimeout, `authenticate within ${wsAuthDeadlineMs / 1000} s`), wsAuthDeadlineMs);
+        conn.authDeadline.unref();
+      }
       this.connections.add(conn);
       ws.on('pong', () => {
         conn.alive = true;
@@ -68,7 +88,8 @@ export class WsHub implements IDisposable {
       ws.on('error', (err) => this.log.debug(`ws: ${err.message}`));
       ws.on('close', () => {
         this.connections.delete(conn);
-        release();
+        clearTimeout(conn.authDeadline);
+        conn.release();
         if (conn.caller) this.onClientGone(conn.caller.id);
       });
     });
@@ -120,7 +141,10 @@ export class WsHub implements IDisposable {
       if (typeof token !== 'string') return reply({ success: false, data: null, error: 'payload.token: expected a string', code: 'invalid_payload' });
       const outcome = this.auth.authenticateToken(token, conn.peer, 'ws');
       if (outcome.kind === 'ok') {
-        conn.caller = outcome.caller;
+        if (!this.promote(conn, outcome.caller)) {
+          reply({ success: false, data: null, error: 'too many clients are connected', code: 'unavailable' });
+          return conn.ws.close(1013, 'too many clients are connected');
+        }
         return reply({ success: true, data: { authenticated: true, scopes: [...outcome.caller.scopes] }, error: null });
       }
       const limited = outcome.kind === 'rate_limited';
@@ -146,17 +170,57 @@ export class WsHub implements IDisposable {
     if (typeof token !== 'string') return this.sendJson(conn, { error: 'Unauthorized' });
     const outcome = this.auth.authenticateToken(token, conn.peer, 'ws');
     if (outcome.kind === 'ok') {
-      conn.caller = outcome.caller;
+      if (!this.promote(conn, outcome.caller)) {
+        this.sendJson(conn, { error: 'Too many clients' });
+        return conn.ws.close(1013, 'too many clients are connected');
+      }
       return this.sendJson(conn, { auth: 'ok' });
     }
     this.sendJson(conn, { error: outcome.kind === 'rate_limited' ? 'Too many attempts' : 'Unauthorized' });
   }
 
-  private sendJson(conn: Connection, body: unknown): void {
-    this.send(conn, JSON.stringify(body));
+  private acquireAnonymous(source: string): (() => void) | undefined {
+    const held = this.anonymousBySource.get(source) ?? 0;
+    if (held >= maxAnonymousPerSource) return undefined;
+    const release = this.anonymousCap.tryAcquire();
+    if (!release) return undefined;
+    this.anonymousBySource.set(source, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      const left = (this.anonymousBySource.get(source) ?? 1) - 1;
+      if (left > 0) this.anonymousBySource.set(source, left);
+      else this.anonymousBySource.delete(source);
+    };
   }
 
-  private send(conn: Connection, text: string): void {
+  /** Moves a socket that just authenticated from the anonymous pool to the main one. */
+  private promote(conn: Connection, caller: Caller): boolean {
+    if (conn.caller) {
+      conn.caller = caller;
+      return true;
+    }
+    const release = this.cap.tryAcquire();
+    if (!release) return false;
+    conn.release();
+    conn.release = release;
+    clearTimeout(conn.authDeadline);
+    conn.authDeadline = undefined;
+    conn.caller = caller;
+    return true;
+  }
+
+  private sendJson(conn: Connection, body: unknown): void {
+    const parts = encodeEnvelope(body);
+    if (parts.length === 1) return this.send(conn, parts[0]!);
+    if (conn.ws.readyState !== WebSocket.OPEN) return;
+    // One text message in fragments, so the encoded bytes are sent without a copy.
+    parts.forEach((part, i) => conn.ws.send(part, { binary: false, fin: i === parts.length - 1 }));
+  }
+
+  private send(conn: Connection, text: string | Buffer): void {
     if (conn.ws.readyState !== WebSocket.OPEN) return;
     if (conn.ws.bufferedAmount > maxBufferedBytes) {
       this.log.warn(`ws: dropping a client that is not reading (${conn.ws.bufferedAmount} bytes queued)`);
@@ -186,7 +250,10 @@ export class WsHub implements IDisposable {
 
   dispose(): void {
     clearInterval(this.heartbeat);
-    for (const conn of [...this.connections]) conn.ws.terminate();
+    for (const conn of [...this.connections]) {
+      clearTimeout(conn.authDeadline);
+      conn.ws.terminate();
+    }
     this.connections.clear();
     this.wss.close();
   }

@@ -1,4 +1,5 @@
 import type { Schema } from './schema';
+import type { EncodedJson } from '../util/encodedJson';
 import type { ApiEnvelope } from '../../shared/api/envelope';
 import type { CommandName, PayloadOf, ReplyOf } from '../../shared/api/commands';
 import type { CoreEventMap, CoreEventName } from '../../shared/model/events';
@@ -31,8 +32,11 @@ export interface CommandSpec<N extends CommandName> {
   readonly scope: Scope;
   readonly summary: string;
   readonly payload: Schema<PayloadOf<N>>;
-  run(payload: PayloadOf<N>, ctx: CommandContext): ReplyOf<N> | Promise<ReplyOf<N>>;
+  /** A reply for the network may come pre-encoded (EncodedJson), e.g. from a worker thread. */
+  run(payload: PayloadOf<N>, ctx: CommandContext): Reply<N> | Promise<Reply<N>>;
 }
+
+type Reply<N extends CommandName> = ReplyOf<N> | EncodedJson<ReplyOf<N>>;
 
 /** A command as the router holds it, after its types have been checked at definition. */
 export interface RegisteredCommand {

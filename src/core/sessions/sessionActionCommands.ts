@@ -9,8 +9,9 @@ import { resolveSessionFile } from './sessionPathGuard';
 import { appendSessionName } from './sessionWrites';
 import type { ParsedSession, SessionEntry } from '../../shared/model/entries';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
-import type { ExportFormat, ExportResult } from '../../shared/model/export';
+import type { ExportFormat, ExportReply } from '../../shared/model/export';
 import type { SessionEntriesReply, SessionTailReply } from '../../shared/api/commands';
+import { EncodedJson } from '../util/encodedJson';
 
 export interface SessionActionDeps {
   index: SessionIndex;
@@ -20,11 +21,18 @@ export interface SessionActionDeps {
   parseFrom: (file: string, fromOffset: number) => Promise<{ entries: SessionEntry[]; nextOffset: number }>;
   moveToTrash: (file: string) => Promise<{ trashed: boolean }>;
   forgetUserData: (id: string, file: string) => Promise<void>;
-  exportSession: (parsed: ParsedSession, format: ExportFormat, info: SessionInfo | undefined) => Promise<ExportResult>;
+  /** Reads, renders and (with a target) writes the export away from the event loop. */
+  exportSessionFile: (job: {
+    file: string;
+    format: ExportFormat;
+    info: SessionInfo | null;
+    targetPath?: string;
+    encodeJson?: boolean;
+  }) => Promise<ExportReply | EncodedJson<ExportReply>>;
 }
 
-/** Past this size a session is sent to a viewer in pages rather than whole. */
-const maxEntriesBytes = 256 * 1024 * 1024;
+/** Past this size a session is sent to a viewer in pages rather than whole, and not exported. */
+export const maxEntriesBytes = 256 * 1024 * 1024;
 
 /** Commands that read a whole session or change a session file. */
 export function createSessionActionCommands(deps: SessionActionDeps) {
@@ -80,14 +88,19 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
       }),
       run: async (p, ctx) => {
         const file = await resolveSessionFile(p.path, roots());
-        const parsed = await deps.parse(file);
-        const exported = await deps.exportSession(parsed, p.format, deps.index.get(file));
-        if (p.target_path === undefined) return exported;
-        // Writing to an arbitrary path is an editor feature (a save dialog chose it).
-        if (ctx.caller.transport !== 'ui') throw new ApiError('forbidden', 'target_path: only the editor may write exports to a path');
-        if (!path.isAbsolute(p.target_path)) throw new ApiError('invalid_payload', 'target_path: must be an absolute path');
-        await fs.promises.writeFile(p.target_path, exported.content, 'utf8');
-        return { ...exported, content: undefined, written_to: p.target_path };
+        if (p.target_path !== undefined) {
+          // Writing to an arbitrary path is an editor feature (a save dialog chose it).
+          if (ctx.caller.transport !== 'ui') throw new ApiError('forbidden', 'target_path: only the editor may write exports to a path');
+          if (!path.isAbsolute(p.target_path)) throw new ApiError('invalid_payload', 'target_path: must be an absolute path');
+        }
+        const { size } = await fs.promises.stat(file);
+        const mb = Math.round(size / 1048576);
+        if (size > maxEntriesBytes) throw new ApiError('too_large', `path: the file is ${mb} MB; sessions over ${maxEntriesBytes / 1048576} MB are not exported`);
+        // A reply over the network is encoded in the worker: encoding a big export on the
+        // event loop would stall every other client for seconds.
+        const encodeJson = p.target_path === undefined && (ctx.caller.transport === 'http' || ctx.caller.transport === 'ws');
+        const exported = await deps.exportSessionFile({ file, format: p.format, info: deps.index.get(file) ?? null, targetPath: p.target_path, encodeJson });
+        return p.target_path === undefined || exported instanceof EncodedJson ? exported : { ...exported, content: undefined };
       },
     }),
     defineCommand({

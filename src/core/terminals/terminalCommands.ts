@@ -1,5 +1,6 @@
 import { s } from '../api/schema';
-import { defineCommand } from '../api/types';
+import { defineCommand, type Caller } from '../api/types';
+import { ApiError } from '../../shared/api/errors';
 import type { TerminalManager } from './terminalManager';
 
 const terminalId = s.string({ min: 1, max: 100 });
@@ -15,8 +16,21 @@ export function createTerminalCommands(terminals: TerminalManager) {
       scope: 'terminal',
       summary: "Open a shell in a folder; output arrives as terminal-output to this client only",
       payload: s.object({ cwd: s.string({ min: 1, max: 4096 }), cols: s.optional(cols), rows: s.optional(rows) }),
-      run: ({ cwd, cols: c, rows: r }, ctx) =>
-        terminals.create({ ownerId: ctx.caller.id, cwd, cols: c, rows: r, emit: (name, payload) => ctx.emitToCaller(name, payload) }),
+      run: ({ cwd, cols: c, rows: r }, ctx) => {
+        // An HTTP caller lives for one request: nobody could read the output, write to the
+        // shell or close it afterwards, so it would run on unowned until it idled out.
+        if (ctx.caller.transport === 'http' || ctx.caller.transport === 'cli') {
+          throw new ApiError('invalid_request', 'create_terminal needs a WebSocket connection (/ws): a terminal belongs to the connection that opens it and sends its output there');
+        }
+        return terminals.create({
+          ownerId: ctx.caller.id,
+          principal: principalOf(ctx.caller),
+          cwd,
+          cols: c,
+          rows: r,
+          emit: (name, payload) => ctx.emitToCaller(name, payload),
+        });
+      },
     }),
     defineCommand({
       name: 'terminal_write',
@@ -49,4 +63,9 @@ export function createTerminalCommands(terminals: TerminalManager) {
       },
     }),
   ];
+}
+
+/** Who a terminal counts against for the per-owner cap: a token, or the local user. */
+function principalOf(caller: Caller): string {
+  return caller.tokenId !== undefined ? `token:${caller.tokenId}` : caller.isLocal ? 'local' : `caller:${caller.id}`;
 }

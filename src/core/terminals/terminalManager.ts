@@ -17,6 +17,8 @@ export interface TerminalManagerOptions {
   env?: NodeJS.ProcessEnv;
   /** Open terminals at most, over all clients. */
   maxTerminals?: number;
+  /** Open terminals at most for one token (or the local user), over all its connections. */
+  maxTerminalsPerOwner?: number;
   /** A terminal without input or output for this long is closed. */
   idleTimeoutMs?: number;
   /** How long a terminal outlives its client, so a quick reconnect of the page costs nothing visible. */
@@ -26,7 +28,10 @@ export interface TerminalManagerOptions {
 }
 
 export interface CreateTerminalInput {
+  /** The connection that drives the terminal and hears its output. */
   ownerId: string;
+  /** The token or user behind that connection; the per-owner cap counts these. */
+  principal: string;
   cwd: string;
   cols?: number;
   rows?: number;
@@ -36,6 +41,7 @@ export interface CreateTerminalInput {
 interface Terminal {
   id: string;
   ownerId: string;
+  principal: string;
   pty: IPty;
   emit: TerminalEmit;
   exited: Promise<void>;
@@ -57,6 +63,7 @@ export class TerminalManager implements IDisposable {
   private readonly terminals = new Map<string, Terminal>();
   private readonly goneTimers = new Map<string, NodeJS.Timeout>();
   private opening = 0;
+  private readonly openingBy = new Map<string, number>();
   private disposed = false;
 
   constructor(private readonly options: TerminalManagerOptions) {}
@@ -70,7 +77,11 @@ export class TerminalManager implements IDisposable {
     const max = this.options.maxTerminals ?? 8;
     // Counted before the awaits below, so that concurrent requests cannot overshoot the cap.
     if (this.terminals.size + this.opening >= max) throw new ApiError('conflict', `too many open terminals (at most ${max}); close one first`);
+    const perOwner = this.options.maxTerminalsPerOwner ?? 4;
+    const mine = [...this.terminals.values()].filter((t) => t.principal === input.principal).length + (this.openingBy.get(input.principal) ?? 0);
+    if (mine >= perOwner) throw new ApiError('conflict', `too many open terminals for this client (at most ${perOwner} per token); close one first`);
     this.opening++;
+    this.openingBy.set(input.principal, (this.openingBy.get(input.principal) ?? 0) + 1);
     try {
       if (!path.isAbsolute(input.cwd)) throw new ApiError('invalid_payload', `cwd: must be an absolute path, got "${input.cwd}"`);
       const stat = await fs.promises.stat(input.cwd).catch(() => undefined);
@@ -85,6 +96,9 @@ export class TerminalManager implements IDisposable {
       return { id: terminal.id, pid: pty.pid, cols, rows };
     } finally {
       this.opening--;
+      const left = (this.openingBy.get(input.principal) ?? 1) - 1;
+      if (left > 0) this.openingBy.set(input.principal, left);
+      else this.openingBy.delete(input.principal);
     }
   }
 
@@ -129,6 +143,7 @@ export class TerminalManager implements IDisposable {
     const terminal: Terminal = {
       id: randomUUID(),
       ownerId: input.ownerId,
+      principal: input.principal,
       pty,
       emit: input.emit,
       exited: new Promise<void>((resolve) => (markExited = resolve)),

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { TokenStore } from '../../core/auth/tokenStore';
 import type { Caller } from '../../core/api/types';
 import { allScopes, type Scope } from '../../shared/model/tokens';
-import { isLoopbackAddress } from './peer';
+import { isLoopbackAddress, rateLimitKey } from './peer';
 import { FailedAuthLimiter } from './rateLimiter';
 
 export type AuthOutcome =
@@ -12,6 +12,14 @@ export type AuthOutcome =
   | { kind: 'anonymous'; peer: string }
   | { kind: 'unauthorized'; message: string }
   | { kind: 'rate_limited'; retryAfterMs: number };
+
+export interface TokenAttempt {
+  /**
+   * The browser says a page of another site sent the request (`Sec-Fetch-Site`). Such a
+   * page cannot read the reply, but its failures must not lock the user out of loopback.
+   */
+  fromForeignPage?: boolean;
+}
 
 export interface AuthSettings {
   requireTokenOnLoopback: boolean;
@@ -45,18 +53,22 @@ export class Authenticator {
     const peer = req.socket.remoteAddress ?? 'unknown';
     const token = presentedToken(req);
     const hasOrigin = req.headers.origin !== undefined;
-    if (token !== undefined) return this.authenticateToken(token, peer, transport);
+    if (token !== undefined) return this.authenticateToken(token, peer, transport, { fromForeignPage: isFromForeignPage(req) });
     if (isLoopbackAddress(peer) && !this.settings().requireTokenOnLoopback) {
       return { kind: 'ok', caller: localCaller(transport, hasOrigin) };
     }
     return { kind: 'anonymous', peer };
   }
 
-  authenticateToken(token: string, peer: string, transport: Caller['transport']): AuthOutcome {
-    if (this.limiter.isBlocked(peer)) return { kind: 'rate_limited', retryAfterMs: this.limiter.retryAfterMs(peer) };
+  authenticateToken(token: string, peer: string, transport: Caller['transport'], attempt: TokenAttempt = {}): AuthOutcome {
+    // A right token is honoured even while its source is blocked: the block exists to slow
+    // guessing, and must not let anyone who can send wrong tokens lock the owner out.
     const record = this.tokens.verify(token);
     if (!record) {
-      this.limiter.recordFailure(peer);
+      const key = rateLimitKey(peer);
+      if (this.limiter.isBlocked(key)) return { kind: 'rate_limited', retryAfterMs: this.limiter.retryAfterMs(key) };
+      // Only on loopback: a remote client could send the header to dodge the limit.
+      if (!(attempt.fromForeignPage && isLoopbackAddress(peer))) this.limiter.recordFailure(key);
       return { kind: 'unauthorized', message: 'invalid or revoked token' };
     }
     return {
@@ -70,6 +82,11 @@ export class Authenticator {
       },
     };
   }
+}
+
+function isFromForeignPage(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
 }
 
 function localCaller(transport: Caller['transport'], hasOrigin: boolean): Caller {

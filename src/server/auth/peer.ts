@@ -12,3 +12,11 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 export function isLoopbackBindHost(host: string): boolean {
   return host === 'localhost' || isLoopbackAddress(host);
 }
+
+/**
+ * The key failed logins are counted under. The whole of 127.0.0.0/8 is one machine, so a
+ * client that rotates its loopback source address is still one source.
+ */
+export function rateLimitKey(address: string): string {
+  return isLoopbackAddress(address) ? 'loopback' : address.toLowerCase();
+}

@@ -1,6 +1,6 @@
 import type { ConfigBundle, ConfigSaveResult, ConfigVersion } from '../model/config';
 import type { ParsedSession, SessionEntry, SessionHeader } from '../model/entries';
-import type { ExportFormat, ExportResult } from '../model/export';
+import type { ExportFormat, ExportReply } from '../model/export';
 import type { JsonValue } from '../model/json';
 import type { ImportMode, LiveSession, ModelConfigBackup, ModelConfigLoad, ModelConfigWrite, ResourceItem, SendPromptResult } from '../model/pi';
 import type { IndexingStatus, SearchHit } from '../model/search';
@@ -134,7 +134,7 @@ export interface CommandMap {
   delete_session: { payload: { path: string }; reply: { path: string; trashed: boolean; deleted_permanently: boolean } };
   export_session: {
     payload: { path: string; format: ExportFormat; target_path?: string };
-    reply: ExportResult | (Omit<ExportResult, 'content'> & { content: undefined; written_to: string });
+    reply: ExportReply;
   };
   get_session_entries: { payload: { path: string; from_offset?: number }; reply: SessionEntriesReply | SessionTailReply };
 

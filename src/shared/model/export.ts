@@ -7,3 +7,12 @@ export interface ExportResult {
   mime_type: string;
   content: string;
 }
+
+/** What `export_session` answers: the content, or where the editor had it written. */
+export interface ExportReply {
+  format: ExportFormat;
+  filename: string;
+  mime_type: string;
+  content?: string;
+  written_to?: string;
+}
