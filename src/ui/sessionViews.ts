@@ -7,7 +7,7 @@ import { readSettings } from './settings';
 import { SessionTreeProvider } from './tree/sessionTreeProvider';
 import { describeFilter, isFilterActive, type TreeFilter } from './tree/treeFilter';
 import { shortPath } from './tree/sessionLabels';
-import type { TreeNode } from './tree/treeModel';
+import type { SidebarNode } from './tree/treeModel';
 import { CoreClient } from './actions/coreClient';
 import type { ActionContext } from './actions/actionContext';
 import type { FilterHost } from './actions/filterSessions';
@@ -24,7 +24,7 @@ export function registerSessionViews(
 ): vscode.Disposable[] {
   const homeDir = os.homedir();
   const provider = new SessionTreeProvider(core, caller, log, homeDir);
-  const view = vscode.window.createTreeView<TreeNode>(ViewId.sessions, { treeDataProvider: provider, showCollapseAll: true });
+  const view = vscode.window.createTreeView<SidebarNode>(ViewId.sessions, { treeDataProvider: provider, showCollapseAll: true });
   const search = new SessionSearch(core, caller, homeDir);
 
   const filterHost: FilterHost = {

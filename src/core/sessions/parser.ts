@@ -128,15 +128,15 @@ export async function readJsonlLines(file: string, onLine: (line: JsonlLine) => 
   return splitter.offset;
 }
 
-export type JsonObject = Record<string, unknown>;
+export type ParsedObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
+function isObject(value: unknown): value is ParsedObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Objects found on one line; `skipped` when the line held none (blank or garbage). */
 export interface LineObjects {
-  objects: JsonObject[];
+  objects: ParsedObject[];
   skipped: boolean;
 }
 
@@ -189,7 +189,7 @@ function depthSplit(text: string): string[] {
   return pieces;
 }
 
-function tryParseObject(text: string): JsonObject | undefined {
+function tryParseObject(text: string): ParsedObject | undefined {
   try {
     const value: unknown = JSON.parse(text);
     return isObject(value) ? value : undefined;
@@ -201,8 +201,8 @@ function tryParseObject(text: string): JsonObject | undefined {
 /** Beyond this many candidate starts the slower fallback is not worth trying. */
 const maxFallbackCandidates = 64;
 
-export function recoverConcatenatedObjects(text: string): JsonObject[] {
-  const bySplit: JsonObject[] = [];
+export function recoverConcatenatedObjects(text: string): ParsedObject[] {
+  const bySplit: ParsedObject[] = [];
   let allParsed = true;
   for (const piece of depthSplit(text)) {
     const obj = tryParseObject(piece);
@@ -217,7 +217,7 @@ export function recoverConcatenatedObjects(text: string): JsonObject[] {
     starts.push(i);
     if (starts.length > maxFallbackCandidates) return bySplit;
   }
-  const byStarts: JsonObject[] = [];
+  const byStarts: ParsedObject[] = [];
   let s = 0;
   while (s < starts.length) {
     let found = -1;
@@ -252,7 +252,7 @@ export interface SessionObjectReader {
   /** Called once with the header (the first object of the file). */
   onHeader?(header: SessionHeader, source: ObjectSource): void;
   /** Every later object, in file order, as parsed (not migrated). */
-  onObject(obj: JsonObject, source: ObjectSource): void;
+  onObject(obj: ParsedObject, source: ObjectSource): void;
   /** A blank or unparseable line. */
   onSkippedLine(): void;
 }

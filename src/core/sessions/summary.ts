@@ -3,7 +3,7 @@ import type { AssistantMessage, LabelEntry, MessageEntry, ModelChangeEntry, Sess
 import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/sessionInfo';
 import type { EntrySink, SummarizeResult } from './sessionIndex';
 import { EntryMigrator, type MigrationState } from './migrate';
-import { entryDedupKey, readSessionObjects, type JsonObject } from './parser';
+import { entryDedupKey, readSessionObjects, type ParsedObject } from './parser';
 import { addTokens, usageCost, usageTokens, zeroTokens } from '../../shared/rules/usage';
 
 /**
@@ -67,7 +67,7 @@ export interface SummarySnapshot {
   seen: string;
 }
 
-function isObject(value: unknown): value is JsonObject {
+function isObject(value: unknown): value is ParsedObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -118,7 +118,7 @@ function isoFromString(value: unknown): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-function activityTime(message: JsonObject, entry: SessionEntry): number {
+function activityTime(message: ParsedObject, entry: SessionEntry): number {
   if (typeof message.timestamp === 'number' && Number.isFinite(message.timestamp)) return message.timestamp;
   const ms = Date.parse(entry.timestamp);
   return Number.isNaN(ms) ? 0 : ms;
@@ -238,7 +238,7 @@ export class SessionSummaryBuilder {
    * Migrates a raw body object and adds it. Returns the entry when it counted, null when it
    * was not an entry (counted as a skipped line) or a duplicate.
    */
-  addObject(obj: JsonObject): SessionEntry | null {
+  addObject(obj: ParsedObject): SessionEntry | null {
     const entry = this.migrator.migrate(obj);
     if (!entry) {
       this.counts.skippedLines++;

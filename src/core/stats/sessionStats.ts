@@ -1,5 +1,5 @@
 import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/sessionInfo';
-import type { Usage, ModelStats, ProviderStats, ProjectStats, DayStats, SessionStats } from '../../shared/model/stats';
+import type { ModelStats, ProviderStats, ProjectStats, DayStats, SessionStats } from '../../shared/model/stats';
 
 export interface StatsFilter {
   /** Only sessions whose cwd is this folder or inside it. */
@@ -14,9 +14,9 @@ export interface StatsFilter {
 const hourMs = 3_600_000;
 
 const zeroTokens = (): TokenTotals => ({ input: 0, output: 0, cache_read: 0, cache_write: 0, total: 0 });
-const zeroUsage = (): Usage => ({ messages: 0, tokens: zeroTokens(), cost: 0 });
+const zeroUsage = (): UsageBucket => ({ messages: 0, tokens: zeroTokens(), cost: 0 });
 
-function addUsage(target: Usage, source: Usage, factor = 1): void {
+function addUsage(target: UsageBucket, source: UsageBucket, factor = 1): void {
   target.messages += source.messages * factor;
   target.cost += source.cost * factor;
   const t = target.tokens;
@@ -32,7 +32,7 @@ interface Slice {
   start: number;
   /** Slices from `activity_by_hour` span an hour; the fallback slice is an instant. */
   span: number;
-  usage: Usage;
+  usage: UsageBucket;
 }
 
 /** Parses `YYYY-MM-DDTHH` quickly (it repeats across sessions); other ISO forms via Date.parse. */
@@ -60,7 +60,7 @@ function slicesOf(info: SessionInfo, parseKey: (key: string) => number): { slice
     if (slices.length > 0) return { slices, exact: true };
   }
   const at = Date.parse(info.modified);
-  const usage: Usage = { messages: info.message_count, tokens: info.tokens, cost: info.cost };
+  const usage: UsageBucket = { messages: info.message_count, tokens: info.tokens, cost: info.cost };
   return { slices: [{ start: Number.isFinite(at) ? at : 0, span: 0, usage }], exact: false };
 }
 
@@ -184,7 +184,7 @@ export function computeSessionStats(sessions: readonly SessionInfo[], filter: St
   totals.models = models.size;
   totals.tokens = roundTokens(attributed.tokens);
   totals.cost = roundCost(attributed.cost);
-  const byCost = (a: Usage, b: Usage) => b.cost - a.cost || b.tokens.total - a.tokens.total;
+  const byCost = (a: UsageBucket, b: UsageBucket) => b.cost - a.cost || b.tokens.total - a.tokens.total;
   const byDay = [...days.values()].map(tidy).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return {
     filter: {
@@ -208,17 +208,17 @@ export function computeSessionStats(sessions: readonly SessionInfo[], filter: St
 }
 
 /** Per-model usage of a session: the parser's breakdown, else everything on the last model. */
-function modelUsage(info: SessionInfo): [string, Usage][] {
+function modelUsage(info: SessionInfo): [string, UsageBucket][] {
   const breakdown = info.usage_by_model;
   if (breakdown && Object.keys(breakdown).length > 0) return Object.entries(breakdown) as [string, UsageBucket][];
-  const out: [string, Usage][] = [[info.model ?? 'unknown', { messages: info.message_count, tokens: info.tokens, cost: info.cost }]];
+  const out: [string, UsageBucket][] = [[info.model ?? 'unknown', { messages: info.message_count, tokens: info.tokens, cost: info.cost }]];
   // Earlier models of the session are counted as used, without tokens we could attribute.
   for (const m of info.models) if (m !== info.model) out.push([m, zeroUsage()]);
   return out;
 }
 
 /** The part of a session's usage inside the range, by tokens, else by messages. */
-function shareOf(used: Usage, all: readonly Slice[]): number {
+function shareOf(used: UsageBucket, all: readonly Slice[]): number {
   const whole = zeroUsage();
   for (const sl of all) addUsage(whole, sl.usage);
   if (whole.tokens.total > 0) return used.tokens.total / whole.tokens.total;
@@ -241,6 +241,6 @@ function roundTokens(t: TokenTotals): TokenTotals {
 }
 
 /** Scaling leaves fractions behind; replies carry whole token and message counts. */
-function tidy<T extends Usage>(u: T): T {
+function tidy<T extends UsageBucket>(u: T): T {
   return { ...u, messages: Math.round(u.messages), tokens: roundTokens(u.tokens), cost: roundCost(u.cost) };
 }

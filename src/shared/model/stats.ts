@@ -1,29 +1,23 @@
-import type { TokenTotals } from './sessionInfo';
+import type { TokenTotals, UsageBucket } from './sessionInfo';
 
-export interface Usage {
-  messages: number;
-  tokens: TokenTotals;
-  cost: number;
-}
-
-export interface ModelStats extends Usage {
+export interface ModelStats extends UsageBucket {
   model: string;
   provider: string;
   sessions: number;
 }
 
-export interface ProviderStats extends Usage {
+export interface ProviderStats extends UsageBucket {
   provider: string;
   sessions: number;
 }
 
-export interface ProjectStats extends Usage {
+export interface ProjectStats extends UsageBucket {
   cwd: string;
   sessions: number;
   last_active: string;
 }
 
-export interface DayStats extends Usage {
+export interface DayStats extends UsageBucket {
   /** `YYYY-MM-DD` in the requested time zone offset. */
   date: string;
   sessions: number;

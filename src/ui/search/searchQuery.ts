@@ -1,14 +1,14 @@
-export type SearchRole = 'all' | 'user' | 'assistant' | 'tool';
+import type { RoleFilter } from '../../shared/model/search';
 
-export const searchRoles: readonly SearchRole[] = ['all', 'user', 'assistant', 'tool'];
+export const searchRoles: readonly RoleFilter[] = ['all', 'user', 'assistant', 'tool'];
 
-const prefixes: Record<string, SearchRole> = { all: 'all', user: 'user', me: 'user', assistant: 'assistant', ai: 'assistant', tool: 'tool', tools: 'tool' };
+const prefixes: Record<string, RoleFilter> = { all: 'all', user: 'user', me: 'user', assistant: 'assistant', ai: 'assistant', tool: 'tool', tools: 'tool' };
 
 /**
  * What the user typed into the search box: an optional role prefix (`user:`, `assistant:`
  * or `ai:`, `tool:`) and the query. Without a prefix the role chosen with the buttons applies.
  */
-export function parseSearchInput(value: string, fallbackRole: SearchRole): { query: string; role: SearchRole } {
+export function parseSearchInput(value: string, fallbackRole: RoleFilter): { query: string; role: RoleFilter } {
   const match = /^\s*([a-z]+):\s*(.*)$/is.exec(value);
   const role = match ? prefixes[match[1].toLowerCase()] : undefined;
   if (match && role) return { query: match[2].trim(), role };

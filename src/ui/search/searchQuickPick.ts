@@ -2,19 +2,19 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Core } from '../../core/core';
 import type { Caller } from '../../core/api/types';
-import type { SearchHit } from '../../shared/model/search';
+import type { RoleFilter, SearchHit } from '../../shared/model/search';
 import { CommandId } from '../ids';
 import { shortPath } from '../tree/sessionLabels';
 import { oneLine, relativeTime } from '../../shared/rules/sessionLabels';
-import { centerSnippet, parseSearchInput, searchRoles, type SearchRole } from './searchQuery';
+import { centerSnippet, parseSearchInput, searchRoles } from './searchQuery';
 
 type HitItem = vscode.QuickPickItem & { hit: SearchHit };
-type RoleButton = vscode.QuickInputButton & { role: SearchRole };
+type RoleButton = vscode.QuickInputButton & { role: RoleFilter };
 
 const debounceMs = 200;
 const resultLimit = 50;
-const roleIcons: Record<SearchRole, string> = { all: 'list-flat', user: 'account', assistant: 'hubot', tool: 'tools' };
-const roleNames: Record<SearchRole, string> = { all: 'all messages', user: 'your messages', assistant: 'assistant replies', tool: 'tool output' };
+const roleIcons: Record<RoleFilter, string> = { all: 'list-flat', user: 'account', assistant: 'hubot', tool: 'tools' };
+const roleNames: Record<RoleFilter, string> = { all: 'all messages', user: 'your messages', assistant: 'assistant replies', tool: 'tool output' };
 
 /**
  * Full-text search in a quick pick: results follow the typing (debounced), a button or a
@@ -34,7 +34,7 @@ export class SessionSearch implements vscode.Disposable {
     this.current?.dispose();
     const qp = vscode.window.createQuickPick<HitItem>();
     this.current = qp;
-    let role: SearchRole = 'all';
+    let role: RoleFilter = 'all';
     let timer: NodeJS.Timeout | undefined;
     // Answers can arrive out of order; only the newest request may fill the list.
     let generation = 0;

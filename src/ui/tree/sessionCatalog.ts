@@ -1,7 +1,7 @@
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { isInWorkspace } from './sessionLabels';
 import { matchesFilter, type TreeFilter } from './treeFilter';
-import { groupIdOf, sessionNodeId, type GroupKey, type GroupNode, type SessionNode, type TreeChange, type TreeNode } from './treeModel';
+import { groupIdOf, sessionNodeId, type GroupKey, type GroupNode, type SessionNode, type TreeChange, type SidebarNode } from './treeModel';
 import type { TagListing } from '../../shared/model/tags';
 import type { SessionsDiff } from '../../shared/model/events';
 
@@ -125,7 +125,7 @@ export class SessionCatalog {
     return out;
   }
 
-  children(node: TreeNode | undefined): TreeNode[] {
+  children(node: SidebarNode | undefined): SidebarNode[] {
     if (!node) return this.rootGroups();
     if (node.kind === 'session') return [];
     const key = node.key;

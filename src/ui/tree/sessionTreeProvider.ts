@@ -7,7 +7,7 @@ import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { SessionCatalog } from './sessionCatalog';
 import { groupTreeItem, sessionTreeItem } from './treeItems';
 import type { TreeFilter } from './treeFilter';
-import type { TreeChange, TreeNode } from './treeModel';
+import type { TreeChange, SidebarNode } from './treeModel';
 import type { TagListing } from '../../shared/model/tags';
 import type { SessionsDiff } from '../../shared/model/events';
 
@@ -26,8 +26,8 @@ export interface SessionSource {
  * events and refreshes only what they touched; items carry stable ids, so a refresh keeps
  * what the user expanded.
  */
-export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, SessionSource, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+export class SessionTreeProvider implements vscode.TreeDataProvider<SidebarNode>, SessionSource, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SidebarNode | SidebarNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly catalog: SessionCatalog;
   private loading: Promise<void> | undefined;
@@ -78,18 +78,18 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
     this.changed.fire(undefined);
   }
 
-  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+  async getChildren(node?: SidebarNode): Promise<SidebarNode[]> {
     if (!this.catalog.isLoaded) await this.reload();
     return this.catalog.children(node);
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
+  getTreeItem(node: SidebarNode): vscode.TreeItem {
     const ctx = { catalog: this.catalog, homeDir: this.homeDir, now: Date.now() };
     return node.kind === 'group' ? groupTreeItem(node, ctx) : sessionTreeItem(node, ctx);
   }
 
   /** Lets `TreeView.reveal` walk up from a session row. */
-  getParent(node: TreeNode): TreeNode | undefined {
+  getParent(node: SidebarNode): SidebarNode | undefined {
     if (node.kind === 'session') return this.catalog.groupById(node.groupId);
     if (node.key.kind === 'tag') {
       const parentId = this.catalog.tag(node.key.tagId)?.parent_id;
@@ -154,7 +154,7 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<TreeNode>, S
       this.changed.fire(undefined);
       return;
     }
-    const nodes: TreeNode[] = [...change.groups, ...change.sessions];
+    const nodes: SidebarNode[] = [...change.groups, ...change.sessions];
     if (nodes.length > 0) this.changed.fire(nodes);
   }
 

@@ -17,7 +17,7 @@ export interface SessionNode {
   readonly groupId: string;
 }
 
-export type TreeNode = GroupNode | SessionNode;
+export type SidebarNode = GroupNode | SessionNode;
 
 /** What a change touched: either the whole root, or some groups and some session rows. */
 export interface TreeChange {

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import { startCliServer, runCli, type ServerHandle } from '../../support/cliServer';
 import { callApi } from '../../support/httpClient';
 import { TestWsClient } from '../../support/wsClient';
+import { processAlive } from '../../../src/core/state/processAlive';
 
 function childPids(server: ServerHandle): number[] {
   try {
@@ -14,15 +15,6 @@ function childPids(server: ServerHandle): number[] {
       .map(Number);
   } catch {
     return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

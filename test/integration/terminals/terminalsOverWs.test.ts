@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as os from 'node:os';
 import { startCliServer } from '../../support/cliServer';
 import { TestWsClient, type WsEvent } from '../../support/wsClient';
+import { processAlive } from '../../../src/core/state/processAlive';
 
 function outputOf(ws: TestWsClient, id: string): string {
   return ws.events
@@ -20,15 +21,6 @@ async function waitForOutput(ws: TestWsClient, id: string, pattern: RegExp): Pro
   throw new Error(`terminal output never matched ${pattern}: ${JSON.stringify(outputOf(ws, id).slice(-300))}`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test('a PTY over WS: echo, resize, close; output goes to its owner only', async () => {
   const server = await startCliServer();
   try {
@@ -37,7 +29,7 @@ test('a PTY over WS: echo, resize, close; output goes to its owner only', async 
     const created = await owner.request('create_terminal', { cwd: os.tmpdir(), cols: 100, rows: 30 });
     assert.equal(created.success, true, String(created.error));
     const { id, pid } = created.data as { id: string; pid: number };
-    assert.ok(alive(pid));
+    assert.ok(processAlive(pid));
     await owner.request('terminal_write', { id, data: 'echo hello-from-$((40+2))\r' });
     await waitForOutput(owner, id, /hello-from-42/);
     await owner.request('terminal_resize', { id, cols: 123, rows: 45 });
@@ -49,8 +41,8 @@ test('a PTY over WS: echo, resize, close; output goes to its owner only', async 
     const closed = await owner.request('terminal_close', { id });
     assert.equal(closed.success, true);
     await owner.waitForEvent((e) => e.event === 'terminal-exit' && (e.payload as { id: string }).id === id);
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(alive(pid), false, 'the shell is gone');
+    for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(processAlive(pid), false, 'the shell is gone');
     await owner.close();
     await other.close();
   } finally {
@@ -63,11 +55,11 @@ test('row 16: stopping the server ends its terminals, sockets and streams and fr
   const ws = await TestWsClient.connect(`ws://127.0.0.1:${server.port}/ws`);
   const created = await ws.request('create_terminal', { cwd: os.tmpdir() });
   const { pid } = created.data as { pid: number };
-  assert.ok(alive(pid));
+  assert.ok(processAlive(pid));
   const code = await server.stop('SIGTERM');
   assert.equal(code, 0);
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(alive(pid), false, 'the PTY died with the server');
+  for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(processAlive(pid), false, 'the PTY died with the server');
   const again = await startCliServer({ port: server.port });
   assert.equal(again.port, server.port, 'the port binds again');
   await again.stop();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { SessionCatalog } from '../../../src/ui/tree/sessionCatalog';
-import type { GroupNode, TreeNode } from '../../../src/ui/tree/treeModel';
+import type { GroupNode, SidebarNode } from '../../../src/ui/tree/treeModel';
 
 const now = Date.parse('2026-03-10T12:00:00.000Z');
 
@@ -50,8 +50,8 @@ function catalogWith(list: SessionInfo[], workspace: string[] = []): SessionCata
   return c;
 }
 
-const ids = (nodes: TreeNode[]) => nodes.map((n) => n.id);
-const paths = (nodes: TreeNode[]) => nodes.map((n) => (n.kind === 'session' ? n.path : n.id));
+const ids = (nodes: SidebarNode[]) => nodes.map((n) => n.id);
+const paths = (nodes: SidebarNode[]) => nodes.map((n) => (n.kind === 'session' ? n.path : n.id));
 
 test('projects are ordered workspace first, then by newest session', () => {
   const c = catalogWith(
