@@ -67,8 +67,8 @@ test('HTTP cannot open terminals nobody could drive or close, and each owner has
     // Terminals die with the sockets that own them (after the reconnect grace period).
     await first.close();
     await second.close();
-    for (let i = 0; i < 200 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(pids.filter(alive), [], 'no shell outlives its owner');
+    for (let i = 0; i < 200 && pids.some(processAlive); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(pids.filter(processAlive), [], 'no shell outlives its owner');
   } finally {
     for (const ws of sockets) await ws.close();
     await server.stop();
