@@ -75,7 +75,9 @@ async function mustCall<T>(target: Target, command: string, payload: unknown = {
 async function writer(target: Target, model: Model, loop: number, iteration: number, stop: { killed: boolean }): Promise<void> {
   const mine = model.sessions.filter((_, i) => i % writerLoops === loop);
   for (let n = 0; !stop.killed; n++) {
-    const kind = (n + loop) % (loop === 0 ? 4 : 3);
+    // Each iteration starts at another kind, so every kind of write is sent first in some
+    // iterations and is acknowledged even when a kill comes early.
+    const kind = (n + loop + iteration) % (loop === 0 ? 4 : 3);
     const session = mine[n % mine.length]!;
     const label = `${iteration}-${loop}-${n}`;
     let command: string;
