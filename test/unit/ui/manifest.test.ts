@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { CommandId, SettingKey, ViewId } from '../../../src/ui/ids';
+
+const root = path.resolve(__dirname, '../../..');
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const contributed = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
+/** Workbench commands the manifest may link to besides its own. */
+const workbenchCommands = new Set([`workbench.view.extension.${ViewId.container}`, 'workbench.action.openSettings']);
+
+function commandLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\(command:([\w.-]+)(?:\?[^)]*)?\)/g)].map((m) => m[1]);
+}
+
+describe('package.json', () => {
+  it('contributes exactly the commands of src/ui/ids.ts', () => {
+    assert.deepEqual([...contributed].sort(), Object.values(CommandId).sort());
+  });
+
+  it('has the files the gallery shows: licence, changelog for this version, a 128×128 PNG icon', () => {
+    assert.match(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'), /^MIT License/);
+    assert.match(fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## ${manifest.version.replace(/\./g, '\\.')}$`, 'm'));
+    const png = fs.readFileSync(path.join(root, manifest.icon));
+    assert.equal(png.toString('latin1', 1, 4), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+    assert.ok(manifest.galleryBanner?.color && manifest.galleryBanner?.theme);
+  });
+
+  it('walkthrough steps link to contributed commands and to media that exist', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.ok(walkthrough.steps.length >= 5);
+    for (const step of walkthrough.steps) {
+      const links = commandLinks(step.description);
+      assert.ok(links.length > 0, `${step.id}: no command link`);
+      for (const id of links) assert.ok(contributed.has(id) || workbenchCommands.has(id), `${step.id}: unknown command ${id}`);
+      for (const event of step.completionEvents ?? []) {
+        const command = /^onCommand:(.+)$/.exec(event)?.[1];
+        if (command) assert.ok(contributed.has(command), `${step.id}: completion on unknown command ${command}`);
+      }
+      assert.ok(fs.existsSync(path.join(root, step.media.markdown)), `${step.id}: ${step.media.markdown} is missing`);
+    }
+    const linked = new Set(walkthrough.steps.flatMap((s: { description: string }) => commandLinks(s.description)));
+    for (const id of [CommandId.openSession, CommandId.search, CommandId.showQrCode, CommandId.resumeInTerminal]) {
+      assert.ok(linked.has(id), `no step links to ${id}`);
+    }
+  });
+
+  it('the welcome view links only to commands that exist', () => {
+    for (const welcome of manifest.contributes.viewsWelcome) {
+      assert.equal(welcome.view, ViewId.sessions);
+      for (const id of commandLinks(welcome.contents)) assert.ok(contributed.has(id) || workbenchCommands.has(id), `unknown command ${id}`);
+    }
+  });
+});
