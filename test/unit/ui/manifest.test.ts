@@ -47,6 +47,33 @@ describe('package.json', () => {
     }
   });
 
+  it('every setting explains itself: Markdown text, enum values described, numbers bounded', () => {
+    const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+    assert.deepEqual(
+      Object.keys(properties).sort(),
+      Object.entries(SettingKey)
+        .filter(([name]) => name !== 'section')
+        .map(([, key]) => `${SettingKey.section}.${key}`)
+        .sort(),
+    );
+    for (const [key, setting] of Object.entries(properties)) {
+      assert.equal(typeof setting.markdownDescription, 'string', `${key}: no markdownDescription`);
+      assert.ok((setting.markdownDescription as string).length >= 40, `${key}: markdownDescription says too little`);
+      assert.equal(setting.description, undefined, `${key}: a plain description beside the Markdown one`);
+      if (Array.isArray(setting.enum)) {
+        const described = (setting.markdownEnumDescriptions ?? setting.enumDescriptions) as unknown[] | undefined;
+        assert.equal(described?.length, setting.enum.length, `${key}: every enum value needs a description`);
+      }
+      if (setting.type === 'integer' || setting.type === 'number') {
+        assert.equal(typeof setting.minimum, 'number', `${key}: no minimum`);
+        assert.equal(typeof setting.maximum, 'number', `${key}: no maximum`);
+      }
+      for (const ref of (setting.markdownDescription as string).matchAll(/#([\w.]+)#/g)) {
+        assert.ok(ref[1] in properties, `${key}: links to unknown setting ${ref[1]}`);
+      }
+    }
+  });
+
   it('the welcome view links only to commands that exist', () => {
     for (const welcome of manifest.contributes.viewsWelcome) {
       assert.equal(welcome.view, ViewId.sessions);
