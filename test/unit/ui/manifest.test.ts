@@ -8,7 +8,7 @@ const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const contributed = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 /** Workbench commands the manifest may link to besides its own. */
-const workbenchCommands = new Set([`workbench.view.extension.${ViewId.container}`, 'workbench.action.openSettings']);
+const workbenchCommands = new Set([`workbench.view.extension.${ViewId.container}`, 'workbench.action.openSettings', 'workbench.action.openWalkthrough']);
 
 function commandLinks(markdown: string): string[] {
   return [...markdown.matchAll(/\(command:([\w.-]+)(?:\?[^)]*)?\)/g)].map((m) => m[1]);
@@ -79,5 +79,16 @@ describe('package.json', () => {
       assert.equal(welcome.view, ViewId.sessions);
       for (const id of commandLinks(welcome.contents)) assert.ok(contributed.has(id) || workbenchCommands.has(id), `unknown command ${id}`);
     }
+  });
+
+  it('with no sessions, the welcome view names the watched folders and opens their settings', () => {
+    const empty = manifest.contributes.viewsWelcome.find((w: { when?: string }) => w.when === '!piSessions.filterActive');
+    assert.ok(empty, 'no welcome view for an empty, unfiltered tree');
+    assert.match(empty.contents, /~\/\.pi\/agent\/sessions/);
+    assert.match(empty.contents, /PI_CODING_AGENT_SESSION_DIR/);
+    const settings = /\(command:workbench\.action\.openSettings\?([^)]+)\)/.exec(empty.contents);
+    assert.ok(settings, 'no button that opens the settings');
+    const [query] = JSON.parse(decodeURIComponent(settings[1])) as string[];
+    assert.ok(query in manifest.contributes.configuration.properties, `the settings button searches for ${query}`);
   });
 });
