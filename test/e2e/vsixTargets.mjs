@@ -1,12 +1,16 @@
 // Checks the six packages of `npm run package`: each platform's vsix holds exactly node-pty's
 // addon for that platform (checked by file name and by the machine in each binary's header),
-// declares that platform, and the universal one holds no node-pty at all.
+// declares that platform, and the universal one holds no node-pty at all. The universal one is
+// then unpacked and its headless server started, to see terminals refused with the reason while
+// the rest answers.
 //
 // Part of vsix.mjs (and so of `npm run test:e2e`); needs no code-server, so it also runs alone:
 //   node test/e2e/vsixTargets.mjs            # packages first
 //   node test/e2e/vsixTargets.mjs --no-build # checks what dist-vsix/ holds
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { binaryTarget, readZip } from './lib/zipArchive.mjs';
@@ -67,6 +71,74 @@ export function vsixTargetProblems(target) {
   return problems;
 }
 
+/** Sends one command over the API's WebSocket (terminals belong to a connection) and returns the reply. */
+function askOverWebSocket(port, command, payload) {
+  const WebSocket = createRequire(import.meta.url)('ws');
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`${command}: no reply within 10s`));
+    }, 10_000);
+    ws.on('open', () => ws.send(JSON.stringify({ id: '1', command, payload })));
+    ws.on('message', (data) => {
+      const reply = JSON.parse(String(data));
+      if (reply.id !== '1') return;
+      clearTimeout(timer);
+      ws.close();
+      resolve(reply);
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** Unpacks the universal vsix, serves its headless CLI, and asks it for a terminal and the sessions. */
+export async function universalTerminalsProblems() {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'psm-universal-'));
+  let server;
+  try {
+    for (const entry of readZip(vsixFor('universal'))) {
+      if (!entry.name.startsWith('extension/') || entry.name.endsWith('/')) continue;
+      const to = path.join(work, entry.name);
+      mkdirSync(path.dirname(to), { recursive: true });
+      writeFileSync(to, entry.read());
+    }
+    mkdirSync(path.join(work, 'agent/sessions'), { recursive: true });
+    const cli = path.join(work, 'extension/dist/cli.js');
+    const args = [cli, 'serve', '--port', '0', '--agent-dir', path.join(work, 'agent'), '--state-dir', path.join(work, 'state')];
+    server = spawn(process.execPath, args, { cwd: work, env: { ...process.env, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the universal CLI did not listen within 20s:\n${output}`)), 20_000);
+      const onData = (chunk) => {
+        output += chunk;
+        const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      server.stdout.on('data', onData);
+      server.stderr.on('data', onData);
+      server.on('exit', (code) => reject(new Error(`the universal CLI exited ${code}:\n${output}`)));
+    });
+    const problems = [];
+    const terminal = await askOverWebSocket(port, 'create_terminal', { cwd: work });
+    if (terminal.success || terminal.code !== 'not_available' || !/node-pty is not included/.test(terminal.error ?? '')) {
+      problems.push(`create_terminal should answer not_available saying node-pty is not included; got ${JSON.stringify(terminal)}`);
+    }
+    const scan = await askOverWebSocket(port, 'scan_sessions', {});
+    if (!scan.success) problems.push(`scan_sessions failed in the universal package: ${JSON.stringify(scan)}`);
+    return problems;
+  } finally {
+    server?.kill();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Runs every target's check through `check(name, fn)` (the Checks of vsix.mjs, or a plain one). */
 export async function checkVsixTargets(check) {
   for (const target of Object.keys(expectedAddons)) {
@@ -75,6 +147,10 @@ export async function checkVsixTargets(check) {
       if (problems.length > 0) throw new Error(problems.join('\n'));
     });
   }
+  await check('the universal vsix serves sessions and answers terminals with not_available', async () => {
+    const problems = await universalTerminalsProblems();
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
