@@ -15,12 +15,14 @@ const dist = path.join(root, 'dist');
 function copyRuntimeFiles() {
   mkdirSync(dist, { recursive: true });
   cpSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
-  // node-pty is native: ship only what it loads (package.json, lib/, the compiled addon).
+  // node-pty is native: ship only what it loads (package.json, lib/, the compiled addon) and its
+  // licence. scripts/package.mjs swaps in the addon of each target platform.
   const ptySrc = path.join(root, 'node_modules/node-pty');
   const ptyDst = path.join(dist, 'node_modules/node-pty');
   rmSync(ptyDst, { recursive: true, force: true });
   mkdirSync(path.join(ptyDst, 'build/Release'), { recursive: true });
   cpSync(path.join(ptySrc, 'package.json'), path.join(ptyDst, 'package.json'));
+  cpSync(path.join(ptySrc, 'LICENSE'), path.join(ptyDst, 'LICENSE'));
   cpSync(path.join(ptySrc, 'lib'), path.join(ptyDst, 'lib'), {
     recursive: true,
     filter: (src) => !/\.test\.js$|\.map$/.test(src) && !src.includes(`${path.sep}lib${path.sep}shared${path.sep}conpty`),

@@ -1,5 +1,6 @@
-// Packaging check: builds the .vsix with `npm run package`, checks what it contains, installs
-// it offline into a fresh extensions dir, then opens a workbench with no development path
+// Packaging check: builds the six .vsix files with `npm run package`, checks that each holds
+// exactly its platform's node-pty addon (vsixTargets.mjs), installs the linux-x64 one offline
+// into a fresh extensions dir, then opens a workbench with no development path
 // and checks from outside that the installed extension activated and serves /health.
 //
 // Part of `npm run test:e2e`; run alone with `node test/e2e/vsix.mjs`.
@@ -11,9 +12,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { installVsix, listExtensions } from './lib/codeServer.mjs';
 import { HostSession, repoRoot } from './lib/hostSession.mjs';
 import { ensureCodeServer } from './install-tools.mjs';
+import { readZip } from './lib/zipArchive.mjs';
+import { checkVsixTargets, vsixFor } from './vsixTargets.mjs';
 
 const extensionId = 'pi-session-manager.pi-session-manager';
-export const vsixPath = path.join(repoRoot, 'dist-vsix', 'pi-session-manager.vsix');
+/** The package code-server on this machine (linux-x64) installs. */
+export const vsixPath = vsixFor('linux-x64');
 const maxVsixBytes = 5 * 1024 * 1024;
 const requiredEntries = [
   'extension/package.json',
@@ -24,12 +28,11 @@ const requiredEntries = [
   'extension/dist/node_modules/node-pty/lib/unixTerminal.js',
   'extension/dist/node_modules/node-pty/build/Release/pty.node',
   'extension/media/pi-sessions.svg',
+  'extension/media/icon.png',
 ];
 
 function listVsix(file) {
-  const result = spawnSync('unzip', ['-Z1', file], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`unzip -Z1 failed: ${result.stderr}`);
-  return result.stdout.split('\n').filter(Boolean);
+  return readZip(file).map((e) => e.name);
 }
 
 /** Collects named checks; a failing check records its message and the run goes on. */
@@ -81,15 +84,17 @@ export async function checkVsix({ bin, say = console.log, build = true, track = 
   track(session, true);
 
   if (build) {
-    await checks.check('npm run package builds the vsix', async () => {
+    await checks.check('npm run package builds the vsix files', async () => {
       const result = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
       writeFileSync(path.join(session.logDir, 'package.log'), `${result.stdout}\n${result.stderr}`);
       if (result.status !== 0) throw new Error(`npm run package exited ${result.status} (see ${path.join(session.logDir, 'package.log')})`);
     });
   }
 
+  await checkVsixTargets((name, fn) => checks.check(name, fn));
+
   let entries = [];
-  await checks.check('the vsix ships only the built files, node-pty included', async () => {
+  await checks.check('the linux-x64 vsix ships only the built files, node-pty included', async () => {
     entries = listVsix(vsixPath);
     const missing = requiredEntries.filter((e) => !entries.includes(e));
     if (missing.length > 0) throw new Error(`missing from the vsix: ${missing.join(', ')}`);

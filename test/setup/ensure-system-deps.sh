@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages the test suites need are present. The end-to-end suite runs
 # code-server (whose install compiles native modules against Kerberos headers and seeds
-# ripgrep from the system) inside headless Chromium, and lists the packaged vsix with unzip.
+# ripgrep from the system) inside headless Chromium. The vsix checks read the zips in Node.
 # Cheap no-op when all are installed, so CI and developers can call it on every run.
 set -euo pipefail
 
@@ -15,7 +15,6 @@ wanted=(
   "pkg-config:pkg-config"
   "python3:python3"
   "curl:curl"
-  "unzip:unzip"
 )
 
 is_installed() {

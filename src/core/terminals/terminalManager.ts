@@ -25,6 +25,8 @@ export interface TerminalManagerOptions {
   disconnectGraceMs?: number;
   /** Time between the hangup and SIGKILL when closing. */
   killGraceMs?: number;
+  /** Loads node-pty; tests stand in a package that lacks it. */
+  loadPty?: () => Promise<NodePtyModule>;
 }
 
 export interface CreateTerminalInput {
@@ -86,7 +88,7 @@ export class TerminalManager implements IDisposable {
       if (!path.isAbsolute(input.cwd)) throw new ApiError('invalid_payload', `cwd: must be an absolute path, got "${input.cwd}"`);
       const stat = await fs.promises.stat(input.cwd).catch(() => undefined);
       if (!stat?.isDirectory()) throw new ApiError('not_found', `cwd: no such folder: ${input.cwd}`);
-      const nodePty = await loadNodePty();
+      const nodePty = await loadNodePty(this.options.loadPty);
       const cols = input.cols ?? 80;
       const rows = input.rows ?? 24;
       const env = { ...(this.options.env ?? process.env), TERM: 'xterm-256color' };
@@ -218,14 +220,35 @@ export class TerminalManager implements IDisposable {
   }
 }
 
-type NodePtyModule = typeof import('node-pty');
+export type NodePtyModule = typeof import('node-pty');
 let nodePtyModule: Promise<NodePtyModule> | undefined;
 
+function importNodePty(): Promise<NodePtyModule> {
+  return import('node-pty').then((m) => ((m as { default?: NodePtyModule }).default ?? m) as NodePtyModule);
+}
+
 /** Loaded on first use: a missing native build then fails one command, not the whole core. */
-function loadNodePty(): Promise<NodePtyModule> {
-  nodePtyModule ??= import('node-pty').then((m) => ((m as { default?: NodePtyModule }).default ?? m) as NodePtyModule);
-  return nodePtyModule.catch((err: unknown) => {
-    nodePtyModule = undefined;
-    throw new ApiError('not_available', `terminals are not available: node-pty could not load (${describeError(err)})`);
+function loadNodePty(load?: () => Promise<NodePtyModule>): Promise<NodePtyModule> {
+  const loading = load ? load() : (nodePtyModule ??= importNodePty());
+  return loading.catch((err: unknown) => {
+    if (!load) nodePtyModule = undefined;
+    throw new ApiError('not_available', nodePtyUnavailableReason(err));
   });
+}
+
+/**
+ * Why terminals cannot open. The universal package leaves node-pty out altogether (it has no
+ * addon for the platforms without a package of their own); anything else is a broken install.
+ */
+export function nodePtyUnavailableReason(err: unknown, platform: string = process.platform, arch: string = process.arch): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  // require() says MODULE_NOT_FOUND, import() ERR_MODULE_NOT_FOUND ("Cannot find package 'node-pty'").
+  if ((code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && /['"]node-pty['"]/.test(describeError(err))) {
+    return (
+      `terminals are not available on ${platform}-${arch}: this package of the extension has no terminal support ` +
+      'for this platform (node-pty is not included). Sessions, search, the viewer and the API work as usual; ' +
+      'packages for linux-x64, darwin-x64, darwin-arm64, win32-x64 and win32-arm64 include terminals'
+    );
+  }
+  return `terminals are not available: node-pty could not load (${describeError(err)})`;
 }
