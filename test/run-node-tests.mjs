@@ -24,7 +24,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // The real-pi tests also run pi 1.6, which needs Node 22: both come into .tools/ once.
-if (suites.includes('integration') && (!only || 'pi-rpc'.includes(only) || only.includes('pi-rpc'))) {
+if (suites.includes('integration')) {
   const { ensurePiTools } = await import('./setup/install-pi-tools.mjs');
   await ensurePiTools();
 }
