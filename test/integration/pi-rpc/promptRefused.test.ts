@@ -19,7 +19,7 @@ for (const pi of pisUnderTest()) {
       await fake.close();
     });
 
-    it('reports the failure of the prompt response (pi 0.73 checks before answering)', async () => {
+    it('reports the failure of the prompt response', async () => {
       const file = await world.createSession('no-model');
       // An agent dir without any model: pi accepts the prompt, then fails it.
       const emptyAgentDir = path.join(world.root, 'empty-agent');
