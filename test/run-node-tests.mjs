@@ -23,6 +23,11 @@ if (files.length === 0) {
   console.error(`no test files found for ${suites.join(', ')}`);
   process.exit(1);
 }
+// The real-pi tests also run pi 1.6, which needs Node 22: both come into .tools/ once.
+if (suites.includes('integration')) {
+  const { ensurePiTools } = await import('./setup/install-pi-tools.mjs');
+  await ensurePiTools();
+}
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,

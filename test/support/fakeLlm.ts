@@ -78,6 +78,13 @@ export class FakeLlm {
       return;
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequestBody;
+    if (body.max_completion_tokens === 1) {
+      // pi 1.6's prompt-cache warmer replays the context for one token; it is no turn of the script.
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      for (const chunk of this.chunksFor({ text: '.' }, body.model ?? 'fake-chat')) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      res.end('data: [DONE]\n\n');
+      return;
+    }
     this.requests.push({ path: url, body });
     const answer = this.queue.shift();
     if (!answer) {

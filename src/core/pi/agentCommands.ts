@@ -103,7 +103,18 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
       ),
       run: async ({ session_id, prompt, wait }, ctx) => {
         // pi opens the file itself and follows links, so the check is made right before.
-        await guardedSession(session_id);
+        const session = await guardedSession(session_id);
+        // pi does not lock session files: a second pi on one file branches it silently.
+        if (!deps.rpc.list().some((c) => c.session_id === session.id)) {
+          const holder = await deps.live.findHolder(session);
+          if (holder) {
+            const how = holder.certain ? 'is open in pi' : 'may be open in pi, which runs in its folder';
+            throw new ApiError(
+              'conflict',
+              `session ${session.id} ${how} (pid ${holder.pid}); close it there or drive it from that pi: a second pi on one file would branch it`,
+            );
+          }
+        }
         return deps.rpc.sendPrompt({ sessionId: session_id, prompt, callerId: ctx.caller.id, wait: wait === true });
       },
     }),

@@ -11,6 +11,15 @@ export interface PiProcessInfo {
   pid: number;
   argv: string[];
   cwd: string | null;
+  /** Files the process holds open, where the platform shows them (Linux /proc/<pid>/fd). */
+  openFiles?: string[];
+}
+
+/** A pi process that is not ours and has, or may have, a session open. */
+export interface SessionHolder {
+  pid: number;
+  /** False when only the process's working folder ties it to the session. */
+  certain: boolean;
 }
 
 export interface LiveSessionCatalog {
@@ -35,6 +44,33 @@ export interface LiveSessionFinderOptions {
  */
 export class LiveSessionFinder {
   constructor(private readonly options: LiveSessionFinderOptions) {}
+
+  /**
+   * A pi process, not one of our RPC children, that has the session open. pi locks nothing
+   * and 1.6 replaces its argv with its title ("pi", "pi-rpc") and keeps no descriptor on the
+   * file between appends, so when neither `--session` nor an open descriptor names the file,
+   * a pi working in the session's folder counts as holding it: a second writer would branch
+   * the file silently, a refused prompt costs a retry.
+   */
+  async findHolder(session: SessionRef): Promise<SessionHolder | undefined> {
+    const file = path.resolve(session.path);
+    const owned = new Set(this.options.rpc.list().map((c) => c.pid));
+    const processes = await (this.options.listProcesses ?? listPiProcesses)().catch(() => []);
+    let guess: SessionHolder | undefined;
+    for (const proc of processes) {
+      if (owned.has(proc.pid) || proc.pid === process.pid) continue;
+      if (proc.openFiles?.some((f) => path.resolve(f) === file)) return { pid: proc.pid, certain: true };
+      const args = piArgs(proc.argv) ?? [];
+      const sessionArg = optionValue(args, '--session');
+      if (sessionArg !== undefined) {
+        if (path.resolve(proc.cwd ?? '/', sessionArg) === file) return { pid: proc.pid, certain: true };
+        continue;
+      }
+      if (args.includes('--no-session')) continue;
+      if (proc.cwd !== null && path.resolve(proc.cwd) === path.resolve(session.cwd)) guess ??= { pid: proc.pid, certain: false };
+    }
+    return guess;
+  }
 
   async list(): Promise<LiveSession[]> {
     const out: LiveSession[] = [];
@@ -119,14 +155,20 @@ export class LiveSessionFinder {
   }
 }
 
+/** pi's process titles: it replaces argv with them, so `/proc/<pid>/cmdline` reads just this. */
+const piTitles: ReadonlySet<string> = new Set(['pi', 'pi-rpc']);
+
 /**
- * The arguments after the program when argv is a pi invocation, else undefined: `pi …`, or
- * a runtime running pi's entry script (`node …/pi-coding-agent/dist/cli.js …`, `node …/bin/pi …`).
+ * The arguments after the program when argv is a pi invocation, else undefined: `pi …`, pi's
+ * process title, or a runtime running pi's entry script (`node …/pi-coding-agent/dist/cli.js`
+ * up to 0.73, `…/dist/bundle/cli.js` from 1.x, `node …/bin/pi …`).
  */
-export function piArgs(argv: readonly string[]): string[] | undefined {
+export function piArgs(rawArgv: readonly string[]): string[] | undefined {
+  // A title written over argv leaves the rest of the old argv area as empty strings.
+  const argv = rawArgv.filter((arg, i) => i === 0 || arg !== '');
   if (argv.length === 0) return undefined;
-  const isPiScript = (arg: string) => path.basename(arg) === 'pi' || /pi-coding-agent[\\/]dist[\\/]cli\.js$/.test(arg);
-  if (path.basename(argv[0]) === 'pi') return argv.slice(1);
+  const isPiScript = (arg: string) => path.basename(arg) === 'pi' || /pi-coding-agent[\\/]dist[\\/](?:bundle[\\/])?cli\.js$/.test(arg);
+  if (piTitles.has(path.basename(argv[0]))) return argv.slice(1);
   const runtime = path.basename(argv[0]).replace(/\.exe$/i, '');
   if (!['node', 'bun', 'nodejs'].includes(runtime)) return undefined;
   const script = argv.findIndex((arg, i) => i > 0 && !arg.startsWith('-'));
@@ -165,9 +207,15 @@ async function listFromProc(): Promise<PiProcessInfo[]> {
     if (argv[argv.length - 1] === '') argv.pop();
     if (!piArgs(argv)) continue;
     const cwd = await fs.promises.readlink(`/proc/${name}/cwd`).catch(() => null);
-    out.push({ pid: Number(name), argv, cwd });
+    out.push({ pid: Number(name), argv, cwd, openFiles: await openFilesOf(name) });
   }
   return out;
+}
+
+async function openFilesOf(pid: string): Promise<string[]> {
+  const fds = await fs.promises.readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  const targets = await Promise.all(fds.map((fd) => fs.promises.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.filter((t) => t.startsWith('/') && t.endsWith('.jsonl'));
 }
 
 async function listFromPs(): Promise<PiProcessInfo[]> {

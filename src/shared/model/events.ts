@@ -1,3 +1,4 @@
+import type { PiRunEvent } from './pi';
 import type { SessionInfo } from './sessionInfo';
 
 /** What changed in the session list since the last diff. */
@@ -20,8 +21,8 @@ export interface CoreEventMap {
   'config-changed': { version_id: number | null };
   'terminal-output': { id: string; data: string };
   'terminal-exit': { id: string; exit_code: number | null; signal?: number | null };
-  /** One step of a send_pi_agent_rpc run, sent only to the client that started it (see rpc/runEvents.ts for kinds). */
-  'pi-rpc-event': { run_id: string; session_id: string; kind: string; data: unknown };
+  /** One step of a send_pi_agent_rpc run, sent only to the client that started it. */
+  'pi-rpc-event': { run_id: string; session_id: string } & PiRunEvent;
   /** Broadcast: these sessions started or stopped being live or streaming; ask get_pi_live_sessions. */
   'pi-live-changed': { session_ids: string[] };
 }

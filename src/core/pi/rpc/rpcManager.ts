@@ -7,8 +7,8 @@ import type { IDisposable } from '../../lifecycle';
 import { describeError, type Logger } from '../../log';
 import { defaultPiCommand, PiRpcProcess, type PiCommand } from './rpcProcess';
 import type { RpcResponse } from './rpcProtocol';
-import { toRunEvent, type RunEvent } from './runEvents';
-import type { SendPromptResult } from '../../../shared/model/pi';
+import { toRunSignal, type AgentEndSummary, type RunEvent } from './runEvents';
+import type { PromptDisposition, SendPromptResult } from '../../../shared/model/pi';
 
 /** A session as the catalog knows it. */
 export interface SessionRef {
@@ -67,6 +67,8 @@ class Run {
   finished = false;
   /** Text built from deltas, for readers that look at a run before it ends. */
   partialText = '';
+  /** The latest `agent_end` of a pi that ends runs at `agent_settled`. */
+  lastAttempt: AgentEndSummary | undefined;
   private settle!: (outcome: RunOutcome) => void;
   readonly outcome = new Promise<RunOutcome>((resolve) => (this.settle = resolve));
 
@@ -85,6 +87,12 @@ class Run {
 interface Child {
   session: SessionRef;
   process: PiRpcProcess;
+  /**
+   * pi 1.6 and later: `agent_end` may be followed by a retry or a recovery, and the run ends
+   * at `agent_settled`. Learnt from the child itself (a prompt response's `disposition`, an
+   * `agent_end`'s `willRetry`), which 0.73.1 never sends.
+   */
+  settles: boolean;
   run: Run | undefined;
   idleTimer: NodeJS.Timeout | undefined;
   startedAt: string;
@@ -135,7 +143,15 @@ export class PiRpcManager implements IDisposable {
       this.fail(run, message);
       throw new ApiError('unavailable', message);
     }
-    const result: SendPromptResult = { run_id: run.id, session_id: session.id, session_path: session.path };
+    const disposition = promptDisposition(response.data);
+    if (disposition !== undefined) child.settles = true;
+    const result: SendPromptResult = { run_id: run.id, session_id: session.id, session_path: session.path, disposition: disposition ?? 'started' };
+    if (disposition === 'handled') {
+      // An extension command took the prompt: no agent events follow, so nothing else would end the run.
+      this.emit(run, { kind: 'agent_end', data: { final_text: '', stop_reason: null, error_message: null, handled: true } });
+      run.finish({ finalText: '', stopReason: null, error: null });
+      return { ...result, final_text: '', stop_reason: null };
+    }
     if (!input.wait) return result;
 
     const waitMs = this.options.waitTimeoutMs ?? 10 * 60_000;
@@ -214,25 +230,35 @@ export class PiRpcManager implements IDisposable {
     if (state.sessionFile && path.resolve(state.sessionFile) !== key) {
       this.options.log.warn(`pi opened ${state.sessionFile} instead of ${key}`);
     }
-    const child: Child = { session: { ...session, path: key }, process: proc, run: undefined, idleTimer: undefined, startedAt: new Date().toISOString(), subscriptions: [] };
+    const child: Child = { session: { ...session, path: key }, process: proc, settles: false, run: undefined, idleTimer: undefined, startedAt: new Date().toISOString(), subscriptions: [] };
     child.subscriptions.push(
       proc.onEvent((event) => {
         const run = child.run;
-        if (!run) return;
-        const translated = toRunEvent(event);
-        if (!translated) return;
-        if (translated.kind === 'text_delta') run.partialText += translated.data.delta;
-        if (translated.kind !== 'agent_end') {
-          this.emit(run, translated);
-          return;
+        const signal = toRunSignal(event);
+        if (signal?.kind === 'agent_settled') child.settles = true;
+        if (signal?.kind === 'agent_end' && signal.summary.will_retry !== undefined) child.settles = true;
+        if (!run || run.finished || !signal) return;
+        switch (signal.kind) {
+          case 'stream':
+            if (signal.event.kind === 'text_delta') run.partialText += signal.event.data.delta;
+            this.emit(run, signal.event);
+            return;
+          case 'agent_end': {
+            const { stop_reason, error_message, will_retry } = signal.summary;
+            if (!child.settles) {
+              this.endRun(run, signal.summary);
+              return;
+            }
+            run.lastAttempt = signal.summary;
+            this.emit(run, { kind: 'attempt_end', data: { stop_reason, error_message, will_retry: will_retry === true } });
+            return;
+          }
+          case 'agent_settled': {
+            const last = run.lastAttempt ?? { final_text: run.partialText, stop_reason: null, error_message: null, will_retry: false };
+            this.endRun(run, signal.aborted && last.stop_reason !== 'aborted' && last.stop_reason !== 'error' ? { ...last, stop_reason: 'aborted' } : last);
+            return;
+          }
         }
-        // pi shows a failed model call only in the last message's stopReason and errorMessage.
-        const { final_text, stop_reason, error_message } = translated.data;
-        const failed = stop_reason === 'error' || stop_reason === 'aborted';
-        const error = failed ? (error_message ?? `the run ended with ${stop_reason}`) : null;
-        if (error !== null && !run.finished) this.emit(run, { kind: 'error', data: { message: error } });
-        this.emit(run, translated);
-        run.finish({ finalText: final_text, stopReason: stop_reason, error });
       }),
       // pi answers every prompt at once and reports its failure later, as a second response.
       proc.onUnmatchedResponse((response) => {
@@ -252,6 +278,16 @@ export class PiRpcManager implements IDisposable {
     return child;
   }
 
+  /** pi shows a failed model call only in the last message's stopReason and errorMessage. */
+  private endRun(run: Run, summary: AgentEndSummary): void {
+    const { final_text, stop_reason, error_message } = summary;
+    const failed = stop_reason === 'error' || stop_reason === 'aborted';
+    const error = failed ? (error_message ?? `the run ended with ${stop_reason}`) : null;
+    if (error !== null) this.emit(run, { kind: 'error', data: { message: error } });
+    this.emit(run, { kind: 'agent_end', data: { final_text, stop_reason, error_message, handled: false } });
+    run.finish({ finalText: final_text, stopReason: stop_reason, error });
+  }
+
   private fail(run: Run, message: string): void {
     if (run.finished) return;
     this.emit(run, { kind: 'error', data: { message } });
@@ -259,7 +295,7 @@ export class PiRpcManager implements IDisposable {
   }
 
   private emit(run: Run, event: RunEvent): void {
-    this.options.bus.publish('pi-rpc-event', { run_id: run.id, session_id: run.sessionId, kind: event.kind, data: event.data }, { target: run.callerId });
+    this.options.bus.publish('pi-rpc-event', { run_id: run.id, session_id: run.sessionId, ...event }, { target: run.callerId });
   }
 
   private liveChanged(sessionId: string): void {
@@ -291,4 +327,12 @@ async function ensureFile(file: string, message: string): Promise<void> {
 async function ensureDirectory(dir: string, message: string): Promise<void> {
   const stat = await fs.promises.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new ApiError('not_found', message);
+}
+
+const dispositions: ReadonlySet<string> = new Set<PromptDisposition>(['started', 'queued', 'handled']);
+
+/** pi 1.6 names what it did with a prompt; older pis answer with no data. */
+function promptDisposition(data: unknown): PromptDisposition | undefined {
+  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).disposition : undefined;
+  return typeof value === 'string' && dispositions.has(value) ? (value as PromptDisposition) : undefined;
 }

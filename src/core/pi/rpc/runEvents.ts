@@ -1,18 +1,26 @@
+import type { PiRunEvent } from '../../../shared/model/pi';
 import type { RpcEvent } from './rpcProtocol';
 
 /**
- * What a client sees of a run (`pi-rpc-event.kind` and `.data`). pi's own events repeat the
- * whole partial message on every delta; these carry only what changed, in snake_case.
+ * What a client sees of a run. pi's own events repeat the whole partial message on every
+ * delta; these carry only what changed, in snake_case.
  */
-export type RunEvent =
-  | { kind: 'run_start'; data: { prompt: string } }
-  | { kind: 'text_delta'; data: { delta: string; content_index: number } }
-  | { kind: 'thinking_delta'; data: { delta: string; content_index: number } }
-  | { kind: 'tool_start'; data: { tool_call_id: string; tool_name: string; args: unknown } }
-  | { kind: 'tool_end'; data: { tool_call_id: string; tool_name: string; is_error: boolean; output: string } }
-  | { kind: 'message_end'; data: { role: string; text: string; stop_reason: string | null; error_message: string | null } }
-  | { kind: 'error'; data: { message: string } }
-  | { kind: 'agent_end'; data: { final_text: string; stop_reason: string | null; error_message: string | null } };
+export type RunEvent = PiRunEvent;
+
+/** pi's `agent_end`, read: the run's end for older pis, one attempt's end for pi 1.6. */
+export interface AgentEndSummary {
+  final_text: string;
+  stop_reason: string | null;
+  error_message: string | null;
+  /** Present only from pis that go on after `agent_end` (and end a run at `agent_settled`). */
+  will_retry: boolean | undefined;
+}
+
+/** What one pi event means for a run, beyond what is streamed to the client. */
+export type RunSignal =
+  | { kind: 'stream'; event: RunEvent }
+  | { kind: 'agent_end'; summary: AgentEndSummary }
+  | { kind: 'agent_settled'; aborted: boolean };
 
 interface MessageLike {
   role?: unknown;
@@ -36,7 +44,27 @@ export function messageText(message: MessageLike): string {
     .join('');
 }
 
-/** Translates one pi event; events nobody needs (turn_start, partial updates…) give none. */
+/** Reads pi's `agent_end`: the last assistant message carries the outcome. */
+export function summarizeAgentEnd(event: RpcEvent): AgentEndSummary {
+  const messages = Array.isArray(event.messages) ? event.messages.map((m) => asRecord(m) as MessageLike) : [];
+  const last = [...messages].reverse().find((m) => m.role === 'assistant');
+  return {
+    final_text: last ? messageText(last) : '',
+    stop_reason: last && typeof last.stopReason === 'string' ? last.stopReason : null,
+    error_message: last && typeof last.errorMessage === 'string' ? last.errorMessage : null,
+    will_retry: typeof event.willRetry === 'boolean' ? event.willRetry : undefined,
+  };
+}
+
+/** Classifies one pi event; events nobody needs (turn_start, partial updates…) give none. */
+export function toRunSignal(event: RpcEvent): RunSignal | undefined {
+  if (event.type === 'agent_end') return { kind: 'agent_end', summary: summarizeAgentEnd(event) };
+  if (event.type === 'agent_settled') return { kind: 'agent_settled', aborted: event.aborted === true };
+  const streamed = toRunEvent(event);
+  return streamed ? { kind: 'stream', event: streamed } : undefined;
+}
+
+/** Translates one streamed pi event; the ends of runs are read by `toRunSignal`. */
 export function toRunEvent(event: RpcEvent): RunEvent | undefined {
   switch (event.type) {
     case 'message_update': {
@@ -62,18 +90,6 @@ export function toRunEvent(event: RpcEvent): RunEvent | undefined {
           text: messageText(message),
           stop_reason: typeof message.stopReason === 'string' ? message.stopReason : null,
           error_message: typeof message.errorMessage === 'string' ? message.errorMessage : null,
-        },
-      };
-    }
-    case 'agent_end': {
-      const messages = Array.isArray(event.messages) ? event.messages.map((m) => asRecord(m) as MessageLike) : [];
-      const last = [...messages].reverse().find((m) => m.role === 'assistant');
-      return {
-        kind: 'agent_end',
-        data: {
-          final_text: last ? messageText(last) : '',
-          stop_reason: last && typeof last.stopReason === 'string' ? last.stopReason : null,
-          error_message: last && typeof last.errorMessage === 'string' ? last.errorMessage : null,
         },
       };
     }
