@@ -5,12 +5,12 @@ import { defineCommand } from '../api/types';
 import type { ParsedSession } from '../../shared/model/entries';
 import { resolveSessionFile } from '../sessions/sessionPathGuard';
 import type { LiveSessionFinder } from './liveSessions';
-import type { PiRpcManager, SessionLookup } from './rpc/rpcManager';
+import type { PiRpcManager, SessionFinder } from './rpc/rpcManager';
 
 export interface PiAgentCommandDeps {
   rpc: PiRpcManager;
   live: LiveSessionFinder;
-  sessions: SessionLookup;
+  sessions: SessionFinder;
   parseSessionFile(file: string): Promise<ParsedSession>;
   /** The session folders: a file found by id passes the same guard as a path. */
   sessionRoots(): string[];

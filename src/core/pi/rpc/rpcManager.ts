@@ -17,7 +17,7 @@ export interface SessionRef {
   cwd: string;
 }
 
-export interface SessionLookup {
+export interface SessionFinder {
   findSessionById(id: string): SessionRef | undefined;
   findSessionByPath(file: string): SessionRef | undefined;
 }
@@ -25,7 +25,7 @@ export interface SessionLookup {
 export interface PiRpcManagerOptions {
   bus: EventBus;
   log: Logger;
-  sessions: SessionLookup;
+  sessions: SessionFinder;
   piCommand?: PiCommand;
   /** Environment of the children (tests set PI_CODING_AGENT_DIR and PI_OFFLINE). */
   env?: NodeJS.ProcessEnv;
