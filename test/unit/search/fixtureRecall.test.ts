@@ -64,7 +64,11 @@ describe('recall over the real pi fixtures', { skip: fixtureDirs.length === 0 ? 
         .flatMap((d) => filesContaining(word, d))
         .map((f) => fs.realpathSync(f))
         .filter((f) => wholeWord.test(text.get(f) ?? ''));
-      const found = new Set(keeper.search({ query: word, per_session: 1, limit: 200 }).hits.map((h) => h.session_path));
+      // A loaded machine can run out the query's time budget (`partial`); recall is judged on a complete answer.
+      let result = keeper.search({ query: word, per_session: 1, limit: 200 });
+      for (let attempt = 0; result.partial && attempt < 5; attempt++) result = keeper.search({ query: word, per_session: 1, limit: 200 });
+      assert.equal(result.partial, false, `"${word}": the search never completed within its time budget`);
+      const found = new Set(result.hits.map((h) => h.session_path));
       const missing = expected.filter((f) => !found.has(f));
       assert.deepEqual(missing, [], `"${word}": rg found it in the conversation of ${expected.length} files, search missed ${missing.length}`);
     }
