@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseSessionFile } from '../../../src/core/sessions/parser';
 import { summarizeFile } from '../../../src/core/sessions/summary';
+import { buildContext } from '../../../src/core/sessions/tree';
 import { computeSessionStats } from '../../../src/core/stats/sessionStats';
 import type { MessageEntry } from '../../../src/shared/model/entries';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
@@ -22,7 +23,8 @@ interface Expected {
   file: string;
   id_in_docs: string;
   list: { id: string; cwd: string; name: string | null; parentSessionPath: string | null; created: string; modified: string; messageCount: number; firstMessage: string };
-  open: { sessionId: string; sessionName: string | null; entries: number; leafId: string; roots: number };
+  open: { sessionId: string; sessionName: string | null; entries: number; leafId: string; roots: number; activeBranchLength: number };
+  context: { messages: number; roles: string; model: { provider: string; modelId: string }; thinkingLevel: string };
   sessionStats: {
     userMessages: number;
     assistantMessages: number;
@@ -81,6 +83,10 @@ for (const set of sets) {
       assert.equal(info.leaf_id, exp.open.leafId, `${label} leaf`);
       assert.equal(parsed.leafId, exp.open.leafId);
       assert.equal(info.entry_count, exp.open.entries);
+      const context = buildContext(parsed);
+      assert.equal(context.path.length, exp.open.activeBranchLength, `${label} branch length`);
+      assert.equal(context.messages.length, exp.context.messages, `${label} context messages`);
+      assert.equal(context.thinkingLevel, exp.context.thinkingLevel);
 
       // pi's messageCount counts every message entry; ours keeps user + assistant apart.
       assert.equal(info.pi_message_count, exp.list.messageCount, `${label} pi message count`);
