@@ -119,6 +119,9 @@ for (const set of sets) {
         exp.costByModel.map((b) => [b.key, b.tokens]),
         `${label} stats by model`,
       );
+      // Summaries and tools' own calls are no provider's: they keep pi's bucket name there too.
+      const tools = exp.costByModel.find((b) => b.key === 'Tools/summaries');
+      if (tools) assert.equal(stats.by_provider.find((p) => p.provider === 'Tools/summaries')?.tokens.total, tools.tokens);
     });
   }
 }
