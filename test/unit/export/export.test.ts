@@ -183,6 +183,7 @@ describe('fixture sessions', () => {
         assert.ok(html.includes(`data-entry-id="${entry.id}"`), `${file}: ${entry.id} in html`);
         if (entry.type === 'message') assert.equal(md.includes(`<a id="entry-${entry.id}">`), onBranch.has(entry.id), `${file}: ${entry.id} in md`);
       }
+      assert.ok(!md.includes('Unknown entry type') && !md.includes('unknown role'), `${file}: an entry exported as unknown`);
       checked++;
     }
     assert.ok(checked > 0);

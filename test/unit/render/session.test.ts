@@ -225,6 +225,7 @@ describe('fixture sessions', () => {
       if (!parsed) continue;
       const html = renderSession(parsed, { mode: 'tree' });
       for (const entry of parsed.entries) assert.ok(html.includes(`data-entry-id="${entry.id}"`), `${file}: ${entry.id}`);
+      assert.ok(!html.includes('psm-marker-unknown'), `${file}: an entry rendered as unknown`);
       assertInert(html);
       checked++;
     }

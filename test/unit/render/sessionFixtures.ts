@@ -62,6 +62,7 @@ export function fixtureSessionFiles(): string[] {
     }
   };
   walk(sharedFixture('pi-real', 'sessions'));
+  walk(sharedFixture('pi-1.6', 'sessions'));
   return out;
 }
 
