@@ -1,3 +1,5 @@
+import { toolsAndSummariesKey } from '../../src/shared/rules/usage';
+
 /** Short, readable names for chart axes; the full value stays in tooltips and tables. */
 
 /** The last two folders of a project path (`…/dev/proj`). */
@@ -9,6 +11,8 @@ export function shortProject(cwd: string): string {
 
 /** `anthropic/claude-sonnet-4-5` → `claude-sonnet-4-5`; the provider shows in the tooltip. */
 export function shortModel(model: string): string {
+  // pi's bucket for summaries and tools' own calls is not provider/model; keep its name whole.
+  if (model === toolsAndSummariesKey) return model;
   const slash = model.indexOf('/');
   return slash > 0 ? model.slice(slash + 1) : model;
 }

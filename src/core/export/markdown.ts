@@ -1,12 +1,15 @@
 import type {
   AssistantMessage,
   BashExecutionMessage,
+  ContextEditEntry,
   MessageEntry,
   ParsedSession,
   SessionEntry,
   ThinkingBlock,
   ToolCallBlock,
+  SystemMessage,
   ToolResultMessage,
+  UsageEntry,
 } from '../../shared/model/entries';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { contentBlocks, isImageBlock, isMessageEntry, isTextBlock, roleOf, base64Bytes } from '../../shared/render/content';
@@ -15,6 +18,18 @@ import { formatCost, formatTimestamp, formatTokens, prettyJson } from '../../sha
 import { usageCost, usageTokens } from '../../shared/rules/usage';
 import { summarizeSession, summaryTitle } from '../../shared/render/summary';
 import { buildTree } from '../../shared/render/tree';
+import {
+  contextEditEffect,
+  isContextEdit,
+  latestContextEdits,
+  summaryCostSuffix,
+  systemPatchIds,
+  systemSections,
+  systemTitle,
+  systemToolsAdded,
+  usageEntryDetail,
+  usageEntryTitle,
+} from '../../shared/render/entryFacts';
 
 /** A fenced block whose fence is longer than any backtick run inside, so content cannot end it. */
 export function fence(text: string, language = ''): string {
@@ -50,6 +65,34 @@ interface MdContext {
   toolResults: Map<string, MessageEntry>;
   embedded: Set<string>;
   imageCount: number;
+  contextEdits: Map<string, ContextEditEntry>;
+  systemPatches: Set<string>;
+}
+
+/**
+ * A note under an entry a context edit changed, with what the model saw instead. Plain text,
+ * not `<details>`: it often sits inside a tool call's `<details>`, which cannot nest here.
+ */
+function contextEditNote(targetId: string, ctx: MdContext): string {
+  const edit = ctx.contextEdits.get(targetId);
+  if (!edit) return '';
+  if (!edit.replacement || typeof edit.replacement !== 'object') return `✂ _${contextEditEffect(edit)}_`;
+  return `✎ _${contextEditEffect(edit)}; the model saw:_\n\n${contentMarkdown(edit.replacement.content, ctx, true)}`;
+}
+
+function systemMarkdown(entry: MessageEntry, ctx: MdContext): string {
+  const message = entry.message as SystemMessage;
+  const isPatch = ctx.systemPatches.has(entry.id);
+  const parts: string[] = [];
+  for (const [name, text] of systemSections(message)) {
+    parts.push(text === null ? `**Section removed:** ${code(name)}` : `**Section ${code(name)}**\n\n${fence(text, 'text')}`);
+  }
+  const tools = systemToolsAdded(message);
+  if (tools.length) {
+    parts.push(`**${isPatch ? 'Tools added' : 'Tools'}**`);
+    parts.push(tools.map((t) => `- ${code(t.name)}${t.description ? ` — ${inline(t.description.split('\n')[0] ?? '')}` : ''}`).join('\n'));
+  }
+  return `<a id="${escapeHtml(entryAnchor(entry.id))}"></a>\n\n${details(systemTitle(message, isPatch), parts.join('\n\n'))}`;
 }
 
 /*
@@ -98,6 +141,7 @@ function toolCallMarkdown(block: ToolCallBlock, ctx: MdContext): string {
     const diff = message.details?.diff;
     if (typeof diff === 'string' && diff) parts.push(fence(diff, 'diff'));
     parts.push(contentMarkdown(message.content, ctx, true));
+    parts.push(contextEditNote(result.id, ctx));
   } else {
     parts.push('_No result recorded._');
   }
@@ -155,6 +199,13 @@ function markerLine(entry: SessionEntry, text: string): string {
 }
 
 function entryMarkdown(entry: SessionEntry, ctx: MdContext): string {
+  const text = entryBodyMarkdown(entry, ctx);
+  // An embedded tool result carries its own note, inside its tool call.
+  const note = text && !ctx.embedded.has(entry.id) ? contextEditNote(entry.id, ctx) : '';
+  return note ? `${text}\n\n${note}` : text;
+}
+
+function entryBodyMarkdown(entry: SessionEntry, ctx: MdContext): string {
   const e = entry as SessionEntry & Record<string, unknown>;
   if (isMessageEntry(entry)) {
     const role = roleOf(entry);
@@ -164,8 +215,10 @@ function entryMarkdown(entry: SessionEntry, ctx: MdContext): string {
       if (ctx.embedded.has(entry.id)) return '';
       const m = entry.message as ToolResultMessage;
       const name = typeof m.toolName === 'string' ? m.toolName : 'tool';
-      return [heading(entry, `Tool result: ${inline(name)}${m.isError ? ' (error)' : ''}`, ctx), contentMarkdown(m.content, ctx, true)].join('\n\n');
+      const cost = m.usage && typeof m.usage === 'object' ? usageCost(m.usage) : 0;
+      return [heading(entry, `Tool result: ${inline(name)}${m.isError ? ' (error)' : ''}`, ctx, cost > 0 ? [formatCost(cost)] : []), contentMarkdown(m.content, ctx, true)].join('\n\n');
     }
+    if (role === 'system') return systemMarkdown(entry, ctx);
     if (role === 'bashExecution') return bashMarkdown(entry, ctx);
     if (role === 'custom') return customMarkdown(entry, entry.message as { customType?: unknown }, ctx);
     return markerLine(entry, `Message with unknown role ${code(String(role))}\n\n${details('Raw entry', fence(prettyJson(entry), 'json'))}`);
@@ -177,10 +230,20 @@ function entryMarkdown(entry: SessionEntry, ctx: MdContext): string {
       return markerLine(entry, `**Thinking level** → ${code(String(e.thinkingLevel ?? '?'))}`);
     case 'compaction': {
       const before = typeof e.tokensBefore === 'number' ? ` (${e.tokensBefore} tokens before)` : '';
-      return `<a id="${escapeHtml(entryAnchor(entry.id))}"></a>\n\n${details(`Compaction${before}`, typeof e.summary === 'string' ? e.summary : '')}`;
+      return `<a id="${escapeHtml(entryAnchor(entry.id))}"></a>\n\n${details(`Compaction${before}${summaryCostSuffix(e.usage)}`, typeof e.summary === 'string' ? e.summary : '')}`;
     }
     case 'branch_summary':
-      return `<a id="${escapeHtml(entryAnchor(entry.id))}"></a>\n\n${details(`Branch summary from ${String(e.fromId ?? '?')}`, typeof e.summary === 'string' ? e.summary : '')}`;
+      return `<a id="${escapeHtml(entryAnchor(entry.id))}"></a>\n\n${details(`Branch summary from ${String(e.fromId ?? '?')}${summaryCostSuffix(e.usage)}`, typeof e.summary === 'string' ? e.summary : '')}`;
+    case 'usage': {
+      const u = entry as UsageEntry;
+      return markerLine(entry, `💲 ${inline(usageEntryTitle(u))} _(${inline(usageEntryDetail(u))})_`);
+    }
+    case 'context_edit': {
+      if (!isContextEdit(entry)) break;
+      const line = `**Context edit:** ${code(entry.targetId)} ${contextEditEffect(entry)}`;
+      if (!entry.replacement || typeof entry.replacement !== 'object') return markerLine(entry, line);
+      return `${markerLine(entry, line)}\n\n${details('What the model saw instead', contentMarkdown(entry.replacement.content, ctx, true))}`;
+    }
     case 'label':
       return markerLine(
         entry,
@@ -193,8 +256,9 @@ function entryMarkdown(entry: SessionEntry, ctx: MdContext): string {
     case 'custom':
       return `<a id="${escapeHtml(entryAnchor(entry.id))}"></a>\n\n${details(`Extension data: ${String(e.customType ?? 'custom')}`, fence(prettyJson(e.data), 'json'))}`;
     default:
-      return markerLine(entry, `Unknown entry type ${code(String(entry.type))}\n\n${details('Raw entry', fence(prettyJson(entry), 'json'))}`);
+      break;
   }
+  return markerLine(entry, `Unknown entry type ${code(String(entry.type))}\n\n${details('Raw entry', fence(prettyJson(entry), 'json'))}`);
 }
 
 /**
@@ -206,7 +270,14 @@ export function exportMarkdown(parsed: ParsedSession, info?: SessionInfo | null)
   const tree = buildTree(parsed);
   const entries = tree.currentBranchIds.map((key) => tree.nodes.get(key)!.entry);
   const summary = summarizeSession(parsed, info, tree.branches.length);
-  const ctx: MdContext = { labels: parsed.labels ?? {}, toolResults: new Map(), embedded: new Set(), imageCount: 0 };
+  const ctx: MdContext = {
+    labels: parsed.labels ?? {},
+    toolResults: new Map(),
+    embedded: new Set(),
+    imageCount: 0,
+    contextEdits: latestContextEdits(entries),
+    systemPatches: systemPatchIds(entries),
+  };
   for (const entry of entries) {
     if (isMessageEntry(entry) && roleOf(entry) === 'toolResult') {
       const id = (entry.message as ToolResultMessage).toolCallId;

@@ -12,6 +12,8 @@ export const scanCacheMigrations: readonly string[] = [
     snapshot TEXT NOT NULL
   );
   `,
+  // pi 1.6 changed what a session costs and added pi_message_count: every file is read again.
+  `DELETE FROM files;`,
 ];
 
 export interface CachedFile {

@@ -4,7 +4,7 @@ import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/s
 import type { EntrySink, SummarizeResult } from './sessionIndex';
 import { EntryMigrator, type MigrationState } from './migrate';
 import { entryDedupKey, readSessionObjects, type ParsedObject } from './parser';
-import { addTokens, usageCost, usageTokens, zeroTokens } from '../../shared/rules/usage';
+import { addTokens, answerModelKey, billedUsage, usageCost, usageTokens, zeroTokens, type BilledUsage } from '../../shared/rules/usage';
 
 /**
  * SessionInfo derivation, one entry at a time, so that a file that only grew is read from
@@ -28,6 +28,8 @@ export const previewLimit = 1000;
 
 interface Counts {
   entries: number;
+  /** Every `message` entry, whatever its role: pi's own `messageCount`. */
+  messages: number;
   user: number;
   assistant: number;
   toolResult: number;
@@ -40,7 +42,7 @@ interface Counts {
 
 /** Compact, JSON-serializable state of a SessionSummaryBuilder. */
 export interface SummarySnapshot {
-  v: 1;
+  v: 2;
   header: SessionHeader;
   migration: MigrationState;
   counts: Counts;
@@ -146,7 +148,7 @@ function hourKey(ms: number): string | null {
 export class SessionSummaryBuilder {
   readonly header: SessionHeader;
   private readonly migrator: EntryMigrator;
-  private counts: Counts = { entries: 0, user: 0, assistant: 0, toolResult: 0, bash: 0, toolCalls: 0, compactions: 0, skippedLines: 0, duplicates: 0 };
+  private counts: Counts = { entries: 0, messages: 0, user: 0, assistant: 0, toolResult: 0, bash: 0, toolCalls: 0, compactions: 0, skippedLines: 0, duplicates: 0 };
   private name: string | null = null;
   private first: string | null = null;
   private last: string | null = null;
@@ -177,7 +179,8 @@ export class SessionSummaryBuilder {
 
   /** Continues from a snapshot; throws when the snapshot is not one this version wrote. */
   static restore(path: string, snapshot: unknown): SessionSummaryBuilder {
-    if (!isObject(snapshot) || snapshot.v !== 1 || !isObject(snapshot.header) || !isObject(snapshot.counts) || typeof snapshot.seen !== 'string') {
+    // Version 1 snapshots predate pi 1.6's usage rules; such a file is read again in full.
+    if (!isObject(snapshot) || snapshot.v !== 2 || !isObject(snapshot.header) || !isObject(snapshot.counts) || typeof snapshot.seen !== 'string') {
       throw new Error('unrecognised session summary snapshot');
     }
     const s = snapshot as unknown as SummarySnapshot;
@@ -205,7 +208,7 @@ export class SessionSummaryBuilder {
 
   snapshot(): SummarySnapshot {
     return {
-      v: 1,
+      v: 2,
       header: this.header,
       migration: this.migrator.state,
       counts: { ...this.counts },
@@ -266,6 +269,7 @@ export class SessionSummaryBuilder {
       if (this.counts.entries > 1 && entry.parentId !== this.tail) this.branched = true;
       else this.tail = entry.id;
     }
+    const billed = billedUsage(entry, this.model);
     switch (entry.type) {
       case 'message':
         this.addMessage(entry as MessageEntry);
@@ -299,7 +303,24 @@ export class SessionSummaryBuilder {
       default:
         break;
     }
+    if (billed) this.bill(billed, entry);
     return true;
+  }
+
+  /** Adds one priced piece of model work to the totals, its model's bucket and its hour. */
+  private bill(billed: BilledUsage, entry: SessionEntry): void {
+    const tokens = usageTokens(billed.usage);
+    const cost = usageCost(billed.usage);
+    addTokens(this.tokens, tokens);
+    this.cost += cost;
+    const slices = [bucket(this.byModel, billed.key)];
+    const message = entry.type === 'message' && isObject(entry.message) ? entry.message : null;
+    const hour = hourKey(message ? activityTime(message, entry) : Date.parse(entry.timestamp));
+    if (hour) slices.push(bucket(this.byHour, hour));
+    for (const b of slices) {
+      addTokens(b.tokens, tokens);
+      b.cost += cost;
+    }
   }
 
   private useModel(model: string): void {
@@ -310,13 +331,13 @@ export class SessionSummaryBuilder {
   private addMessage(entry: MessageEntry): void {
     const message = entry.message as unknown;
     if (!isObject(message)) return;
+    this.counts.messages++;
     const role = message.role;
     if (role === 'toolResult') this.counts.toolResult++;
     else if (role === 'bashExecution') this.counts.bash++;
     if (role !== 'user' && role !== 'assistant') return;
 
-    let tokens = zeroTokens();
-    let cost = 0;
+    let modelKey = this.model ?? 'unknown';
     if (role === 'user') {
       this.counts.user++;
     } else {
@@ -326,22 +347,15 @@ export class SessionSummaryBuilder {
         for (const block of assistant.content) if (isObject(block) && block.type === 'toolCall') this.counts.toolCalls++;
       }
       if (typeof assistant.provider === 'string' && typeof assistant.model === 'string') this.useModel(`${assistant.provider}/${assistant.model}`);
-      tokens = usageTokens(assistant.usage);
-      cost = usageCost(assistant.usage);
-      addTokens(this.tokens, tokens);
-      this.cost += cost;
+      modelKey = answerModelKey(message) ?? this.model ?? 'unknown';
     }
 
     const at = activityTime(message, entry);
     if (at > this.activityMs) this.activityMs = at;
-    const slices = [bucket(this.byModel, this.model ?? 'unknown')];
+    const slices = [bucket(this.byModel, modelKey)];
     const hour = hourKey(at);
     if (hour) slices.push(bucket(this.byHour, hour));
-    for (const b of slices) {
-      b.messages++;
-      addTokens(b.tokens, tokens);
-      b.cost += cost;
-    }
+    for (const b of slices) b.messages++;
 
     const text = messageText(message.content);
     if (text) {
@@ -366,6 +380,7 @@ export class SessionSummaryBuilder {
       created,
       modified,
       message_count: c.user + c.assistant,
+      pi_message_count: c.messages,
       first_message: this.first ?? '',
       last_message: this.last ?? '',
       last_message_role: this.lastRole,

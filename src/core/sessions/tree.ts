@@ -102,5 +102,13 @@ export function buildContext(parsed: ParsedSession, leafId: string | null = pars
   } else {
     for (const entry of path) push(entry);
   }
+  // pi 1.6 context edits on this branch: `replacement: null` takes the target out of the context.
+  const hidden = new Set<string>();
+  for (const entry of path) {
+    if (entry.type !== 'context_edit' || typeof entry.targetId !== 'string') continue;
+    if (entry.replacement === null) hidden.add(entry.targetId);
+    else hidden.delete(entry.targetId);
+  }
+  if (hidden.size > 0) return { path, messages: messages.filter((m) => !hidden.has(m.entry.id)), model, thinkingLevel };
   return { path, messages, model, thinkingLevel };
 }

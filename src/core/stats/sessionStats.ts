@@ -1,4 +1,5 @@
 import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/sessionInfo';
+import { toolsAndSummariesKey } from '../../shared/rules/usage';
 import type { ModelStats, ProviderStats, ProjectStats, DayStats, SessionStats } from '../../shared/model/stats';
 
 export interface StatsFilter {
@@ -65,6 +66,8 @@ function slicesOf(info: SessionInfo, parseKey: (key: string) => number): { slice
 }
 
 export function providerOf(model: string): string {
+  // pi's bucket for summaries and tools' nested calls is no provider; it stays a line of its own.
+  if (model === toolsAndSummariesKey) return model;
   const slash = model.indexOf('/');
   return slash > 0 ? model.slice(0, slash) : 'unknown';
 }

@@ -65,7 +65,10 @@ export interface Usage {
   cacheRead: number;
   cacheWrite: number;
   totalTokens?: number;
-  cost?: { input?: number; output?: number; cacheRead?: number; cacheWrite?: number; total?: number };
+  /** pi 1.6: reasoning tokens, already included in `output`. */
+  reasoning?: number;
+  cacheWrite1h?: number;
+  cost?: { input?: number; output?: number; cacheRead?: number; cacheWrite?: number; total?: number; totalFromProvider?: boolean };
   [key: string]: unknown;
 }
 
@@ -83,8 +86,12 @@ export interface AssistantMessage {
   provider?: string;
   model?: string;
   usage?: Usage;
-  stopReason?: 'stop' | 'length' | 'toolUse' | 'error' | 'aborted' | string;
+  stopReason?: 'stop' | 'length' | 'toolUse' | 'error' | 'aborted' | 'deferred' | string;
   errorMessage?: string;
+  /** pi 1.6: the model that actually answered, when a router or alias picked it. */
+  responseModel?: string;
+  thinkingLevel?: string;
+  durationMs?: number;
   timestamp?: number;
   [key: string]: unknown;
 }
@@ -96,6 +103,23 @@ export interface ToolResultMessage {
   content: (TextBlock | ImageBlock | UnknownBlock)[] | string;
   details?: Record<string, unknown>;
   isError?: boolean;
+  timestamp?: number;
+  /** pi 1.6: nested model work done by the tool; counted in the session's cost. */
+  usage?: Usage;
+  durationMs?: number;
+  [key: string]: unknown;
+}
+
+/**
+ * pi 1.6 system prompt checkpoint. The first one holds every section and tool; later ones are
+ * patches: only the changed sections (`null` removes one) and the tools added or removed.
+ */
+export interface SystemMessage {
+  role: 'system';
+  content?: string;
+  sections?: Record<string, string | null>;
+  toolsAdded?: Array<{ name?: string; description?: string; [key: string]: unknown }>;
+  toolsRemoved?: Array<{ name?: string; [key: string]: unknown }>;
   timestamp?: number;
   [key: string]: unknown;
 }
@@ -129,7 +153,7 @@ export interface UnknownRoleMessage {
   [key: string]: unknown;
 }
 
-export type AgentMessage = UserMessage | AssistantMessage | ToolResultMessage | BashExecutionMessage | CustomRoleMessage | UnknownRoleMessage;
+export type AgentMessage = UserMessage | AssistantMessage | ToolResultMessage | SystemMessage | BashExecutionMessage | CustomRoleMessage | UnknownRoleMessage;
 
 interface EntryBase {
   id: string;
@@ -163,6 +187,10 @@ export interface CompactionEntry extends EntryBase {
   tokensBefore?: number;
   details?: { readFiles?: string[]; modifiedFiles?: string[]; [key: string]: unknown };
   fromHook?: boolean;
+  /** pi 1.6: what the summary call cost. */
+  usage?: Usage;
+  /** pi 1.6: a full prompt and tool checkpoint. */
+  systemMessage?: SystemMessage;
 }
 
 export interface BranchSummaryEntry extends EntryBase {
@@ -171,6 +199,28 @@ export interface BranchSummaryEntry extends EntryBase {
   summary: string;
   details?: { readFiles?: string[]; modifiedFiles?: string[]; [key: string]: unknown };
   fromHook?: boolean;
+  /** pi 1.6: what the summary call cost. */
+  usage?: Usage;
+}
+
+/** pi 1.6: model work outside the conversation, e.g. `cache_warm` by the prompt-cache warmer. */
+export interface UsageEntry extends EntryBase {
+  type: 'usage';
+  kind: string;
+  provider?: string;
+  model?: string;
+  usage: Usage;
+  note?: string;
+}
+
+/**
+ * pi 1.6: changes what the model sees of an earlier entry without touching it; the latest
+ * edit of a target on a branch wins. `replacement: null` hides the target.
+ */
+export interface ContextEditEntry extends EntryBase {
+  type: 'context_edit';
+  targetId: string;
+  replacement: { content: string | (TextBlock | ImageBlock | UnknownBlock)[]; [key: string]: unknown } | null;
 }
 
 export interface CustomEntry extends EntryBase {
@@ -212,6 +262,8 @@ export type SessionEntry =
   | CustomMessageEntry
   | LabelEntry
   | SessionInfoEntry
+  | UsageEntry
+  | ContextEditEntry
   | UnknownEntry;
 
 /** A whole session read into memory: header, every entry in file order, and the tree. */

@@ -1,4 +1,4 @@
-/** Token counts of one or many assistant messages, as pi's `usage` reports them. */
+/** Token counts of one or many `usage` objects, as pi reports them. */
 export interface TokenTotals {
   input: number;
   output: number;
@@ -22,6 +22,11 @@ export interface SessionInfo {
   modified: string;
   /** User + assistant messages on all branches. */
   message_count: number;
+  /**
+   * Every `message` entry whatever its role (system, toolResult, bashExecution, custom…):
+   * the number pi itself shows for the session (`SessionManager.list().messageCount`).
+   */
+  pi_message_count: number;
   first_message: string;
   last_message: string;
   last_message_role: string | null;
@@ -39,6 +44,10 @@ export interface SessionInfo {
   tool_result_count: number;
   bash_execution_count: number;
   tool_call_count: number;
+  /**
+   * What the whole file cost, by pi's session statistics: all branches and history before a
+   * compaction, model answers plus cache warming, summaries and tools' nested calls.
+   */
   tokens: TokenTotals;
   cost: number;
   leaf_id: string | null;
@@ -51,7 +60,8 @@ export interface SessionInfo {
   /**
    * Optional breakdowns for statistics. When the parser fills them, `get_session_stats`
    * attributes tokens and cost exactly; without them it falls back to the session totals
-   * (all on the last model, on the day of `modified`).
+   * (all on the last model, on the day of `modified`). Keyed like pi's cost breakdown:
+   * `provider/(responseModel ?? model)`, and `Tools/summaries` for usage of no answer.
    */
   usage_by_model?: Record<string, UsageBucket>;
   /** Assistant/user activity per UTC hour, keyed `YYYY-MM-DDTHH` (e.g. `2025-03-01T14`). */
@@ -60,7 +70,7 @@ export interface SessionInfo {
 
 /** Messages, tokens and cost of one slice of a session (one model, or one UTC hour). */
 export interface UsageBucket {
-  /** User + assistant messages in the slice. */
+  /** User + assistant messages in the slice (none in `Tools/summaries`). */
   messages: number;
   tokens: TokenTotals;
   cost: number;

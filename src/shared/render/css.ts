@@ -112,6 +112,10 @@ article.psm-custom { border: 1px solid var(--psm-border); border-radius: 8px; pa
 .psm-marker { font-size: 0.85em; color: var(--psm-muted); border-top: 1px dashed var(--psm-border); padding-top: 4px; }
 .psm-marker-body { color: var(--psm-fg); font-size: 1.1em; }
 .psm-marker-unknown { color: var(--psm-warn); }
+.psm-context-edit { margin-top: 6px; font-size: 0.85em; color: var(--psm-warn); }
+.psm-context-replacement { color: var(--psm-fg); }
+.psm-system-section, .psm-system-tool { margin: 4px 0 4px 12px; }
+.psm-marker-usage .psm-cost { font-variant-numeric: tabular-nums; }
 .psm-hidden-message { font-size: 0.9em; color: var(--psm-muted); }
 .psm-image img { max-width: 100%; max-height: 480px; border: 1px solid var(--psm-border); border-radius: 4px; }
 .psm-image { margin: 6px 0; }

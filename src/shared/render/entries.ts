@@ -1,19 +1,34 @@
 import type {
   AssistantMessage,
   BashExecutionMessage,
+  ContextEditEntry,
   MessageEntry,
   SessionEntry,
+  SystemMessage,
   ThinkingBlock,
   ToolCallBlock,
   ToolResultMessage,
+  UsageEntry,
 } from '../model/entries';
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { fileLink, renderContent, renderJson, renderPre, renderUnknownBlock } from './blocks';
 import { classToken, contentBlocks, isMessageEntry, isTextBlock, roleOf } from './content';
-import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp } from './format';
+import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp, oneLine } from './format';
 import { usageCost, usageTokens } from '../rules/usage';
 import { renderMarkdown } from './markdown';
 import { renderToolCall, renderToolResultBody } from './tools';
+import {
+  contextEditEffect,
+  isContextEdit,
+  latestContextEdits,
+  summaryCostSuffix,
+  systemPatchIds,
+  systemSections,
+  systemTitle,
+  systemToolsAdded,
+  usageEntryDetail,
+  usageEntryTitle,
+} from './entryFacts';
 
 /** What rendering one entry needs to know about the others. */
 export interface RenderContext {
@@ -25,6 +40,10 @@ export interface RenderContext {
   embeddedResults: Set<string>;
   /** Entries not on the branch being shown get the `psm-off-branch` class. */
   isOffBranch?: (entryId: string) => boolean;
+  /** Target id → the context edit in force; the target shows what the model saw instead. */
+  contextEdits: Map<string, ContextEditEntry>;
+  /** System messages after the first: patches of the prompt, shown as changes. */
+  systemPatches: Set<string>;
 }
 
 /** A context for rendering `entries` (pass the same list, in display order, to renderEntry). */
@@ -35,7 +54,21 @@ export function createRenderContext(entries: readonly SessionEntry[], labels: Re
     const callId = (entry.message as ToolResultMessage).toolCallId;
     if (typeof callId === 'string' && !toolResults.has(callId)) toolResults.set(callId, entry);
   }
-  return { labels, toolResults, embeddedResults: new Set() };
+  return { labels, toolResults, embeddedResults: new Set(), contextEdits: latestContextEdits(entries), systemPatches: systemPatchIds(entries) };
+}
+
+/** The note on an entry whose model-facing content a context edit changed; '' without one. */
+export function contextEditNote(targetId: string, ctx: RenderContext): string {
+  const edit = ctx.contextEdits.get(targetId);
+  if (!edit) return '';
+  const ref = `<a${attrs({ class: 'psm-entry-ref', href: `#${entryAnchor(edit.id)}`, 'data-target-id': edit.id })}>${escapeHtml(contextEditEffect(edit))}</a>`;
+  if (!edit.replacement || typeof edit.replacement !== 'object') {
+    return `<div${attrs({ class: 'psm-context-edit psm-context-hidden', 'data-context-edit': edit.id })}>✂ ${ref}</div>`;
+  }
+  return (
+    `<details${attrs({ class: 'psm-context-edit psm-context-replaced', 'data-context-edit': edit.id })}><summary>✎ ${ref}</summary>` +
+    `<div class="psm-context-replacement">${renderContent(edit.replacement.content, 'pre')}</div></details>`
+  );
 }
 
 function entryId(entry: SessionEntry): string {
@@ -47,7 +80,9 @@ function wrap(tag: 'article' | 'div', entry: SessionEntry, classes: string[], in
   const type = typeof entry.type === 'string' ? entry.type : 'unknown';
   const cls = ['psm-entry', `psm-entry-${classToken(type)}`, ...classes];
   if (ctx.isOffBranch?.(id)) cls.push('psm-off-branch');
-  return `<${tag}${attrs({ class: cls.join(' '), id: entryAnchor(id), 'data-entry-id': id, 'data-entry-type': type, ...extra })}>${inner}</${tag}>`;
+  const edited = contextEditNote(id, ctx);
+  if (edited) cls.push('psm-context-edited');
+  return `<${tag}${attrs({ class: cls.join(' '), id: entryAnchor(id), 'data-entry-id': id, 'data-entry-type': type, ...extra })}>${inner}${edited}</${tag}>`;
 }
 
 function labelBadge(entry: SessionEntry, ctx: RenderContext): string {
@@ -126,7 +161,7 @@ function renderAssistant(entry: MessageEntry, ctx: RenderContext): string {
         const call = block as ToolCallBlock;
         const result = typeof call.id === 'string' ? ctx.toolResults.get(call.id) : undefined;
         if (result) ctx.embeddedResults.add(entryId(result));
-        return renderToolCall(call, result);
+        return renderToolCall(call, result, result ? contextEditNote(entryId(result), ctx) : '');
       }
       return renderUnknownBlock(block);
     })
@@ -139,11 +174,14 @@ function renderToolResultEntry(entry: MessageEntry, ctx: RenderContext): string 
   const message = entry.message as ToolResultMessage;
   const isError = message.isError === true;
   const name = typeof message.toolName === 'string' ? message.toolName : 'tool';
+  // pi 1.6: a tool's own model calls are billed on its result.
+  const cost = message.usage && typeof message.usage === 'object' ? usageCost(message.usage) : 0;
+  const meta = cost > 0 ? `<span${attrs({ class: 'psm-cost', 'data-cost': cost })}>${escapeHtml(formatCost(cost))}</span>` : '';
   return wrap(
     'article',
     entry,
     ['psm-message', 'psm-role-toolresult', ...(isError ? ['psm-tool-error'] : [])],
-    head(entry, ctx, `Tool result <span class="psm-tool-name">${escapeHtml(name)}</span>${isError ? ' <span class="psm-badge psm-badge-error">error</span>' : ''}`) +
+    head(entry, ctx, `Tool result <span class="psm-tool-name">${escapeHtml(name)}</span>${isError ? ' <span class="psm-badge psm-badge-error">error</span>' : ''}`, meta) +
       `<div class="psm-body psm-tool-result">${renderToolResultBody(message)}</div>`,
     ctx,
     { 'data-role': 'toolResult', 'data-tool-call-id': typeof message.toolCallId === 'string' ? message.toolCallId : undefined },
@@ -209,6 +247,55 @@ function fileLists(details: unknown): string {
   return list('Read', d.readFiles) + list('Modified', d.modifiedFiles);
 }
 
+/** A system prompt checkpoint, folded: its sections as written and its tools with their parameters. */
+function renderSystem(entry: MessageEntry, ctx: RenderContext): string {
+  const message = entry.message as SystemMessage;
+  const isPatch = ctx.systemPatches.has(entryId(entry));
+  const sections = systemSections(message)
+    .map(([name, text]) =>
+      text === null
+        ? `<div${attrs({ class: 'psm-system-section psm-system-removed', 'data-section': name })}><span class="psm-tool-note">section removed:</span> <code>${escapeHtml(name)}</code></div>`
+        : `<details${attrs({ class: 'psm-system-section', 'data-section': name })}><summary><code>${escapeHtml(name)}</code></summary>${renderPre(text, 'psm-output')}</details>`,
+    )
+    .join('');
+  const tools = systemToolsAdded(message)
+    .map(
+      (tool) =>
+        `<details${attrs({ class: 'psm-system-tool', 'data-tool-name': tool.name })}><summary><span class="psm-tool-name">${escapeHtml(tool.name)}</span>` +
+        `${tool.description ? ` <span class="psm-tool-note">${escapeHtml(oneLine(tool.description))}</span>` : ''}</summary>` +
+        `${tool.description ? renderPre(tool.description, 'psm-output') : ''}${tool.parameters !== undefined ? renderJson(tool.parameters) : ''}</details>`,
+    )
+    .join('');
+  const body = `${sections ? `<div class="psm-system-sections">${sections}</div>` : ''}${tools ? `<div class="psm-system-tools"><div class="psm-tool-note">${isPatch ? 'Tools added' : 'Tools'}</div>${tools}</div>` : ''}`;
+  const title = escapeHtml(systemTitle(message, isPatch));
+  return wrap(
+    'div',
+    entry,
+    ['psm-marker', 'psm-system', isPatch ? 'psm-system-patch' : 'psm-system-full'],
+    `<details><summary>${title}${labelBadge(entry, ctx)} ${timeTag(entry)}</summary><div class="psm-marker-body">${body}</div></details>`,
+    ctx,
+    { 'data-role': 'system' },
+  );
+}
+
+function renderContextEdit(entry: ContextEditEntry, ctx: RenderContext): string {
+  const target = entry.targetId;
+  const ref = `<a${attrs({ class: 'psm-entry-ref', href: `#${entryAnchor(target)}`, 'data-target-id': target })}>${escapeHtml(target)}</a>`;
+  const what = `Context edit: ${ref} ${escapeHtml(contextEditEffect(entry))}`;
+  if (!entry.replacement || typeof entry.replacement !== 'object') return marker(entry, ctx, 'context_edit', what);
+  return foldedMarker(entry, ctx, 'context_edit', what, `<div class="psm-context-replacement">${renderContent(entry.replacement.content, 'pre')}</div>`);
+}
+
+function renderUsageEntry(entry: UsageEntry, ctx: RenderContext): string {
+  const cost = usageCost(entry.usage);
+  return marker(
+    entry,
+    ctx,
+    'usage',
+    `<span${attrs({ class: 'psm-cost', 'data-cost': cost, title: usageEntryDetail(entry) })}>${escapeHtml(usageEntryTitle(entry))}</span>`,
+  );
+}
+
 function renderUnknown(entry: SessionEntry, ctx: RenderContext, what: string): string {
   return foldedMarker(entry, ctx, 'unknown', `${escapeHtml(what)}`, renderJson(entry));
 }
@@ -226,6 +313,8 @@ function renderMessage(entry: MessageEntry, ctx: RenderContext): string {
       return renderBashExecution(entry, ctx);
     case 'custom':
       return renderCustomMessage(entry, entry.message as CustomSource, ctx, 'custom');
+    case 'system':
+      return renderSystem(entry, ctx);
     default:
       return renderUnknown(entry, ctx, `Message with unknown role “${role ?? '?'}”`);
   }
@@ -247,11 +336,11 @@ export function renderEntry(entry: SessionEntry, ctx: RenderContext): string {
       return marker(entry, ctx, 'thinking_level_change', `Thinking level → <span class="psm-thinking-level">${escapeHtml(String(e.thinkingLevel ?? '?'))}</span>`);
     case 'compaction': {
       const before = typeof e.tokensBefore === 'number' ? ` · ${escapeHtml(formatCount(e.tokensBefore))} tokens before` : '';
-      return foldedMarker(entry, ctx, 'compaction', `Compaction${before}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
+      return foldedMarker(entry, ctx, 'compaction', `Compaction${before}${escapeHtml(summaryCostSuffix(e.usage))}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
     }
     case 'branch_summary': {
       const from = typeof e.fromId === 'string' ? ` from <span class="psm-entry-ref">${escapeHtml(e.fromId)}</span>` : '';
-      return foldedMarker(entry, ctx, 'branch_summary', `Branch summary${from}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
+      return foldedMarker(entry, ctx, 'branch_summary', `Branch summary${from}${escapeHtml(summaryCostSuffix(e.usage))}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
     }
     case 'label': {
       const target = typeof e.targetId === 'string' ? e.targetId : '';
@@ -265,6 +354,10 @@ export function renderEntry(entry: SessionEntry, ctx: RenderContext): string {
     }
     case 'custom_message':
       return renderCustomMessage(entry, e as CustomSource, ctx);
+    case 'usage':
+      return renderUsageEntry(entry as UsageEntry, ctx);
+    case 'context_edit':
+      return isContextEdit(entry) ? renderContextEdit(entry, ctx) : renderUnknown(entry, ctx, 'Context edit without a target');
     case 'custom':
       return foldedMarker(entry, ctx, 'custom', `Extension data <code>${escapeHtml(String(e.customType ?? 'custom'))}</code>`, renderJson(e.data));
     default:

@@ -4,7 +4,7 @@ import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
 import { attrs, escapeHtml } from './escape';
 import { formatCost, formatCount, formatTimestamp, formatTokens, isoTimestamp } from './format';
 import { sessionTitle } from '../rules/sessionLabels';
-import { addTokens, usageCost, usageTokens, zeroTokens } from '../rules/usage';
+import { addTokens, billedUsage, usageCost, usageTokens, zeroTokens } from '../rules/usage';
 
 /** Header statistics of a session, over every branch (like pi's export header). */
 export interface SessionSummary {
@@ -46,6 +46,11 @@ export function summarizeSession(parsed: ParsedSession, info?: SessionInfo | nul
   let modified: number | null = null;
   let firstMessage = '';
   for (const entry of parsed.entries) {
+    const billed = billedUsage(entry, null);
+    if (billed) {
+      addTokens(tokens, usageTokens(billed.usage));
+      cost += usageCost(billed.usage);
+    }
     if (entry.type === 'model_change' && typeof entry.provider === 'string' && typeof entry.modelId === 'string') {
       const model = `${entry.provider}/${entry.modelId}`;
       if (!models.includes(model)) models.push(model);
@@ -63,8 +68,6 @@ export function summarizeSession(parsed: ParsedSession, info?: SessionInfo | nul
       counts.assistant++;
       const message = entry.message as AssistantMessage;
       toolCalls += contentBlocks(message.content).filter((b) => b.type === 'toolCall').length;
-      addTokens(tokens, usageTokens(message.usage));
-      cost += usageCost(message.usage);
       if (typeof message.provider === 'string' && typeof message.model === 'string') {
         const model = `${message.provider}/${message.model}`;
         if (!models.includes(model)) models.push(model);

@@ -99,7 +99,8 @@ export function renderEmbeddedToolResult(entry: MessageEntry): string {
 }
 
 /** A collapsed tool call with its arguments and, when found, its result. */
-export function renderToolCall(block: ToolCallBlock, result: MessageEntry | undefined): string {
+/** `resultNoteHtml`: trusted HTML shown after the result (e.g. what the model saw instead). */
+export function renderToolCall(block: ToolCallBlock, result: MessageEntry | undefined, resultNoteHtml = ''): string {
   const name = typeof block.name === 'string' ? block.name : 'tool';
   const args = block.arguments && typeof block.arguments === 'object' && !Array.isArray(block.arguments) ? block.arguments : {};
   const resultMessage = result?.message as ToolResultMessage | undefined;
@@ -114,6 +115,7 @@ export function renderToolCall(block: ToolCallBlock, result: MessageEntry | unde
     `<summary><span class="psm-tool-name">${escapeHtml(name)}</span> ${toolBrief(name, args, resultMessage)}${statusBadge}</summary>` +
     `<div class="psm-tool-args">${toolArguments(name, args, resultMessage)}${partial}</div>` +
     (result ? renderEmbeddedToolResult(result) : '') +
+    resultNoteHtml +
     `</details>`
   );
 }

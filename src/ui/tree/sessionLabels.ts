@@ -34,7 +34,9 @@ export function isInWorkspace(cwd: string, workspaceFolders: readonly string[]):
 /** Facts for the tooltip, in display order; the view renders them as escaped Markdown. */
 export function tooltipFacts(info: SessionInfo, nowMs: number): Array<[label: string, value: string]> {
   const facts: Array<[string, string]> = [];
-  facts.push(['Messages', String(info.message_count)]);
+  // pi's /resume counts every message entry (system prompts, tool results…); show both when they differ.
+  const piCount = info.pi_message_count;
+  facts.push(['Messages', piCount !== undefined && piCount !== info.message_count ? `${info.message_count} (pi counts ${piCount})` : String(info.message_count)]);
   facts.push(['Modified', `${relativeTime(info.modified, nowMs)} (${info.modified})`]);
   if (info.model) facts.push(['Model', info.models.length > 1 ? `${info.model} (+${info.models.length - 1} more)` : info.model]);
   const t = info.tokens;

@@ -4,7 +4,7 @@ import { exportHtml, exportJson, exportMarkdown, exportSession, fence, slugify }
 import { buildTree } from '../../../src/shared/render';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { ALL, assertInert, hostileSession } from '../render/hostile';
-import { fixtureSessionFiles, makeSession, readV3Session, sharedFixture } from '../render/sessionFixtures';
+import { fixtureSessionFiles, makeSession, pi16Session, readV3Session, sharedFixture } from '../render/sessionFixtures';
 
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
 
@@ -183,8 +183,30 @@ describe('fixture sessions', () => {
         assert.ok(html.includes(`data-entry-id="${entry.id}"`), `${file}: ${entry.id} in html`);
         if (entry.type === 'message') assert.equal(md.includes(`<a id="entry-${entry.id}">`), onBranch.has(entry.id), `${file}: ${entry.id} in md`);
       }
+      assert.ok(!md.includes('Unknown entry type') && !md.includes('unknown role'), `${file}: an entry exported as unknown`);
       checked++;
     }
     assert.ok(checked > 0);
+  });
+});
+
+describe('pi 1.6 entries in the Markdown export', () => {
+  const md = exportMarkdown(pi16Session());
+
+  it('folds the prompt, names a patch by its change, and prices usage, tools and the compaction', () => {
+    assert.match(md, /<details><summary>System prompt · 2 sections · 2 tools<\/summary>/);
+    assert.match(md, /\*\*Section `preamble`\*\*\n\n```text\nYou are a helper\.\n```/);
+    assert.match(md, /<details><summary>Prompt changed: tools −write · sections rules, −docs<\/summary>/);
+    assert.match(md, /> 💲 cache warm · \$0\.0900 _\(acme\/m1 · ↑0 ↓1 R 3\.0k\)_/);
+    assert.match(md, /<details><summary>Compaction \(100 tokens before\) · summary cost \$0\.0040<\/summary>/);
+    assert.match(md, /- \*\*Cost:\*\* \$0\.1060/);
+  });
+
+  it('notes context edits on their targets and shows the replacement', () => {
+    assert.match(md, /✎ _replaced for the model; the model saw:_\n\n```text\nTOKEN=\[redacted\]\n```/);
+    assert.match(md, /> \*\*Context edit:\*\* `p9` hidden from the model/);
+    assert.match(md, /✂ _hidden from the model_/);
+    assert.ok(!md.includes('Unknown entry type'));
+    assert.ok(!md.includes('unknown role'));
   });
 });

@@ -71,6 +71,14 @@ export function hostileSession(): ParsedSession {
       { type: 'label', id: 'h0000014', targetId: ALL, label: ALL },
       { type: ALL, id: 'h0000015', weird: ALL },
       { type: 'message', id: 'h0000016', message: { role: 'user', content: `<skill name="${ALL}" location="${ALL}">\n${ALL}\n</skill>\n\n${ALL}` } },
+      // pi 1.6: prompt checkpoints, billed work and context edits.
+      { type: 'message', id: 'h0000017', message: { role: 'system', content: ALL, sections: { [ALL]: ALL, preamble: ALL }, toolsAdded: [{ name: ALL, description: ALL, parameters: { [ALL]: ALL } }] } },
+      { type: 'message', id: 'h0000018', message: { role: 'system', content: '', sections: { [ALL]: null, tools: ALL }, toolsAdded: [{ name: ALL }], toolsRemoved: [{ name: ALL }] } },
+      { type: 'usage', id: 'h0000019', kind: ALL, provider: ALL, model: ALL, note: ALL, usage: { input: 0, output: 1, cacheRead: 9, cacheWrite: 0, cost: { total: 0.09 } } },
+      { type: 'context_edit', id: 'h000001a', targetId: 'h0000004', replacement: { content: [{ type: 'text', text: ALL }] } },
+      { type: 'context_edit', id: 'h000001b', targetId: 'h0000008', replacement: null },
+      { type: 'context_edit', id: 'h000001c', targetId: ALL, replacement: { content: ALL } },
+      { type: 'compaction', id: 'h000001d', summary: ALL, usage: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0, cost: { total: 0.5 } }, systemMessage: { role: 'system', sections: { [ALL]: ALL } } },
     ],
     { cwd: ALL, id: ALL, parentSession: ALL },
   );

@@ -13,7 +13,7 @@ import {
 } from '../../../src/shared/render';
 import type { SessionEntry } from '../../../src/shared/model/entries';
 import { assertInert, hostileSession, SCRIPT } from './hostile';
-import { fixtureSessionFiles, makeSession, readV3Session, sharedFixture } from './sessionFixtures';
+import { fixtureSessionFiles, makeSession, pi16Session, readV3Session, sharedFixture } from './sessionFixtures';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -225,6 +225,7 @@ describe('fixture sessions', () => {
       if (!parsed) continue;
       const html = renderSession(parsed, { mode: 'tree' });
       for (const entry of parsed.entries) assert.ok(html.includes(`data-entry-id="${entry.id}"`), `${file}: ${entry.id}`);
+      assert.ok(!html.includes('psm-marker-unknown'), `${file}: an entry rendered as unknown`);
       assertInert(html);
       checked++;
     }
@@ -243,3 +244,50 @@ describe('sessionCss', () => {
   });
 });
 
+
+describe('pi 1.6 entries', () => {
+  const parsed = pi16Session();
+  const ctx = createRenderContext(parsed.entries, parsed.labels);
+  const html = new Map(parsed.entries.map((e) => [e.id, renderEntry(e, ctx)]));
+
+  it('shows the first system message as a folded prompt with its sections and tools, a later one as a change', () => {
+    const full = html.get('p2')!;
+    assert.match(full, /^<div class="[^"]*psm-system psm-system-full"[^>]*data-role="system"><details><summary>System prompt · 2 sections · 2 tools /);
+    assert.match(full, /data-section="preamble"[\s\S]*You are a helper\./);
+    assert.match(full, /data-tool-name="write"/);
+    const patch = html.get('p8')!;
+    assert.match(patch, /<summary>Prompt changed: tools −write · sections rules, −docs /);
+    assert.match(patch, /section removed:<\/span> <code>docs<\/code>/);
+  });
+
+  it('shows a usage entry as a cost line and a compaction with its own cost', () => {
+    assert.match(html.get('p5')!, /psm-marker-usage[\s\S]*>cache warm · \$0\.0900</);
+    assert.match(html.get('pb')!, /<summary>Compaction · 100 tokens before · summary cost \$0\.0040/);
+    assert.match(html.get('p4')!, /data-cost="0\.01"/);
+  });
+
+  it('marks the target of a context edit, with the replacement one click away', () => {
+    // The tool result is shown inside its call, so the note is there.
+    const call = html.get('p4')!;
+    assert.match(call, /<details class="psm-context-edit psm-context-replaced" data-context-edit="p7"><summary>✎ <a [^>]*>replaced for the model<\/a><\/summary><div class="psm-context-replacement"><pre class="psm-output">TOKEN=\[redacted\]/);
+    assert.equal(html.get('p6'), '');
+    const hidden = html.get('p9')!;
+    assert.match(hidden, /psm-context-edited/);
+    assert.match(hidden, /✂ <a [^>]*href="#entry-pa"[^>]*>hidden from the model<\/a>/);
+    assert.match(html.get('p7')!, /Context edit: <a [^>]*href="#entry-p6"[^>]*>p6<\/a> replaced for the model/);
+    assert.match(html.get('pa')!, /Context edit: <a [^>]*>p9<\/a> hidden from the model/);
+  });
+
+  it('never falls back to the unknown-entry dump', () => {
+    for (const [id, out] of html) {
+      assert.ok(!out.includes('psm-marker-unknown'), `${id} rendered as unknown`);
+      assertInert(out);
+    }
+  });
+
+  it('counts every billed piece in the header totals', () => {
+    const summary = summarizeSession(parsed);
+    assert.ok(Math.abs(summary.cost - (0.01 + 0.09 + 0.002 + 0.004)) < 1e-12, String(summary.cost));
+    assert.equal(summary.tokens.total, 12 + 3001 + 10 + 60);
+  });
+});

@@ -62,6 +62,7 @@ export function fixtureSessionFiles(): string[] {
     }
   };
   walk(sharedFixture('pi-real', 'sessions'));
+  walk(sharedFixture('pi-1.6', 'sessions'));
   return out;
 }
 
@@ -92,4 +93,39 @@ export function makeSession(
     labels: resolveLabels(full),
     skippedLines: 0,
   };
+}
+
+const usage = (input: number, output: number, cacheRead: number, total: number) => ({ input, output, cacheRead, cacheWrite: 0, cost: { total } });
+
+/** What pi 1.6 writes besides the conversation: prompt checkpoints, billed work, context edits. */
+export function pi16Session(): ParsedSession {
+  return makeSession([
+    { type: 'model_change', id: 'p1', provider: 'acme', modelId: 'm1' },
+    {
+      type: 'message',
+      id: 'p2',
+      message: {
+        role: 'system',
+        content: '',
+        sections: { preamble: 'You are a helper.', rules: 'Be brief.' },
+        toolsAdded: [
+          { name: 'read', description: 'Read file contents', parameters: { type: 'object' } },
+          { name: 'write', description: 'Write a file', parameters: { type: 'object' } },
+        ],
+      },
+    },
+    { type: 'message', id: 'p3', message: { role: 'user', content: 'Show secrets.env', timestamp: 1 } },
+    {
+      type: 'message',
+      id: 'p4',
+      message: { role: 'assistant', provider: 'acme', model: 'm1', content: [{ type: 'toolCall', id: 'c1', name: 'read', arguments: { path: 'secrets.env' } }], usage: usage(10, 2, 0, 0.01), stopReason: 'toolUse' },
+    },
+    { type: 'usage', id: 'p5', kind: 'cache_warm', provider: 'acme', model: 'm1', usage: usage(0, 1, 3000, 0.09) },
+    { type: 'message', id: 'p6', message: { role: 'toolResult', toolCallId: 'c1', toolName: 'read', content: [{ type: 'text', text: 'TOKEN=abc123' }], usage: usage(5, 5, 0, 0.002) } },
+    { type: 'context_edit', id: 'p7', targetId: 'p6', replacement: { content: [{ type: 'text', text: 'TOKEN=[redacted]' }] } },
+    { type: 'message', id: 'p8', message: { role: 'system', content: '', sections: { rules: 'Be very brief.', docs: null }, toolsRemoved: [{ name: 'write' }] } },
+    { type: 'message', id: 'p9', message: { role: 'assistant', provider: 'acme', model: 'm1', content: [{ type: 'text', text: 'oops' }], stopReason: 'error', errorMessage: 'overloaded' } },
+    { type: 'context_edit', id: 'pa', targetId: 'p9', replacement: null },
+    { type: 'compaction', id: 'pb', summary: 'Read secrets.env.', firstKeptEntryId: 'pb', tokensBefore: 100, usage: usage(50, 10, 0, 0.004) },
+  ]);
 }

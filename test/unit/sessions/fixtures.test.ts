@@ -64,6 +64,7 @@ for (const fx of piFixtures) {
     const { info } = await summarizeFile(file);
     assert.equal(info.id, parsed.header.id);
     assert.equal(info.message_count, fx.roles[0] + fx.roles[1]);
+    assert.equal(info.pi_message_count, fx.piMessageCount);
     assert.deepEqual([info.user_message_count, info.assistant_message_count, info.tool_result_count, info.bash_execution_count], fx.roles);
     assert.ok(info.first_message.startsWith(fx.firstMessage), info.first_message.slice(0, 80));
     assert.equal(info.name, fx.name);
@@ -138,6 +139,7 @@ test('pi-real sessions give the README values, and a tail read from mid-file equ
     assert.equal(info.user_message_count, roles.user ?? 0);
     assert.equal(info.assistant_message_count, roles.assistant ?? 0);
     assert.equal(info.tool_result_count, roles.toolResult ?? 0);
+    assert.equal(info.pi_message_count, Object.values(roles).reduce((a, b) => a + b, 0), `${fx.suffix}: pi's count`);
     assert.equal(info.created, fx.created, fx.suffix);
     assert.equal(info.modified, fx.modified, fx.suffix);
     assert.ok(info.first_message.startsWith(fx.firstMessage), `${fx.suffix}: ${info.first_message.slice(0, 60)}`);

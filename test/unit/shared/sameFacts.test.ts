@@ -97,6 +97,39 @@ test('a message whose cost parts are zero but whose total is not costs the same 
   }
 });
 
+test('pi 1.6 work outside the answers (cache warming, summaries, tools) costs the same on every face', async () => {
+  const usage = (total: number) => ({ input: 10, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 10, cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total } });
+  const file = writeSession([
+    header,
+    user('u1', null, '2026-03-01T10:00:01.000Z', 'Count the cost'),
+    assistant('a1', 'u1', '2026-03-01T10:00:02.000Z', { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0.25 }),
+    { type: 'usage', id: 'w1', parentId: 'a1', timestamp: '2026-03-01T10:00:03.000Z', kind: 'cache_warm', provider: 'anthropic', model: 'claude-sonnet', usage: usage(0.5) },
+    { type: 'message', id: 't1', parentId: 'w1', timestamp: '2026-03-01T10:00:04.000Z', message: { role: 'toolResult', toolCallId: 'c', toolName: 'task', content: [{ type: 'text', text: 'ok' }], usage: usage(0.125) } },
+    { type: 'compaction', id: 'k1', parentId: 't1', timestamp: '2026-03-01T10:00:05.000Z', summary: 'so far', firstKeptEntryId: 't1', tokensBefore: 9, usage: usage(0.0625) },
+  ]);
+  try {
+    const { info } = await summarizeFile(file, {});
+    const parsed = await parseSessionFile(file);
+    const sessionCost = formatCost(0.9375);
+    assert.ok(Math.abs(info.cost - 0.9375) < 1e-12, `the index counts ${info.cost}`);
+    const tooltip = Object.fromEntries(tooltipFacts(info, Date.now()));
+    assert.equal(tooltip.Cost, sessionCost, 'tree tooltip');
+    // user + assistant by the contract; pi's /resume also counts the tool result.
+    assert.equal(tooltip.Messages, '2 (pi counts 3)');
+    assert.ok(renderSessionHeader(summarizeSession(parsed, info)).includes(sessionCost), 'viewer header with the index');
+    assert.ok(renderSessionHeader(summarizeSession(parsed)).includes(sessionCost), 'viewer header from the entries alone');
+    assert.equal(summarizeSession(parsed).tokens.total, info.tokens.total, 'viewer tokens from the entries alone');
+    const stats = computeSessionStats([info]);
+    assert.equal(formatCost(stats.totals.cost), sessionCost, 'dashboard total');
+    assert.deepEqual(stats.by_model.filter((m) => m.cost > 0).map((m) => [m.model, m.cost]), [['anthropic/claude-sonnet', 0.75], ['Tools/summaries', 0.1875]], 'dashboard by model');
+    assert.ok(exportHtml(parsed, info).includes(sessionCost), 'HTML export header');
+    assert.ok(exportMarkdown(parsed, info).includes(`**Cost:** ${sessionCost}`), 'Markdown export header');
+    assert.ok(exportMarkdown(parsed).includes(`**Cost:** ${sessionCost}`), 'Markdown export from the entries alone');
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
 test("a session's title and age read the same in the tree, the viewer and the web client", async () => {
   const cases: [string, object[]][] = [
     ['named', [header, user('u1', null, '2026-03-01T10:00:01.000Z', 'first words'), { type: 'session_info', id: 'n1', parentId: 'u1', timestamp: '2026-03-01T10:00:02.000Z', name: '  Fix the\nlogin form  ' }]],

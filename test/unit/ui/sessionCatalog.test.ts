@@ -15,6 +15,7 @@ function info(path: string, cwd: string, modified: string, extra: Partial<Sessio
     created: modified,
     modified,
     message_count: 2,
+    pi_message_count: 2,
     first_message: `first of ${path}`,
     last_message: '',
     last_message_role: null,

@@ -29,6 +29,7 @@ export function makeInfo(fields: Partial<SessionInfo> & { path: string }): Sessi
     created: '2025-03-01T10:00:00.000Z',
     modified: '2025-03-01T11:00:00.000Z',
     message_count: 0,
+    pi_message_count: 0,
     first_message: '',
     last_message: '',
     last_message_role: null,
