@@ -76,9 +76,14 @@ export async function showSessionsView(): Promise<void> {
 /** Expands a group row (by the start of its text) unless it is already expanded. */
 export async function expandRow(text: string, level = 1): Promise<void> {
   await waitUntil(`a row "${text}"`, async () => (await treeRows()).some((r) => r.level === level && r.text.startsWith(text)), 10_000);
-  const row = (await treeRows()).find((r) => r.level === level && r.text.startsWith(text));
-  if (row?.expanded === false) await browser.click(rowSelector(text, level));
-  await waitUntil(`"${text}" to expand`, async () => (await treeRows()).find((r) => r.level === level && r.text.startsWith(text))?.expanded === true, 10_000);
+  const state = async () => (await treeRows()).find((r) => r.level === level && r.text.startsWith(text))?.expanded;
+  // A click that lands while the tree re-renders the row (right after the group appears) can
+  // be lost; a user would click again, so the helper does too, never on an expanded row.
+  for (let attempt = 0; attempt < 3 && (await state()) !== true; attempt++) {
+    if ((await state()) === false) await browser.click(rowSelector(text, level));
+    await waitUntil(`"${text}" to expand`, async () => (await state()) === true, 4_000).catch(() => undefined);
+  }
+  await waitUntil(`"${text}" to expand`, async () => (await state()) === true, 4_000);
 }
 
 /** Right-clicks a row and picks an entry of its context menu. */
