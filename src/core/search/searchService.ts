@@ -72,10 +72,11 @@ export class SearchService implements IDisposable {
   private restarts = 0;
   private listKnown = false;
   private disposed = false;
+  /** The worker thread starts with the first message for it (the first scan), not with the core. */
+  private launched = false;
   private readonly subscriptions: IDisposable[];
 
   constructor(private readonly options: SearchServiceOptions) {
-    this.start(false);
     const { bus } = options;
     this.subscriptions = [
       bus.on('scan-progress', (p) => {
@@ -192,12 +193,20 @@ export class SearchService implements IDisposable {
     for (const w of waiting) w.reject(new ApiError('unavailable', reason));
   }
 
+  private running(): Worker | undefined {
+    if (!this.launched && !this.disposed) {
+      this.launched = true;
+      this.start(false);
+    }
+    return this.worker;
+  }
+
   private post(message: ToWorker): void {
-    this.worker?.postMessage(message);
+    this.running()?.postMessage(message);
   }
 
   private request(message: Request): Promise<unknown> {
-    const worker = this.worker;
+    const worker = this.running();
     if (!worker || this.disposed) return Promise.reject(new ApiError('unavailable', 'full-text search is not available right now (its worker is not running)'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
