@@ -42,6 +42,9 @@ export interface ApiServerOptions {
   webClientDir?: string;
 }
 
+/** How long in-flight HTTP replies may take to finish when the server stops. */
+const closeGraceMs = 1_000;
+
 export class BindRefusedError extends Error {
   readonly code = 'EBINDREFUSED';
 }
@@ -149,8 +152,14 @@ export class ApiServer implements IDisposable {
       sse.dispose();
       if (!server.listening) return;
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        // A reply still being written (the very save that asked for this restart) may finish;
+        // idle keep-alive sockets go at once, and whatever is left is cut after a short grace.
+        const cut = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
     };
 
