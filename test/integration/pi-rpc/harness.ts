@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { after, before } from 'node:test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -94,6 +95,24 @@ export class TestCatalog {
   findSessionById = (id: string) => this.byId.get(id);
   findSessionByPath = (file: string) => [...this.byId.values()].find((s) => path.resolve(s.path) === path.resolve(file));
   listSessions = () => [...this.byId.values()];
+}
+
+/**
+ * A fake model and a pi world for the enclosing describe block: made before its tests (then
+ * handed to `ready`, which may add to the agent folder) and removed after them.
+ */
+export function usePiWorld(pi: PiUnderTest, ready: (fake: FakeLlm, world: PiWorld) => void): void {
+  let fake: FakeLlm | undefined;
+  let world: PiWorld | undefined;
+  before(async () => {
+    fake = await FakeLlm.start();
+    world = new PiWorld(fake, pi);
+    ready(fake, world);
+  });
+  after(async () => {
+    world?.cleanup();
+    await fake?.close();
+  });
 }
 
 /** A temp home for pi: agent dir wired to the fake server, a project folder, a sessions folder. */

@@ -3,20 +3,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeLlm } from '../../support/fakeLlm';
-import { createHarness, pisUnderTest, PiWorld } from './harness';
+import { createHarness, pisUnderTest, PiWorld, usePiWorld } from './harness';
 
 for (const pi of pisUnderTest()) {
   describe(`a prompt pi refuses (pi ${pi.version})`, () => {
     let fake: FakeLlm;
     let world: PiWorld;
 
-    before(async () => {
-      fake = await FakeLlm.start();
-      world = new PiWorld(fake, pi);
-    });
-    after(async () => {
-      world.cleanup();
-      await fake.close();
+    usePiWorld(pi, (f, w) => {
+      fake = f;
+      world = w;
     });
 
     it('reports the failure of the prompt response', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SendPromptResult } from '../../../src/shared/model/pi';
 import { FakeLlm } from '../../support/fakeLlm';
-import { createHarness, data, isPi16, pisUnderTest, PiWorld, waitFor } from './harness';
+import { createHarness, data, isPi16, pisUnderTest, PiWorld, waitFor, usePiWorld } from './harness';
 
 /** A user-level extension with a command that answers without asking the model. */
 const pingExtension = `
@@ -18,9 +18,9 @@ for (const pi of pisUnderTest()) {
     let fake: FakeLlm;
     let world: PiWorld;
 
-    before(async () => {
-      fake = await FakeLlm.start();
-      world = new PiWorld(fake, pi);
+    usePiWorld(pi, (f, w) => {
+      fake = f;
+      world = w;
       // Agent-level retries on, with a short back-off; the provider itself never retries.
       fs.writeFileSync(
         path.join(world.agentDir, 'settings.json'),
@@ -28,10 +28,6 @@ for (const pi of pisUnderTest()) {
       );
       fs.mkdirSync(path.join(world.agentDir, 'extensions'));
       fs.writeFileSync(path.join(world.agentDir, 'extensions', 'ping.js'), pingExtension);
-    });
-    after(async () => {
-      world.cleanup();
-      await fake.close();
     });
 
     if (isPi16(pi)) {

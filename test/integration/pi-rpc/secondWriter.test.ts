@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import * as pty from 'node-pty';
 import { FakeLlm } from '../../support/fakeLlm';
-import { createHarness, data, isAlive, pisUnderTest, PiWorld, waitFor } from './harness';
+import { createHarness, data, isAlive, pisUnderTest, PiWorld, waitFor, usePiWorld } from './harness';
 
 /** pi's terminal UI on a session, in a pseudo-terminal, as a user would run it. */
 async function openInTerminalPi(world: PiWorld, file: string, cwd: string): Promise<pty.IPty> {
@@ -27,13 +27,9 @@ for (const pi of pisUnderTest()) {
     let fake: FakeLlm;
     let world: PiWorld;
 
-    before(async () => {
-      fake = await FakeLlm.start();
-      world = new PiWorld(fake, pi);
-    });
-    after(async () => {
-      world.cleanup();
-      await fake.close();
+    usePiWorld(pi, (f, w) => {
+      fake = f;
+      world = w;
     });
 
     it('refuses to prompt a session open in a terminal pi, and leaves the file untouched', async () => {

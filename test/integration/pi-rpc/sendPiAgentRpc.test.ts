@@ -4,20 +4,16 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LiveSession } from '../../../src/shared/model/pi';
 import { FakeLlm } from '../../support/fakeLlm';
-import { createHarness, pisUnderTest, data, isAlive, PiWorld, waitFor } from './harness';
+import { createHarness, pisUnderTest, data, isAlive, PiWorld, waitFor, usePiWorld } from './harness';
 
 for (const pi of pisUnderTest()) {
   describe(`send_pi_agent_rpc with the real pi CLI (pi ${pi.version})`, () => {
     let fake: FakeLlm;
     let world: PiWorld;
 
-    before(async () => {
-      fake = await FakeLlm.start();
-      world = new PiWorld(fake, pi);
-    });
-    after(async () => {
-      world.cleanup();
-      await fake.close();
+    usePiWorld(pi, (f, w) => {
+      fake = f;
+      world = w;
     });
 
     it('streams text, tools and the final answer to the caller, reusing one child, until closed', async () => {
