@@ -12,6 +12,7 @@ type HitItem = vscode.QuickPickItem & { hit: SearchHit };
 type RoleButton = vscode.QuickInputButton & { role: RoleFilter };
 
 const debounceMs = 200;
+const indexingRetryMs = 750;
 const resultLimit = 50;
 const roleIcons: Record<RoleFilter, string> = { all: 'list-flat', user: 'account', assistant: 'hubot', tool: 'tools' };
 const roleNames: Record<RoleFilter, string> = { all: 'all messages', user: 'your messages', assistant: 'assistant replies', tool: 'tool output' };
@@ -64,7 +65,15 @@ export class SessionSearch implements vscode.Disposable {
       }
       const reply = result.data;
       qp.items = reply.hits.map((hit) => this.itemFor(hit));
-      qp.placeholder = reply.total === 0 ? `No matches for "${input.query}"` : `${reply.total} match${reply.total === 1 ? '' : 'es'} in ${reply.took_ms} ms`;
+      const counted = reply.total === 0 ? `No matches for "${input.query}"` : `${reply.total} match${reply.total === 1 ? '' : 'es'} in ${reply.took_ms} ms`;
+      if (reply.indexing.ready) {
+        qp.placeholder = counted;
+        return;
+      }
+      // Sessions are still being indexed: say so, and ask again until the answer is complete.
+      qp.placeholder = `${counted} so far — indexing, ${reply.indexing.pending_files} files to go`;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void run(), indexingRetryMs);
     };
     const schedule = () => {
       if (timer) clearTimeout(timer);
