@@ -115,6 +115,7 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
             );
           }
         }
+        if (prompt === undefined) throw new ApiError('invalid_payload', 'prompt: required');
         return deps.rpc.sendPrompt({ sessionId: session_id, prompt, callerId: ctx.caller.id, wait: wait === true });
       },
     }),

@@ -2,7 +2,7 @@ import type { ConfigBundle, ConfigSaveResult, ConfigVersion } from '../model/con
 import type { ParsedSession, SessionEntry, SessionHeader } from '../model/entries';
 import type { ExportFormat, ExportReply } from '../model/export';
 import type { JsonValue } from '../model/json';
-import type { ImportMode, LiveSession, ModelConfigBackup, ModelConfigLoad, ModelConfigWrite, ResourceItem, SendPromptResult } from '../model/pi';
+import type { AbortResult, ImportMode, LiveSession, PiDelivery, ModelConfigBackup, ModelConfigLoad, ModelConfigWrite, ResourceItem, SendPromptResult } from '../model/pi';
 import type { IndexingStatus, SearchHit } from '../model/search';
 import type { SessionDir } from '../model/sessionDirs';
 import type { SessionInfo } from '../model/sessionInfo';
@@ -182,7 +182,18 @@ export interface CommandMap {
 
   get_pi_live_sessions: { payload: Empty; reply: LiveSession[] };
   get_pi_agent_entries: { payload: { session_id: string }; reply: PiAgentEntriesReply };
-  send_pi_agent_rpc: { payload: { session_id: string; prompt: string; wait?: boolean }; reply: SendPromptResult };
+  /**
+   * To the session's bridged pi when it has one, else to an RPC child of ours; `conflict` when
+   * a pi without a bridge has it open. `deliver_as` steers or queues into a run under way;
+   * `abort: true` (without a prompt) stops the run and answers an AbortResult.
+   */
+  send_pi_agent_rpc: {
+    payload: { session_id: string; prompt?: string; deliver_as?: PiDelivery; abort?: boolean; wait?: boolean };
+    reply: SendPromptResult | AbortResult;
+  };
+  steer_pi_agent: { payload: { session_id: string; prompt: string }; reply: SendPromptResult };
+  follow_up_pi_agent: { payload: { session_id: string; prompt: string }; reply: SendPromptResult };
+  abort_pi_agent: { payload: { session_id: string }; reply: AbortResult };
 
   create_terminal: { payload: { cwd: string; cols?: number; rows?: number }; reply: TerminalInfo };
   terminal_write: { payload: { id: string; data: string }; reply: Ok };

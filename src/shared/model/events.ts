@@ -1,4 +1,4 @@
-import type { PiRunEvent } from './pi';
+import type { PiRoute, PiRunEvent } from './pi';
 import type { SessionInfo } from './sessionInfo';
 
 /** What changed in the session list since the last diff. */
@@ -23,6 +23,12 @@ export interface CoreEventMap {
   'terminal-exit': { id: string; exit_code: number | null; signal?: number | null };
   /** One step of a send_pi_agent_rpc run, sent only to the client that started it. */
   'pi-rpc-event': { run_id: string; session_id: string } & PiRunEvent;
+  /**
+   * Broadcast to readers: one step of any run in a live session (bridged pi or our RPC child),
+   * so a viewer following the session can stream the answer as pi writes it. `run_id` is null
+   * for runs started inside pi itself (typed in its terminal).
+   */
+  'pi-live-event': { session_id: string; session_path: string; run_id: string | null; via: PiRoute } & PiRunEvent;
   /** Broadcast: these sessions started or stopped being live or streaming; ask get_pi_live_sessions. */
   'pi-live-changed': { session_ids: string[] };
 }

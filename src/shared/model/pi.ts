@@ -24,7 +24,39 @@ export interface ResourceItem {
   shadowed_by?: string;
 }
 
-export type LiveDetection = 'rpc' | 'process' | 'file-activity';
+/**
+ * How a live session was found, most certain first: a pi that registered itself over our
+ * bridge (or the desktop app's), an RPC child we started, a pi in the process list, or a file
+ * that grew recently.
+ */
+export type LiveDetection = 'bridge' | 'rpc' | 'process' | 'file-activity';
+
+/** The mode a bridged pi runs in, as it reports it. */
+export type PiMode = 'tui' | 'rpc' | 'json' | 'print';
+
+/** Which bridge extension registered a session: ours, or the desktop app's `pi-session-bridge`. */
+export type BridgeKind = 'ours' | 'original';
+
+export interface ContextUsage {
+  tokens: number | null;
+  context_window: number | null;
+  percent: number | null;
+}
+
+/** What a bridged pi told us about itself; kept current from its events and `get_state`. */
+export interface LiveBridgeState {
+  kind: BridgeKind;
+  pi_version: string | null;
+  mode: PiMode | null;
+  model: string | null;
+  thinking_level: string | null;
+  context_usage: ContextUsage | null;
+  leaf_id: string | null;
+  /** pi's session name, when it has one. */
+  name: string | null;
+  /** When the bridge registered this session (ISO 8601). */
+  connected_at: string;
+}
 
 /** One pi session that is running now, or probably is (`heuristic`). */
 export interface LiveSession {
@@ -39,6 +71,24 @@ export interface LiveSession {
   streaming: boolean | null;
   /** The session file's last modification (ISO 8601), when known. */
   last_activity: string | null;
+  /** Set exactly when `detected_by` is `bridge`. */
+  bridge?: LiveBridgeState | null;
+}
+
+/**
+ * How a message reaches pi: a new prompt, a steer into the run under way, or a follow-up
+ * queued for after it. An idle pi treats all three as a prompt.
+ */
+export type PiDelivery = 'prompt' | 'steer' | 'follow_up';
+
+/** Who carried a prompt to pi: the running pi's bridge, or an RPC child we started. */
+export type PiRoute = 'bridge' | 'rpc';
+
+export interface AbortResult {
+  session_id: string;
+  /** False when nothing was running. */
+  aborted: boolean;
+  via: PiRoute;
 }
 
 /**
@@ -52,6 +102,8 @@ export interface SendPromptResult {
   session_id: string;
   session_path: string;
   disposition: PromptDisposition;
+  via?: PiRoute;
+  delivered_as?: PiDelivery;
   /** Only with `wait: true`, or at once for a `handled` prompt. */
   final_text?: string;
   stop_reason?: string | null;
