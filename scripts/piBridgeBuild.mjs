@@ -14,8 +14,10 @@ export function piBridgeBuildOptions(root, outfile) {
     bundle: true,
     platform: 'node',
     target: 'node22',
-    // pi loads extensions through jiti, which takes CommonJS and gives the file its __dirname.
+    // pi loads extensions through jiti, which gives a CommonJS file its __dirname (the
+    // bridge reads config.json beside itself) and takes `module.exports` as the factory.
     format: 'cjs',
+    footer: { js: 'module.exports = module.exports.default;' },
     sourcemap: false,
     minify: false,
     logLevel: 'info',

@@ -137,8 +137,9 @@ class Bridge {
     }
   }
 
-  /** Kept in memory only: pi's terminal is not ours to print on. */
+  /** Kept in memory only: pi's terminal is not ours to print on (unless asked to, for debugging). */
   note(problem: string): void {
+    if (process.env.PI_SESSION_MANAGER_BRIDGE_DEBUG) process.stderr.write(`pi-session-manager bridge: ${problem}\n`);
     this.problems.push(problem);
     if (this.problems.length > 20) this.problems.shift();
   }
