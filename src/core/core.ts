@@ -218,6 +218,7 @@ export class Core extends Disposable {
       agentDir: this.options.agentDir,
       env: this.options.env ?? process.env,
       home: this.homeDir,
+      workingDirs: this.options.workspaceFolders?.() ?? [],
       userDirs: this.userSessionDirs(),
       launchDirs: this.launchDirs,
       log: this.log,

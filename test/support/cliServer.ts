@@ -33,6 +33,8 @@ export interface StartOptions {
   sessionDirs?: string[];
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** The server's working directory: the CLI treats it as the one open project. */
+  cwd?: string;
 }
 
 /** Starts `node dist/cli.js serve` and waits for its `listening on` line. */
@@ -56,6 +58,7 @@ export async function startCliServer(options: StartOptions = {}): Promise<Server
     ...(options.extraArgs ?? []),
   ];
   const proc = spawn(process.execPath, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, '.local/share'), PI_CODING_AGENT_SESSION_DIR: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
