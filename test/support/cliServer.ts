@@ -20,6 +20,8 @@ export interface ServerHandle {
   home: string;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
+  /** Everything the server wrote to stdout so far. */
+  stdout(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -35,6 +37,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** The server's working directory: the CLI treats it as the one open project. */
   cwd?: string;
+  /** Serve the demo store in this folder (`serve --demo --demo-dir`) instead of a pi world. */
+  demoDir?: string;
 }
 
 /** Starts `node dist/cli.js serve` and waits for its `listening on` line. */
@@ -50,11 +54,9 @@ export async function startCliServer(options: StartOptions = {}): Promise<Server
     '--host',
     options.host ?? '127.0.0.1',
     ...(options.port === null ? [] : ['--port', String(options.port ?? 0)]),
-    '--state-dir',
-    stateDir,
-    '--agent-dir',
-    agentDir,
-    ...(options.sessionDirs ?? []).flatMap((d) => ['--session-dir', d]),
+    ...(options.demoDir !== undefined
+      ? ['--demo', '--demo-dir', options.demoDir]
+      : ['--state-dir', stateDir, '--agent-dir', agentDir, ...(options.sessionDirs ?? []).flatMap((d) => ['--session-dir', d])]),
     ...(options.extraArgs ?? []),
   ];
   const proc = spawn(process.execPath, args, {
@@ -91,6 +93,7 @@ export async function startCliServer(options: StartOptions = {}): Promise<Server
     agentDir,
     home,
     stderr: () => stderr,
+    stdout: () => stdout,
     stop: async (signal = 'SIGTERM') => {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill(signal);
