@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Core } from './core/core';
-import { writeDemoStore, type DemoStore } from './core/demo/demoStore';
+import { writeDemoStore } from './core/demo/demoStore';
+import { openDemoCore } from './core/demo/demoCore';
 import { describeSessionDir, sessionFolderText } from './shared/rules/sessionFolders';
 import { createStreamLogger, describeError } from './core/log';
 import { defaultAgentDir, defaultStateDir } from './core/paths';
@@ -74,20 +75,6 @@ function demoRoot(args: ParsedArgs): string {
   return path.join(os.tmpdir(), `pi-session-manager-demo${user}`);
 }
 
-/** A core over a freshly generated demo store: its sessions, its state, no user folder at all. */
-function openDemoCore(store: DemoStore, log: ReturnType<typeof createStreamLogger>): Promise<Core> {
-  return Core.create({
-    agentDir: store.agentDir,
-    stateDir: store.stateDir,
-    log,
-    platform: { moveToTrash: (file) => moveToTrashHeadless(file, log) },
-    workspaceFolders: () => [],
-    // pi started from the demo (resume, RPC) sees the demo folders too, never ~/.pi.
-    env: { ...process.env, PI_CODING_AGENT_DIR: store.agentDir, PI_CODING_AGENT_SESSION_DIR: store.sessionsDir },
-    demo: { sessionsDir: store.sessionsDir },
-  });
-}
-
 async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLogger>): Promise<Core> {
   const stateDir = path.resolve(flag(args, '--state-dir') ?? defaultStateDir());
   const agentDir = path.resolve(flag(args, '--agent-dir') ?? defaultAgentDir());
@@ -133,7 +120,7 @@ async function serve(args: ParsedArgs): Promise<void> {
   // A demo next to the user's own server must not fight over its port.
   if (demo && explicit.port === undefined) explicit.port = 0;
   const store = demo ? writeDemoStore(demoRoot(args)) : undefined;
-  const core = store ? await openDemoCore(store, log) : await openCore(args, log);
+  const core = store ? await openDemoCore(store, log, { moveToTrash: (file) => moveToTrashHeadless(file, log) }) : await openCore(args, log);
   const supervisor = new ServerSupervisor(core, { explicit: () => explicit, log, webClientDir: path.join(__dirname, 'webview') });
   core.register(supervisor);
   let stopping = false;

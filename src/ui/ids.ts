@@ -29,6 +29,9 @@ export const CommandId = {
   openWebClient: 'piSessions.openWebClient',
   showQrCode: 'piSessions.showQrCode',
   showLog: 'piSessions.showLog',
+  showSessionFolders: 'piSessions.showSessionFolders',
+  openDemoSessions: 'piSessions.openDemoSessions',
+  closeDemoSessions: 'piSessions.closeDemoSessions',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -59,4 +62,6 @@ export const SettingKey = {
 export const ContextKey = {
   serverRunning: 'piSessions.serverRunning',
   filterActive: 'piSessions.filterActive',
+  /** A demo store is being served by this window. */
+  demoOpen: 'piSessions.demoOpen',
 } as const;
