@@ -4,6 +4,7 @@ import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels
 import type { SessionStore } from './sessionStore';
 import type { TagListing } from '../../src/shared/model/tags';
 import { sessionHref } from './routes';
+import { describeSessionDir, isDemoStore, sessionFolderText } from '../../src/shared/rules/sessionFolders';
 
 /** Rows added per step of the infinite scroll. */
 const pageSize = 40;
@@ -29,6 +30,8 @@ export class SessionList {
   readonly element: HTMLElement;
   private readonly rows: HTMLElement;
   private readonly summary: HTMLElement;
+  /** Shown instead of rows on a first run: which folders are watched and how pi fills them. */
+  private readonly firstRun: HTMLElement;
   private readonly sentinel: HTMLElement;
   private readonly projectSelect: HTMLSelectElement;
   private readonly tagSelect: HTMLSelectElement;
@@ -73,10 +76,12 @@ export class SessionList {
       this.refresh(true);
     });
     this.summary = h('p', { class: 'list-summary', 'aria-live': 'polite' });
+    this.firstRun = h('div', { class: 'first-run' });
+    this.firstRun.hidden = true;
     this.rows = h('div', { class: 'session-groups' });
     this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
     const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
-    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.rows, this.sentinel);
+    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
     this.observer = new IntersectionObserver((seen) => {
       if (seen.some((e) => e.isIntersecting)) this.showMore();
     }, { rootMargin: '600px 0px' });
@@ -97,10 +102,24 @@ export class SessionList {
     this.summary.textContent = !this.store.isLoaded
       ? 'Loading sessions…'
       : total === 0
-        ? 'No sessions yet. They appear here as soon as pi writes them.'
+        ? sessionFolderText.noSessions
         : this.ordered.length === total
           ? `${total} session${total === 1 ? '' : 's'}`
           : `${this.ordered.length} of ${total} sessions match the filters`;
+    this.fillFirstRun(this.store.isLoaded && total === 0);
+  }
+
+  /** With no session at all, says which folders are watched and how pi fills them. */
+  private fillFirstRun(empty: boolean): void {
+    this.firstRun.hidden = !empty;
+    if (!empty) return;
+    const dirs = this.store.dirs;
+    this.firstRun.replaceChildren(
+      h('p', {}, sessionFolderText.watching),
+      h('ul', { class: 'watched-folders' }, ...dirs.map((d) => h('li', {}, h('code', {}, describeSessionDir(d))))),
+      h('p', {}, sessionFolderText.howPiFills),
+      ...(isDemoStore(dirs) ? [] : [h('p', { class: 'first-run-demo' }, sessionFolderText.tryDemo)]),
+    );
   }
 
   private showMore(): void {
