@@ -29,6 +29,7 @@ export const CommandId = {
   openWebClient: 'piSessions.openWebClient',
   showQrCode: 'piSessions.showQrCode',
   showLog: 'piSessions.showLog',
+  sendPrompt: 'piSessions.sendPrompt',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
