@@ -1,3 +1,5 @@
+import type { LiveSession } from '../../src/shared/model/pi';
+import { findLiveSession } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import type { HttpBridge } from '../shared/httpBridge';
 import type { ApiFailure } from '../../src/shared/api/envelope';
@@ -19,6 +21,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export class SessionStore {
   private readonly sessions = new Map<string, SessionInfo>();
   private tagList: TagListing[] = [];
+  /** Sessions pi has open now (or may have), from get_pi_live_sessions. */
+  private liveList: LiveSession[] = [];
   private loaded = false;
   private readonly listeners = new Set<() => void>();
 
@@ -42,6 +46,19 @@ export class SessionStore {
     return this.sessions.get(path);
   }
 
+  liveOf(path: string): LiveSession | null {
+    return findLiveSession(this.liveList, { paths: [path] });
+  }
+
+  /** Asks which sessions are live; the list shows a mark on them. */
+  async reloadLive(): Promise<void> {
+    const live = await this.bridge.call('get_pi_live_sessions', {});
+    if (!live.success) return;
+    const before = JSON.stringify(this.liveList);
+    this.liveList = live.data;
+    if (JSON.stringify(this.liveList) !== before) this.notify();
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
@@ -50,6 +67,7 @@ export class SessionStore {
   /** Loads every session and tag; resolves with the failed envelope, if any. */
   async reload(): Promise<ApiFailure | null> {
     const [sessions, tags] = await Promise.all([this.bridge.call('scan_sessions', {}), this.bridge.call('list_tags', {})]);
+    void this.reloadLive();
     if (!sessions.success) return sessions;
     const before = new Map(this.sessions);
     const wasLoaded = this.loaded;
@@ -97,6 +115,10 @@ export class SessionStore {
   private onEvent(name: string, payload: unknown): void {
     if (name === 'resync') {
       void this.reload();
+      return;
+    }
+    if (name === 'pi-live-changed') {
+      void this.reloadLive();
       return;
     }
     if (name === 'tags-changed') {

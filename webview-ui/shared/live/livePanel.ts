@@ -50,6 +50,8 @@ export class LivePanel {
   private deleted = false;
   private busy = false;
   private generation = 0;
+  /** Characters of answer streamed into this view since the session opened (for hosts and tests). */
+  private streamedChars = 0;
   private frame: number | undefined;
   private model: PromptBoxModel = promptBoxModel({ access: 'unknown', sessionId: null, deleted: false, live: null, streaming: false, refusal: null });
 
@@ -100,6 +102,8 @@ export class LivePanel {
     this.busy = false;
     this.feedbackEl.textContent = '';
     this.run.reset();
+    this.streamedChars = 0;
+    this.stream.dataset.streamedChars = '0';
     this.promptBox.hidden = sessionId === null;
     this.render();
     void this.refreshLive();
@@ -126,6 +130,10 @@ export class LivePanel {
       const wasStreaming = this.run.streaming;
       const openBefore = this.run.snapshot().messages.filter((m) => m.closed).length;
       this.run.apply(event);
+      if (event.kind === 'text_delta' || event.kind === 'thinking_delta') {
+        this.streamedChars += event.data.delta.length;
+        this.stream.dataset.streamedChars = String(this.streamedChars);
+      }
       if (event.kind === 'agent_end') this.liveStreaming = false;
       this.announce(event.kind, wasStreaming, openBefore);
       this.scheduleRender();
