@@ -114,3 +114,13 @@ test('push payloads are checked before use', () => {
   assert.equal(parseLiveEvent(null), null);
   assert.ok(parseLiveEvent({ ...base, run_id: null, kind: 'agent_end', data: { final_text: '', stop_reason: null, error_message: null, handled: true } }));
 });
+
+test('a step of the run thought over takes it up again without losing what was streamed', () => {
+  const run = new LiveRun();
+  run.apply(ev({ kind: 'run_start', data: { prompt: 'q' } }));
+  run.apply(ev({ kind: 'text_delta', data: { delta: 'first ', content_index: 0 } }));
+  run.markIdle();
+  run.apply(ev({ kind: 'text_delta', data: { delta: 'second', content_index: 0 } }));
+  assert.equal(run.streaming, true);
+  assert.deepEqual(text(run), ['text:first second']);
+});

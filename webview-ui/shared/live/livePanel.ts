@@ -52,6 +52,8 @@ export class LivePanel {
   private generation = 0;
   /** Characters of answer streamed into this view since the session opened (for hosts and tests). */
   private streamedChars = 0;
+  /** Live events taken so far: a live list asked for before the latest of them is older than it. */
+  private eventCount = 0;
   private frame: number | undefined;
   private model: PromptBoxModel = promptBoxModel({ access: 'unknown', sessionId: null, deleted: false, live: null, streaming: false, refusal: null });
 
@@ -127,6 +129,7 @@ export class LivePanel {
     if (name === 'pi-live-event') {
       const event = parseLiveEvent(payload);
       if (!event || (event.session_id !== this.sessionId && !this.paths.has(event.session_path))) return;
+      this.eventCount++;
       const wasStreaming = this.run.streaming;
       const openBefore = this.run.snapshot().messages.filter((m) => m.closed).length;
       this.run.apply(event);
@@ -154,6 +157,7 @@ export class LivePanel {
 
   private async refreshLive(): Promise<void> {
     const generation = this.generation;
+    const eventsBefore = this.eventCount;
     let list: LiveSession[];
     try {
       list = await callData(this.bridge, 'get_pi_live_sessions', {});
@@ -165,7 +169,8 @@ export class LivePanel {
     const changed = JSON.stringify(live) !== JSON.stringify(this.live);
     this.live = live;
     this.liveStreaming = live?.streaming === true;
-    if (!this.liveStreaming && live?.streaming === false && this.run.markIdle()) this.scheduleRender();
+    // pi's word that it is idle ends a run whose end we missed, unless events came meanwhile.
+    if (live?.streaming === false && this.eventCount === eventsBefore && this.run.markIdle()) this.scheduleRender();
     // A refusal holds while the state it was about holds; a change of it is worth a new try.
     if (changed) this.refusal = null;
     this.render();

@@ -91,6 +91,8 @@ export class LiveRun {
    * the event stream race): the message they stand for is dropped as soon as it closes.
    */
   private writtenAhead = 0;
+  /** Messages closed by the run's end rather than by their own message_end. */
+  private readonly closedByEnd = new Set<StreamMessage>();
 
   snapshot(): LiveRunSnapshot {
     return {
@@ -120,8 +122,12 @@ export class LiveRun {
       this.start(runId, event.data.prompt ?? null);
       return;
     }
-    // Runs typed into pi's own terminal may reach us without a start we saw.
-    if (this.phase !== 'streaming' && event.kind !== 'agent_end') this.start(runId, null);
+    // Runs typed into pi's own terminal may reach us without a start we saw. A step of the
+    // run we thought over (pi's idle state read too early) takes it up again as it was.
+    if (this.phase !== 'streaming' && event.kind !== 'agent_end') {
+      if (runId !== null && runId === this.runId) this.resume();
+      else this.start(runId, null);
+    }
     else if (runId !== null && this.runId !== null && runId !== this.runId && event.kind !== 'agent_end') this.start(runId, null);
     switch (event.kind) {
       case 'text_delta':
@@ -225,12 +231,14 @@ export class LiveRun {
     this.error = null;
     this.stopReason = null;
     this.writtenAhead = 0;
+    this.closedByEnd.clear();
   }
 
   private start(runId: string | null, prompt: string | null): void {
     // pi wrote the earlier run's messages long before it takes a new prompt: whatever of
     // them is still shown was never written, and the file's version stands.
     this.messages = [];
+    this.closedByEnd.clear();
     this.phase = 'streaming';
     this.runId = runId;
     this.prompt = prompt;
@@ -247,7 +255,16 @@ export class LiveRun {
     if (errorMessage) this.error = errorMessage;
     // An open message that got nothing is no message.
     this.messages = this.messages.filter((m) => m.closed || m.blocks.length > 0);
-    for (const m of this.messages) m.closed = true;
+    for (const m of this.messages) {
+      if (!m.closed) this.closedByEnd.add(m);
+      m.closed = true;
+    }
+  }
+
+  private resume(): void {
+    this.phase = 'streaming';
+    for (const m of this.messages) if (this.closedByEnd.has(m)) m.closed = false;
+    this.closedByEnd.clear();
   }
 
   private openMessage(): StreamMessage {
