@@ -96,21 +96,18 @@ test('live pi: pi 1.6 in an editor terminal registers through our bridge, and th
     env: { PI_OFFLINE: '1', PI_CODING_AGENT_DIR: agentDir },
   });
   world.terminal.show(true);
-  await waitUntil(
-    'pi to register its session through the bridge',
-    async () => {
-      world.session = (await liveSessions()).find((l) => l.detected_by === 'bridge' && l.bridge?.pi_version?.startsWith('1.6'));
-      return world.session !== undefined;
-    },
-    piTimeout,
-  );
+  // pi registers at session_start, before its session has a file (pi writes none until the
+  // first answer). Its editor takes keys a moment after that.
+  await waitUntil('pi to register its session through the bridge', async () => (world.session = await bridgedSession()) !== undefined, piTimeout);
+  await new Promise((r) => setTimeout(r, 2000));
   assert.equal(world.session?.bridge?.mode, 'tui');
   assert.equal(world.session?.heuristic, false);
 
   // A prompt typed into pi's own terminal: pi writes the session file, and the tree shows it live.
   world.fake.enqueue({ text: 'Hello from the fake model, answering the terminal.' });
-  world.terminal.sendText('Say hello from the terminal', true);
+  await typeIntoPi('Say hello from the terminal');
   await waitUntil('pi to write its answer', () => fileText().includes('answering the terminal'), piTimeout);
+  world.session = (await bridgedSession()) ?? world.session;
   world.fake.assertQueueEmpty();
   await vscode.commands.executeCommand('workbench.view.extension.piSessions');
   await waitUntil('a live row in the tree', async () => (await treeRows()).some((r) => r.text.includes('live')), piTimeout).catch(async (err) => {
@@ -133,7 +130,7 @@ test('live pi: the viewer shows the live header and streams the answer to a prom
 
   const answer = 'The streamed answer arrives in pieces, and the viewer shows each of them as it comes.';
   world.fake.enqueue({ text: answer });
-  world.terminal.sendText('Stream something to the viewer', true);
+  await typeIntoPi('Stream something to the viewer');
   await waitUntil('the answer in the viewer', async () => (await describe(`${frame}.psm-conversation`)).some((d) => d.text.includes('viewer shows each of them')), piTimeout);
   const [stream] = await describe(`${frame}.psm-live-stream`, ['data-streamed-chars']);
   assert.ok(Number(stream?.attributes['data-streamed-chars'] ?? 0) >= answer.length, `the answer was streamed into the view (${stream?.attributes['data-streamed-chars']} characters)`);
@@ -183,6 +180,18 @@ test('live pi: closing pi ends the live mark', async () => {
   await waitUntil('the live header to go', async () => (await browser.count(`${frame}.psm-live-header:visible`)) === 0, 15_000);
   await cleanUp();
 });
+
+async function bridgedSession(): Promise<LiveSession | undefined> {
+  return (await liveSessions()).find((l) => l.detected_by === 'bridge' && (l.bridge?.pi_version ?? '').startsWith('1.6'));
+}
+
+/** Types a line into pi's editor: the text, then Enter on its own, as a person would. */
+async function typeIntoPi(text: string): Promise<void> {
+  assert.ok(world.terminal);
+  world.terminal.sendText(text, false);
+  await new Promise((r) => setTimeout(r, 300));
+  world.terminal.sendText('\r', false);
+}
 
 /** The editor's one action that installs our bridge into pi's extensions folder. */
 async function connectPiToThisEditor(): Promise<void> {
