@@ -1,3 +1,4 @@
+import { liveMark } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import { baseName, h } from './dom';
 import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
@@ -143,13 +144,14 @@ export class SessionList {
   private row(info: SessionInfo): HTMLElement {
     const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagListing => t !== undefined);
     const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
+    const live = this.store.liveOf(info.path);
     const meta = [relativeTime(info.modified, Date.now()), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
       h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
       secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
-      h('span', { class: 'row-meta' }, meta),
+      h('span', { class: 'row-meta' }, live ? h('span', { class: 'live-mark', 'data-kind': liveMark(live).kind }, liveMark(live).short) : null, meta),
       tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,
     );
   }
