@@ -55,6 +55,8 @@ export class SearchIndex implements IndexView {
   private builder = new SegmentBuilder();
   private live = { docs: 0, tokens: 0, dead: 0 };
   private dir: string | undefined;
+  /** Sessions a load left out because a segment of theirs was lost: to be indexed again. */
+  forgotten: readonly string[] = [];
   private readonly readLine: ReadLine;
   private readonly flushPositions: number;
   private readonly maxSegmentBytes: number;
@@ -287,6 +289,7 @@ export class SearchIndex implements IndexView {
     });
     index.docTable = state.docs;
     index.segmentList = state.segments;
+    index.forgotten = state.forgotten;
     const docSession = state.docs.session.view();
     const docLength = state.docs.length.view();
     for (let doc = 0; doc < docSession.length; doc++) {

@@ -68,6 +68,9 @@ export class IndexKeeper {
       if (loaded) {
         this.index.close();
         this.index = loaded;
+        if (loaded.forgotten.length > 0) {
+          this.options.log('warn', `search: part of the saved index was lost; ${loaded.forgotten.length} sessions will be indexed again`);
+        }
       }
     } catch (err) {
       this.options.log('warn', `search: the saved index could not be read (${String(err)}); rebuilding it`);
