@@ -80,6 +80,50 @@ describe('one-word top-k (block-max WAND) against scoring every document', () =>
     });
   }
 
+  it('pages without gaps or overlap, and has_more ends at the total', () => {
+    const index = randomIndex(6, { flushPositions: 600 });
+    for (const per_session of [0, 1, 3]) {
+      for (const word of ['parser', 'cache', 'needlex']) {
+        const all = index.search({ query: word, per_session, limit: 200, budget_ms: 600_000 });
+        const paged: string[] = [];
+        for (let offset = 0; offset < 200; offset += 7) {
+          const page = index.search({ query: word, per_session, limit: 7, offset, budget_ms: 600_000 });
+          assert.equal(page.total, all.total);
+          paged.push(...key(page));
+          // What the API answers as has_more.
+          if (!(offset + page.hits.length < page.total)) break;
+        }
+        assert.deepEqual(paged.slice(0, 200), key(all), `${word} per_session=${per_session}`);
+        if (all.total <= 200) assert.equal(paged.length, all.total);
+      }
+    }
+  });
+
+  it('counts a one-word total from document frequencies', () => {
+    const index = new SearchIndex({ flushPositions: 200, maxSegmentBytes: 1 });
+    // 3 sessions × 200 documents: lists long enough for session postings in every segment.
+    for (let s = 0; s < 3; s++) {
+      const docs: IndexableMessage[] = [];
+      for (let d = 0; d < 200; d++) docs.push({ entry_id: `${s}-${d}`, role: d % 2 ? 'user' : 'tool', timestamp_ms: d, text: d % 4 === 0 ? 'common odd' : 'common', truncated: false });
+      index.upsertSession({ path: `/df/${s}`, id: `${s}`, name: null, cwd: `/c${s}`, modified_ms: 0, fingerprint: '' }, docs);
+    }
+    index.flush();
+    assert.ok(index.stats().segments > 1);
+    const q = (extra: Partial<SearchQuery>): number => index.search({ query: 'common', budget_ms: 600_000, ...extra }).total;
+    assert.equal(q({ per_session: 0 }), 600);
+    assert.equal(q({ per_session: 3 }), 9);
+    assert.equal(q({ per_session: 150 }), 450);
+    assert.equal(q({ per_session: 0, cwd: '/c1' }), 200);
+    assert.equal(q({ per_session: 0, role: 'user' }), 300);
+    assert.equal(q({ per_session: 0, from_ms: 10, to_ms: 19 }), 30);
+    assert.equal(index.search({ query: 'odd', per_session: 0 }).total, 150);
+    index.removeSession('/df/2');
+    assert.equal(q({ per_session: 0 }), 400);
+    index.appendToSession('/df/0', [{ entry_id: 'late', role: 'user', timestamp_ms: 999, text: 'common', truncated: false }]);
+    assert.equal(q({ per_session: 0 }), 401);
+    assert.equal(q({ per_session: 300 }), 401);
+  });
+
   it('gives the same answers from segment files read on demand', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-topk-'));
     const memory = randomIndex(9, { flushPositions: 700 });
