@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { inspectorUrl, threadHeaps, type ThreadHeap } from './threadHeaps';
 import { median, peakRssMb, rssMb, runToEnd, startHeadlessServer, type Started } from './processes';
 
 export interface ColdFigures {
@@ -15,6 +16,8 @@ export interface ColdFigures {
   sessions: number;
   /** What the server itself logged about its memory (lines with "rss" or "heap"). */
   memoryLog: string[];
+  /** Each thread's V8 heap at the end of the cold start, read over the inspector. */
+  heaps: ThreadHeap[];
 }
 
 export interface WarmFigures {
@@ -24,6 +27,8 @@ export interface WarmFigures {
   /** VmRSS 5 s after the warm start was complete (list and search ready), nothing happening. */
   idleRssMb: number;
   memoryLog: string[];
+  /** Each thread's V8 heap after the 5 s idle (read after the RSS figure). */
+  heaps: ThreadHeap[];
 }
 
 export interface ScanFigures<T> {
@@ -66,6 +71,22 @@ function memoryLines(server: Started): string[] {
     .slice(-6);
 }
 
+/** Thread heaps over the inspector; an empty list when the server was started without it. */
+async function heapsOf(server: Started, log: (line: string) => void): Promise<ThreadHeap[]> {
+  const url = inspectorUrl(server.stderr());
+  if (!url) return [];
+  try {
+    return await threadHeaps(url);
+  } catch (err) {
+    log(`  could not read the thread heaps: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
+  }
+}
+
+export function describeHeaps(heaps: ThreadHeap[]): string {
+  return heaps.map((h) => `${h.thread} ${h.usedMb.toFixed(0)}/${h.totalMb.toFixed(0)} MB`).join(', ');
+}
+
 const searchReady = (server: Started) => async () => (await api<{ ready: boolean }>(server.url, 'get_search_status')).ready;
 
 /**
@@ -104,8 +125,9 @@ export async function runB1B2<T>(options: {
       ? until(started, 250, async () => (await api<{ hits: unknown[] }>(server.url, 'search', { query: lateWord, limit: 1 })).hits.length > 0, timeout)
       : Promise.resolve(null);
     const [l, r, w] = await Promise.all([list, ready, late]);
-    cold = { listMs: l.ms, searchReadyMs: r, lateWordMs: w, peakRssMb: peakRssMb(server.proc.pid!), sessions: l.sessions, memoryLog: memoryLines(server) };
-    log(`  cold: list ${l.ms.toFixed(0)} ms, search ready ${r.toFixed(0)} ms, late word ${w === null ? '–' : `${w.toFixed(0)} ms`}, peak RSS ${cold.peakRssMb.toFixed(0)} MB`);
+    const peak = peakRssMb(server.proc.pid!);
+    cold = { listMs: l.ms, searchReadyMs: r, lateWordMs: w, peakRssMb: peak, sessions: l.sessions, memoryLog: memoryLines(server), heaps: await heapsOf(server, log) };
+    log(`  cold: list ${l.ms.toFixed(0)} ms, search ready ${r.toFixed(0)} ms, late word ${w === null ? '–' : `${w.toFixed(0)} ms`}, peak RSS ${cold.peakRssMb.toFixed(0)} MB; heaps ${describeHeaps(cold.heaps)}`);
   } finally {
     await server.stop();
   }
@@ -120,8 +142,9 @@ export async function runB1B2<T>(options: {
     const searchReadyMs = await until(started, 50, searchReady(server), timeout);
     const peak = peakRssMb(server.proc.pid!);
     await sleep(5000);
-    const warm: WarmFigures = { listMs, searchReadyMs, peakRssMb: peak, idleRssMb: rssMb(server.proc.pid!), memoryLog: memoryLines(server) };
-    log(`  warm: list ${listMs.toFixed(0)} ms, search ready ${searchReadyMs.toFixed(0)} ms, idle RSS ${warm.idleRssMb.toFixed(0)} MB`);
+    const idleRssMb = rssMb(server.proc.pid!);
+    const warm: WarmFigures = { listMs, searchReadyMs, peakRssMb: peak, idleRssMb, memoryLog: memoryLines(server), heaps: await heapsOf(server, log) };
+    log(`  warm: list ${listMs.toFixed(0)} ms, search ready ${searchReadyMs.toFixed(0)} ms, idle RSS ${warm.idleRssMb.toFixed(0)} MB; heaps ${describeHeaps(warm.heaps)}`);
     const loadAtEnd = os.loadavg()[0]!;
     refs.push((await reference()).ms);
     log(`  reference passes: ${refs.map((r) => r.toFixed(0)).join(', ')} ms`);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScanFigures } from './b1b2Scan';
 import type { B4Figures } from './b4Search';
+import type { ThreadHeap } from './threadHeaps';
 
 /** One line of a benchmark that has no before/after corpus split (B3, B5, B6). */
 export interface Figure {
@@ -47,10 +48,20 @@ export function coldSearchMs(c: CorpusRecord): number {
   return c.scan.cold.lateWordMs ?? c.scan.cold.searchReadyMs;
 }
 
-/** The search worker's heap as the server logged it, when it does. */
-function heapFromLog(lines: string[]): string {
-  const line = [...lines].reverse().find((l) => /heap/i.test(l));
-  return line ? line.replace(/^.*?\]\s*/, '').slice(0, 160) : 'not logged by this build';
+/** The search worker's V8 heap (used/total), read over the inspector at the end of the cold start and when idle after the warm one. */
+function searchWorkerHeap(c: CorpusRecord): string {
+  const of = (heaps: ThreadHeap[] | undefined) => {
+    const h = heaps?.find((x) => /search/i.test(x.thread));
+    return h ? `${h.usedMb.toFixed(0)}/${h.totalMb.toFixed(0)} MB` : '–';
+  };
+  if (!c.scan.cold.heaps?.length && !c.scan.warm.heaps?.length) return 'not measured';
+  return `cold end ${of(c.scan.cold.heaps)}, warm idle ${of(c.scan.warm.heaps)} (main thread idle ${c.scan.warm.heaps?.find((h) => h.thread === 'main')?.usedMb.toFixed(0) ?? '–'} MB)`;
+}
+
+/** What the server logged about its memory after the first scan, when it does. */
+function memoryLog(c: CorpusRecord): string {
+  const line = [...c.scan.cold.memoryLog].reverse().find((l) => /rss|heap/i.test(l));
+  return line ? line.replace(/\|/g, '/').slice(0, 200) : 'nothing logged';
 }
 
 interface Row {
@@ -81,7 +92,8 @@ const rows: Row[] = [
     met: (c) => c.scan.warm.listMs <= coldSearchMs(c) / 20,
   },
   { what: 'B2 RSS 5 s after the warm start, idle (VmRSS)', value: (c) => mb(c.scan.warm.idleRssMb), target: '≤ 200 MB', met: (c) => c.scan.warm.idleRssMb <= 200 },
-  { what: 'search worker heap (server log)', value: (c) => heapFromLog([...c.scan.warm.memoryLog, ...c.scan.cold.memoryLog]), target: '–' },
+  { what: 'search worker V8 heap used/total (inspector)', value: searchWorkerHeap, target: '–' },
+  { what: 'the server\'s own memory log after the first scan', value: memoryLog, target: '–' },
   {
     what: 'B4 ten words: p50 / p95',
     value: (c) => `${c.scan.warmRun.p50Ms.toFixed(1)} / ${c.scan.warmRun.p95Ms.toFixed(1)} ms${c.scan.warmRun.partialAnswers ? ` (${c.scan.warmRun.partialAnswers} partial)` : ''}`,
@@ -184,8 +196,9 @@ export function writeResults(run: RunRecord, before: RunRecord | undefined): str
     ...(figureRows.length
       ? ['### Other benchmarks (current corpus)', '', '| # | what | ours | reference (same run) | ratio | target | |', '|---|---|---|---|---|---|---|', ...figureRows, '']
       : []),
-    'Re-run with `npm run bench` (current corpus and the realistic corpus at 1 GB; `--full` adds',
-    '3 GB), `npm run bench -- --quick`, or `--only=B1,B4` / `--corpora=realistic-1gb`.',
+    'Re-run with `npm run bench` (current corpus, realistic corpus at 1 GB and 3 GB, B3, B5, B6),',
+    '`npm run bench -- --quick` (small corpora), `--only=B1` (B1, B2 and B4), `--corpora=realistic-1gb`,',
+    '`--cpu-prof` (profiles in bench/.work/prof; summarise with `bench/profileSummary.ts`).',
     '',
     analysisMarker,
     '',

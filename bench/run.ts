@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(work, { recursive: true });
   if (!fs.existsSync(path.join(__dirname, '..', 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first');
   const profDir = path.join(work, 'prof');
-  const nodeArgs = process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  // The inspector (loopback, random port) lets B1/B2 read each thread's heap from outside.
+  const nodeArgs = ['--inspect=127.0.0.1:0', ...(process.argv.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
 
   const current: CorpusChoice = {
     key: 'current',
