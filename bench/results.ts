@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ScanFigures } from './b1b2Scan';
-import type { B4Figures } from './b4Search';
+import { recallMisses, type B4Figures } from './b4Search';
 import type { ThreadHeap } from './threadHeaps';
 
 /** One line of a benchmark that has no before/after corpus split (B3, B5, B6). */
@@ -108,9 +108,12 @@ const rows: Row[] = [
   },
   {
     what: 'B4 recall vs rg (sessions with the word in message text)',
-    value: (c) => `${c.scan.warmRun.recallMisses} missed`,
+    value: (c) => {
+      const unjudged = c.scan.warmRun.words.filter((w) => w.partialPages > 0).map((w) => w.word);
+      return `${recallMisses(c.scan.warmRun.words)} missed${unjudged.length ? ` (not judged for ${unjudged.join(', ')}: answers stayed partial, cut by the time budget under load)` : ''}`;
+    },
     target: '0 missed',
-    met: (c) => c.scan.warmRun.recallMisses === 0,
+    met: (c) => recallMisses(c.scan.warmRun.words) === 0 && c.scan.warmRun.words.every((w) => w.partialPages === 0),
   },
   { what: 'RSS after the B4 queries', value: (c) => mb(c.scan.warmRun.rssAfterMb), target: '–' },
 ];
@@ -130,7 +133,7 @@ function corpusTable(after: CorpusRecord, before: CorpusRecord | undefined): str
   }
   lines.push('', '| word | kind | p50 | rg p50 | rg files | found | missed | extra |', '|---|---|---|---|---|---|---|---|');
   for (const w of after.scan.warmRun.words) {
-    lines.push(`| ${w.word} | ${w.kind} | ${w.p50Ms.toFixed(1)} ms | ${w.rgP50Ms.toFixed(0)} ms | ${w.rgFiles} | ${w.found} | ${w.misses}${w.partialPages ? ` (${w.partialPages} partial pages)` : ''} | ${w.extra} |`);
+    lines.push(`| ${w.word} | ${w.kind} | ${w.p50Ms.toFixed(1)} ms | ${w.rgP50Ms.toFixed(0)} ms | ${w.rgFiles} | ${w.found} | ${w.partialPages ? `not judged (${w.partialPages} partial pages)` : w.misses} | ${w.extra} |`);
   }
   lines.push('');
   return lines;
