@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspectorUrl, threadHeaps, type ThreadHeap } from './threadHeaps';
+import { WorkerProfiler } from './workerProfiler';
 import { median, peakRssMb, rssMb, runToEnd, startHeadlessServer, type Started } from './processes';
 
 export interface ColdFigures {
@@ -32,7 +33,7 @@ export interface WarmFigures {
 }
 
 export interface ScanFigures<T> {
-  /** Median of three reference passes: before the cold start, after it, and after the warm one. */
+  /** Median of the reference passes: before the cold start, after it, and after the warm one (fewer when asked). */
   referenceMs: number;
   referenceRunsMs: number[];
   /** 1-minute load average when the cold start began and when the warm start ended (shared machine). */
@@ -99,6 +100,10 @@ export async function runB1B2<T>(options: {
   workDir: string;
   lateWord?: string;
   nodeArgs?: string[];
+  /** Profile the worker threads of the cold start into this folder (needs the inspector in nodeArgs). */
+  profileDir?: string;
+  /** Reference passes to take the median of: 3 (before the cold start, after it, after the warm one), 2 or 1. */
+  referenceRuns?: number;
   log?: (line: string) => void;
   onWarmServer: (server: Started) => Promise<T>;
 }): Promise<ScanFigures<T>> {
@@ -108,7 +113,9 @@ export async function runB1B2<T>(options: {
   fs.rmSync(stateDir, { recursive: true, force: true });
   // Warm the page cache the same way for both sides before timing either.
   const reference = async () => JSON.parse(await runToEnd(process.execPath, [path.join(__dirname, 'referencePass.mjs'), corpusDir])) as { ms: number; peakRss: number };
-  await reference();
+  const referenceRuns = options.referenceRuns ?? 3;
+  // rg reads every file on all cores: the page cache is warm for both sides before timing either.
+  await runToEnd('rg', ['-c', '-F', '--no-ignore', 'page-cache-warm-up', corpusDir]).catch(() => '');
   const ref = await reference();
   const refs = [ref.ms];
   log(`  reference pass: ${ref.ms.toFixed(0)} ms`);
@@ -118,6 +125,8 @@ export async function runB1B2<T>(options: {
   let started = performance.now();
   let server = await startHeadlessServer({ stateDir, sessionDir: corpusDir, nodeArgs: options.nodeArgs });
   let cold: ColdFigures;
+  const inspector = inspectorUrl(server.stderr());
+  const profiler = options.profileDir && inspector ? await WorkerProfiler.attach(inspector) : undefined;
   try {
     const list = api<unknown[]>(server.url, 'scan_sessions').then((rows) => ({ ms: performance.now() - started, sessions: rows.length }));
     const ready = until(started, 100, searchReady(server), timeout);
@@ -126,12 +135,13 @@ export async function runB1B2<T>(options: {
       : Promise.resolve(null);
     const [l, r, w] = await Promise.all([list, ready, late]);
     const peak = peakRssMb(server.proc.pid!);
+    if (profiler) log(`  worker profiles: ${(await profiler.stop(options.profileDir!, 'cold')).join(', ')}`);
     cold = { listMs: l.ms, searchReadyMs: r, lateWordMs: w, peakRssMb: peak, sessions: l.sessions, memoryLog: memoryLines(server), heaps: await heapsOf(server, log) };
     log(`  cold: list ${l.ms.toFixed(0)} ms, search ready ${r.toFixed(0)} ms, late word ${w === null ? '–' : `${w.toFixed(0)} ms`}, peak RSS ${cold.peakRssMb.toFixed(0)} MB; heaps ${describeHeaps(cold.heaps)}`);
   } finally {
     await server.stop();
   }
-  refs.push((await reference()).ms);
+  if (referenceRuns >= 3) refs.push((await reference()).ms);
 
   started = performance.now();
   server = await startHeadlessServer({ stateDir, sessionDir: corpusDir, nodeArgs: options.nodeArgs });
@@ -146,7 +156,7 @@ export async function runB1B2<T>(options: {
     const warm: WarmFigures = { listMs, searchReadyMs, peakRssMb: peak, idleRssMb, memoryLog: memoryLines(server), heaps: await heapsOf(server, log) };
     log(`  warm: list ${listMs.toFixed(0)} ms, search ready ${searchReadyMs.toFixed(0)} ms, idle RSS ${warm.idleRssMb.toFixed(0)} MB; heaps ${describeHeaps(warm.heaps)}`);
     const loadAtEnd = os.loadavg()[0]!;
-    refs.push((await reference()).ms);
+    if (referenceRuns >= 2) refs.push((await reference()).ms);
     log(`  reference passes: ${refs.map((r) => r.toFixed(0)).join(', ')} ms`);
     const warmRun = await options.onWarmServer(server);
     return { referenceMs: median(refs), referenceRunsMs: refs, loadAverage: [loadAtStart, loadAtEnd], referencePeakRssMb: ref.peakRss / 1048576, cold, warm, warmRun };

@@ -26,6 +26,9 @@ export function summarise(file: string, top: number): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  // Idle is waiting (for I/O, for messages, for the CPU on a shared machine): shares are of busy time.
+  const idleIds = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  for (const id of idleIds) self.delete(id);
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const fns = new Map<string, number>();
   const files = new Map<string, number>();
@@ -39,7 +42,7 @@ export function summarise(file: string, top: number): string[] {
   const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
   const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
   return [
-    `${path.basename(file)}: ${(total / 1e6).toFixed(1)} s sampled`,
+    `${path.basename(file)}: ${(total / 1e6).toFixed(1)} s busy of ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s`,
     '  by function (self time):',
     ...sorted(fns).map(([k, us]) => `    ${pct(us).padStart(6)}  ${(us / 1e6).toFixed(2)} s  ${k}`),
     '  by file:',

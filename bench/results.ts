@@ -43,9 +43,13 @@ const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toF
 const mb = (v: number) => `${v.toFixed(0)} MB`;
 const x = (v: number) => `${v.toFixed(2)}×`;
 
-/** B1(b): the late word when the corpus has one, else search ready. */
+/**
+ * B1(b): until search is ready and (when the corpus has one) finds the word written only into
+ * its last file. Which file an indexer reaches last depends on its order (path, recency,
+ * size), so the ready flag bounds it too.
+ */
 export function coldSearchMs(c: CorpusRecord): number {
-  return c.scan.cold.lateWordMs ?? c.scan.cold.searchReadyMs;
+  return Math.max(c.scan.cold.lateWordMs ?? 0, c.scan.cold.searchReadyMs);
 }
 
 /** The search worker's V8 heap (used/total), read over the inspector at the end of the cold start and when idle after the warm one. */
@@ -73,14 +77,14 @@ interface Row {
 
 const rows: Row[] = [
   {
-    what: 'reference: read + JSON.parse every line (median of 3)',
+    what: 'reference: read + JSON.parse every line (median of the passes in parentheses)',
     value: (c) => `${ms(c.scan.referenceMs)} (${c.scan.referenceRunsMs.map((v) => ms(v)).join(', ')}), RSS ${mb(c.scan.referencePeakRssMb)}; load ${c.scan.loadAverage.map((v) => v.toFixed(1)).join(' → ')}`,
     target: '–',
   },
   { what: 'B1a cold: every session listed', value: (c) => `${ms(c.scan.cold.listMs)} (${x(c.scan.cold.listMs / c.scan.referenceMs)})`, target: '≤ 1.5×', met: (c) => c.scan.cold.listMs / c.scan.referenceMs <= 1.5 },
   {
-    what: 'B1b cold: search finds a word of the last file (else: search ready)',
-    value: (c) => `${ms(coldSearchMs(c))} (${x(coldSearchMs(c) / c.scan.referenceMs)})${c.hasLateWord ? `; ready ${ms(c.scan.cold.searchReadyMs)}` : ' (ready)'}`,
+    what: 'B1b cold: search ready and finds a word of the last file',
+    value: (c) => `${ms(coldSearchMs(c))} (${x(coldSearchMs(c) / c.scan.referenceMs)}): ready ${ms(c.scan.cold.searchReadyMs)}, late word ${c.scan.cold.lateWordMs === null ? '–' : ms(c.scan.cold.lateWordMs)}`,
     target: '≤ 3×',
     met: (c) => coldSearchMs(c) / c.scan.referenceMs <= 3,
   },
@@ -152,7 +156,7 @@ function growthTable(run: RunRecord): string[] {
     '|---|---|---|---|---|',
     g('reference pass', small.scan.referenceMs, big.scan.referenceMs, ms),
     g('B1a cold list', small.scan.cold.listMs, big.scan.cold.listMs, ms),
-    g('B1b cold until search finds the late word', coldSearchMs(small), coldSearchMs(big), ms),
+    g('B1b cold until search is ready and finds the late word', coldSearchMs(small), coldSearchMs(big), ms),
     g('B1 peak RSS', small.scan.cold.peakRssMb, big.scan.cold.peakRssMb, mb),
     g('B2 warm list', small.scan.warm.listMs, big.scan.warm.listMs, ms),
     g('B2 idle RSS', small.scan.warm.idleRssMb, big.scan.warm.idleRssMb, mb),
@@ -201,7 +205,8 @@ export function writeResults(run: RunRecord, before: RunRecord | undefined): str
       : []),
     'Re-run with `npm run bench` (current corpus, realistic corpus at 1 GB and 3 GB, B3, B5, B6),',
     '`npm run bench -- --quick` (small corpora), `--only=B1` (B1, B2 and B4), `--corpora=realistic-1gb`,',
-    '`--cpu-prof` (profiles in bench/.work/prof; summarise with `bench/profileSummary.ts`).',
+    '`--cpu-prof` (profiles in bench/.work/<corpus>/prof; summarise with `bench/profileSummary.ts`),',
+    '`--reference-runs=1` (one reference pass instead of the median of three).',
     '',
     analysisMarker,
     '',
