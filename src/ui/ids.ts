@@ -29,6 +29,8 @@ export const CommandId = {
   openWebClient: 'piSessions.openWebClient',
   showQrCode: 'piSessions.showQrCode',
   showLog: 'piSessions.showLog',
+  connectPi: 'piSessions.connectPi',
+  disconnectPi: 'piSessions.disconnectPi',
   showSessionFolders: 'piSessions.showSessionFolders',
   openDemoSessions: 'piSessions.openDemoSessions',
   closeDemoSessions: 'piSessions.closeDemoSessions',
