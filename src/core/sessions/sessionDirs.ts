@@ -122,7 +122,7 @@ function readSessionDirSetting(file: string, log?: Logger): string | undefined {
 export function resolveSessionDirs(input: PiSessionDirInput & { userDirs: readonly string[]; launchDirs: readonly string[] }): SessionDir[] {
   const candidates: Candidate[] = [
     ...piSessionDirs(input),
-    ...input.launchDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'launch' as const, why: 'given at launch (--session-dir or the editor setting)' })),
+    ...input.launchDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'launch' as const, why: 'given at launch: --session-dir or the editor setting' })),
     ...input.userDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'user' as const, why: 'added in the session folders list' })),
   ];
   const seen = new Set<string>();
