@@ -60,8 +60,9 @@ function demoTree(core: Core, channel: vscode.LogOutputChannel, url: string, cou
 
 /**
  * "Open Demo Sessions": a demo store under the extension's globalStorage `demo/` folder, served
- * by a core and server of its own on a free loopback port and opened in the browser, where the
- * web client marks it "Demo sessions". The user's core, state and ~/.pi are not involved.
+ * by a core and server of its own on a free loopback port, listed in a "Demo sessions" tree and
+ * opened in the browser, where the web client marks it "Demo sessions" too. The user's core,
+ * state and ~/.pi are not involved.
  * "Show Watched Session Folders" lists the user's folders and why each is watched.
  */
 export function registerDemoCommands(context: vscode.ExtensionContext, core: Core, channel: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -89,8 +90,16 @@ export function registerDemoCommands(context: vscode.ExtensionContext, core: Cor
 
   /** Opens the demo (starting it first if needed) in the browser, at `address` when a tree row gives one. */
   const open = async (address?: unknown) => {
+    let demo: RunningDemo;
     try {
-      const demo = await (running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: text.opening }, start)));
+      demo = await (running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: text.opening }, start)));
+    } catch (err) {
+      // Only a failed start is forgotten; a running demo stays until it is closed.
+      running = undefined;
+      void vscode.window.showErrorMessage(text.failed(describeError(err)));
+      return;
+    }
+    try {
       const target = typeof address === 'string' && address.startsWith(demo.url) ? address : demo.url;
       const external = await vscode.env.asExternalUri(vscode.Uri.parse(target));
       await vscode.env.openExternal(external);
@@ -101,7 +110,6 @@ export function registerDemoCommands(context: vscode.ExtensionContext, core: Cor
       if (choice === text.openAgain) await vscode.env.openExternal(external);
       else if (choice === text.close) await close();
     } catch (err) {
-      running = undefined;
       void vscode.window.showErrorMessage(text.failed(describeError(err)));
     }
   };
