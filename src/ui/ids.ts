@@ -34,6 +34,7 @@ export const CommandId = {
   showSessionFolders: 'piSessions.showSessionFolders',
   openDemoSessions: 'piSessions.openDemoSessions',
   closeDemoSessions: 'piSessions.closeDemoSessions',
+  sendPrompt: 'piSessions.sendPrompt',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

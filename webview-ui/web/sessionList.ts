@@ -1,3 +1,4 @@
+import { liveMark } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import { baseName, h } from './dom';
 import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
@@ -28,6 +29,7 @@ const dateLimitsMs: Record<Exclude<DateRange, 'any'>, number> = { today: 86_400_
  */
 export class SessionList {
   readonly element: HTMLElement;
+  readonly heading: HTMLElement;
   private readonly rows: HTMLElement;
   private readonly summary: HTMLElement;
   /** Shown instead of rows on a first run: which folders are watched and how pi fills them. */
@@ -81,7 +83,8 @@ export class SessionList {
     this.rows = h('div', { class: 'session-groups' });
     this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
     const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
-    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
+    this.heading = h('h1', { class: 'visually-hidden', id: 'list-heading', tabindex: '-1' }, 'Sessions');
+    this.element = h('section', { class: 'screen screen-list', 'aria-labelledby': 'list-heading' }, this.heading, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
     this.observer = new IntersectionObserver((seen) => {
       if (seen.some((e) => e.isIntersecting)) this.showMore();
     }, { rootMargin: '600px 0px' });
@@ -143,13 +146,14 @@ export class SessionList {
   private row(info: SessionInfo): HTMLElement {
     const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagListing => t !== undefined);
     const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
+    const live = this.store.liveOf(info.path);
     const meta = [relativeTime(info.modified, Date.now()), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
-      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
+      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', role: 'img', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
       secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
-      h('span', { class: 'row-meta' }, meta),
+      h('span', { class: 'row-meta' }, live ? h('span', { class: 'live-mark', 'data-kind': liveMark(live).kind }, liveMark(live).short) : null, meta),
       tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,
     );
   }

@@ -1,3 +1,5 @@
+import type { LiveSession } from '../../src/shared/model/pi';
+import { findLiveSession } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import type { HttpBridge } from '../shared/httpBridge';
 import type { ApiFailure } from '../../src/shared/api/envelope';
@@ -21,6 +23,8 @@ export class SessionStore {
   private readonly sessions = new Map<string, SessionInfo>();
   private tagList: TagListing[] = [];
   private dirList: SessionDir[] = [];
+  /** Sessions pi has open now (or may have), from get_pi_live_sessions. */
+  private liveList: LiveSession[] = [];
   private loaded = false;
   private readonly listeners = new Set<() => void>();
 
@@ -49,6 +53,19 @@ export class SessionStore {
     return this.sessions.get(path);
   }
 
+  liveOf(path: string): LiveSession | null {
+    return findLiveSession(this.liveList, { paths: [path] });
+  }
+
+  /** Asks which sessions are live; the list shows a mark on them. */
+  async reloadLive(): Promise<void> {
+    const live = await this.bridge.call('get_pi_live_sessions', {});
+    if (!live.success) return;
+    const before = JSON.stringify(this.liveList);
+    this.liveList = live.data;
+    if (JSON.stringify(this.liveList) !== before) this.notify();
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
@@ -61,6 +78,7 @@ export class SessionStore {
       this.bridge.call('list_tags', {}),
       this.bridge.call('get_all_session_dirs', { detailed: true }),
     ]);
+    void this.reloadLive();
     if (!sessions.success) return sessions;
     if (dirs.success) this.dirList = dirs.data.filter((d): d is SessionDir => typeof d === 'object');
     const before = new Map(this.sessions);
@@ -109,6 +127,10 @@ export class SessionStore {
   private onEvent(name: string, payload: unknown): void {
     if (name === 'resync') {
       void this.reload();
+      return;
+    }
+    if (name === 'pi-live-changed') {
+      void this.reloadLive();
       return;
     }
     if (name === 'tags-changed') {
