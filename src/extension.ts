@@ -60,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),
-    ...registerDemoCommands(context, core, logger),
+    ...registerDemoCommands(context, core, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) supervisor.settingsChanged();
       if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {
