@@ -3,6 +3,7 @@ import { Core } from './core/core';
 import { createStreamLogger, describeError } from './core/log';
 import { defaultAgentDir, defaultStateDir } from './core/paths';
 import { moveToTrashHeadless } from './core/platform/nodeTrash';
+import { bridgeUrlFor, installBridge, uninstallBridge } from './core/pi/bridge/bridgeInstall';
 import { ServerSupervisor } from './server/serverSupervisor';
 import { allScopes, isScope } from './shared/model/tokens';
 import { productVersion } from './core/version';
@@ -16,6 +17,12 @@ Usage:
   node dist/cli.js token create <name> [--scopes read,write,terminal] [--state-dir D]
   node dist/cli.js token list [--state-dir D]
   node dist/cli.js token revoke <id> [--state-dir D]
+  node dist/cli.js bridge install [--agent-dir D] [--url ws://127.0.0.1:52131/ws] [--state-dir D]
+  node dist/cli.js bridge uninstall [--agent-dir D] [--state-dir D]
+
+bridge install puts a pi extension into <agent dir>/extensions/pi-session-manager/ that
+tells this server which session each pi has open and lets it prompt that pi; it gets a
+token of its own with only the "bridge" scope. Restart running pis to load it.
 
 Server flags left out come from the saved configuration (by default host 127.0.0.1,
 port 52131). Defaults: agent dir $PI_CODING_AGENT_DIR or ~/.pi/agent, state dir
@@ -27,7 +34,7 @@ interface ParsedArgs {
   switches: Set<string>;
 }
 
-const valueFlags = new Set(['--host', '--port', '--agent-dir', '--session-dir', '--state-dir', '--scopes', '--allow-origin', '--allow-host']);
+const valueFlags = new Set(['--host', '--port', '--agent-dir', '--session-dir', '--state-dir', '--scopes', '--allow-origin', '--allow-host', '--url']);
 const switchFlags = new Set(['--require-token', '--help', '-h', '--verbose']);
 
 function parseArgs(argv: string[]): ParsedArgs {
@@ -173,6 +180,28 @@ async function token(args: ParsedArgs): Promise<void> {
   }
 }
 
+async function bridge(args: ParsedArgs): Promise<void> {
+  const log = createStreamLogger((line) => process.stderr.write(`${line}\n`), 'warn');
+  const [, action] = args.positional;
+  if (action !== 'install' && action !== 'uninstall') throw new Error('bridge needs one of: install, uninstall');
+  const agentDir = path.resolve(flag(args, '--agent-dir') ?? defaultAgentDir());
+  const core = await openCore(args, log);
+  try {
+    if (action === 'install') {
+      const server = core.config.current().server;
+      const url = flag(args, '--url') ?? bridgeUrlFor(server.host, server.port);
+      const done = await installBridge({ agentDir, script: path.join(__dirname, 'piSessionBridge.js'), url, tokens: core.tokens });
+      process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+      process.stderr.write(`Installed the pi bridge into ${done.folder}; pis started from now on connect to ${done.url}. Restart running pis to connect them.\n`);
+    } else {
+      const done = await uninstallBridge({ agentDir, tokens: core.tokens });
+      process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+    }
+  } finally {
+    await core.dispose();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let args: ParsedArgs;
   try {
@@ -188,6 +217,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(args);
   if (command === 'token') return token(args);
+  if (command === 'bridge') return bridge(args);
   process.stderr.write(`error: unknown command ${command}\n\n${usage}\n`);
   process.exit(2);
 }

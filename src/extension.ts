@@ -13,6 +13,7 @@ import { createEditorServerSupervisor } from './ui/editorServer';
 import type { ServerState } from './server/serverSupervisor';
 import { ServerStatusBar } from './ui/statusBar';
 import { registerServerCommands } from './ui/serverCommands';
+import { registerPiBridgeCommands } from './ui/piBridgeCommands';
 import { registerWebClientCommands } from './ui/webClientCommands';
 import { registerSessionViews } from './ui/sessionViews';
 import { registerDashboard } from './ui/webviews/dashboardPanel';
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     supervisor,
     new ServerStatusBar(supervisor),
     ...registerServerCommands(core, supervisor, log),
+    ...registerPiBridgeCommands(core, supervisor, log),
     ...registerWebClientCommands(core, supervisor),
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),

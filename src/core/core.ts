@@ -32,6 +32,7 @@ import { PiRpcManager } from './pi/rpc/rpcManager';
 import type { PiCommand } from './pi/rpc/rpcProcess';
 import { LiveSessionFinder } from './pi/liveSessions';
 import { createPiAgentCommands } from './pi/agentCommands';
+import { BridgeHub } from './pi/bridge/bridgeHub';
 import { TerminalManager } from './terminals/terminalManager';
 import { createTerminalCommands } from './terminals/terminalCommands';
 import { SearchService } from './search/searchService';
@@ -78,6 +79,8 @@ export class Core extends Disposable {
   private readonly clientGoneListeners = new Set<(callerId: string) => void>();
   private readonly configListeners = new Set<(bundle: ConfigBundle, previous: ConfigBundle) => void | Promise<void>>();
 
+  /** Live pi sessions that registered over a bridge on `/ws`. */
+  readonly bridges: BridgeHub;
   readonly stateDb: SqliteFile;
   readonly cacheDb: SqliteFile;
   readonly tokens: TokenStore;
@@ -159,10 +162,21 @@ export class Core extends Disposable {
 
     const lookup = { findSessionById: (id: string) => this.sessions.byId(id), findSessionByPath: (p: string) => this.sessions.get(p) };
     const rpc = this.register(new PiRpcManager({ bus: this.bus, log, sessions: lookup, piCommand: options.piCommand, env: options.env }));
-    const live = new LiveSessionFinder({ rpc, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
+    const bridges = this.register(
+      new BridgeHub({
+        bus: this.bus,
+        log,
+        sessionRoots: () => this.sessionDirs().map((d) => d.path),
+        index: { findSessionByPath: lookup.findSessionByPath, refreshFile: (file) => this.sessions.refreshFile(file) },
+      }),
+    );
+    this.bridges = bridges;
+    const live = new LiveSessionFinder({ rpc, bridges, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
     this.router.registerAll(createPiAgentCommands({
         rpc,
         live,
+        bridges,
+        log,
         sessions: lookup,
         parseSessionFile: (file) => parseSessionFile(file),
         sessionRoots: () => this.sessionDirs().map((d) => d.path),
@@ -260,6 +274,7 @@ export class Core extends Disposable {
       bus: this.bus,
       tokens: this.tokens,
       log: this.log,
+      bridges: this.bridges,
       onClientGone: (callerId: string) => {
         for (const listener of this.clientGoneListeners) listener(callerId);
       },

@@ -30,6 +30,8 @@ export const CommandId = {
   showQrCode: 'piSessions.showQrCode',
   showLog: 'piSessions.showLog',
   sendPrompt: 'piSessions.sendPrompt',
+  connectPi: 'piSessions.connectPi',
+  disconnectPi: 'piSessions.disconnectPi',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
