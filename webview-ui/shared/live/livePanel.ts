@@ -278,7 +278,8 @@ export class LivePanel {
     const badge = element('span', { class: 'psm-live-badge', 'data-kind': kind }, mark?.short ?? liveText.header.streaming);
     const parts: (Node | string)[] = [badge];
     if (live) {
-      parts.push(element('span', { class: 'psm-live-long' }, mark!.long));
+      // The badge says live or streaming; the long form adds something only for a guess or our own pi.
+      if (kind === 'maybe' || live.detected_by === 'rpc') parts.push(element('span', { class: 'psm-live-long' }, mark!.long));
       const model = liveModelText(live);
       if (model) parts.push(element('span', { class: 'psm-live-model' }, model));
       const context = contextUsageText(live);
@@ -289,7 +290,8 @@ export class LivePanel {
         .join('\n');
     }
     const retrying = this.run.snapshot().retrying;
-    parts.push(element('span', { class: 'psm-live-state' }, retrying ? liveText.header.retrying : streaming ? liveText.header.streaming : liveText.header.idle));
+    if (retrying) parts.push(element('span', { class: 'psm-live-state' }, liveText.header.retrying));
+    else if (!streaming && kind === 'live') parts.push(element('span', { class: 'psm-live-state' }, liveText.header.idle));
     this.header.append(...parts);
   }
 

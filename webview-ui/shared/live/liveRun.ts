@@ -211,6 +211,11 @@ export class LiveRun {
       dropped++;
     }
     if (this.phase === 'streaming') this.writtenAhead += written - dropped;
+    // Once the file holds the ended run, its entries tell the error (pi writes it with the message).
+    if (this.phase === 'ended' && written > 0 && this.messages.length === 0 && this.error !== null) {
+      this.error = null;
+      return true;
+    }
     return dropped > 0;
   }
 
@@ -253,6 +258,9 @@ export class LiveRun {
     this.retrying = false;
     this.stopReason = stopReason;
     if (errorMessage) this.error = errorMessage;
+    // A stop asked for is no error (the server reports it as one to clients that only read
+    // errors); the message says "Stopped." instead.
+    if (stopReason === 'aborted') this.error = null;
     // An open message that got nothing is no message.
     this.messages = this.messages.filter((m) => m.closed || m.blocks.length > 0);
     for (const m of this.messages) {
