@@ -18,6 +18,7 @@ import { registerWebClientCommands } from './ui/webClientCommands';
 import { registerSessionViews } from './ui/sessionViews';
 import { registerDashboard } from './ui/webviews/dashboardPanel';
 import { registerSessionViewer } from './ui/webviews/sessionViewerPanel';
+import { registerDemoCommands } from './ui/demoCommands';
 
 /** What the extension hands to other extensions and to its own tests. */
 export interface PiSessionsApi {
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),
+    ...registerDemoCommands(context, core, logger),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) supervisor.settingsChanged();
       if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {

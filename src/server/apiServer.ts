@@ -29,6 +29,8 @@ export interface ApiServerDeps {
   /** Called when a WS client goes away, so its terminals can be reaped. */
   onClientGone?: (callerId: string) => void;
   mountExtras?: (app: express.Express) => void;
+  /** The core shows a generated demo store; `/health` says so. */
+  demo?: boolean;
 }
 
 export interface ApiServerOptions {
@@ -120,6 +122,7 @@ export class ApiServer implements IDisposable {
       log: deps.log,
       allowedHosts: () => hosts,
       originPolicy: () => origins,
+      demo: deps.demo ?? false,
       mountExtras: (app) => {
         deps.mountExtras?.(app);
         if (options.webClientDir) mountWebClient(app, { assetDir: options.webClientDir });

@@ -5,6 +5,7 @@ import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels
 import type { SessionStore } from './sessionStore';
 import type { TagListing } from '../../src/shared/model/tags';
 import { sessionHref } from './routes';
+import { describeSessionDir, isDemoStore, sessionFolderText } from '../../src/shared/rules/sessionFolders';
 
 /** Rows added per step of the infinite scroll. */
 const pageSize = 40;
@@ -28,8 +29,11 @@ const dateLimitsMs: Record<Exclude<DateRange, 'any'>, number> = { today: 86_400_
  */
 export class SessionList {
   readonly element: HTMLElement;
+  readonly heading: HTMLElement;
   private readonly rows: HTMLElement;
   private readonly summary: HTMLElement;
+  /** Shown instead of rows on a first run: which folders are watched and how pi fills them. */
+  private readonly firstRun: HTMLElement;
   private readonly sentinel: HTMLElement;
   private readonly projectSelect: HTMLSelectElement;
   private readonly tagSelect: HTMLSelectElement;
@@ -74,10 +78,13 @@ export class SessionList {
       this.refresh(true);
     });
     this.summary = h('p', { class: 'list-summary', 'aria-live': 'polite' });
+    this.firstRun = h('div', { class: 'first-run' });
+    this.firstRun.hidden = true;
     this.rows = h('div', { class: 'session-groups' });
     this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
     const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
-    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.rows, this.sentinel);
+    this.heading = h('h1', { class: 'visually-hidden', id: 'list-heading', tabindex: '-1' }, 'Sessions');
+    this.element = h('section', { class: 'screen screen-list', 'aria-labelledby': 'list-heading' }, this.heading, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
     this.observer = new IntersectionObserver((seen) => {
       if (seen.some((e) => e.isIntersecting)) this.showMore();
     }, { rootMargin: '600px 0px' });
@@ -98,10 +105,24 @@ export class SessionList {
     this.summary.textContent = !this.store.isLoaded
       ? 'Loading sessions…'
       : total === 0
-        ? 'No sessions yet. They appear here as soon as pi writes them.'
+        ? sessionFolderText.noSessions
         : this.ordered.length === total
           ? `${total} session${total === 1 ? '' : 's'}`
           : `${this.ordered.length} of ${total} sessions match the filters`;
+    this.fillFirstRun(this.store.isLoaded && total === 0);
+  }
+
+  /** With no session at all, says which folders are watched and how pi fills them. */
+  private fillFirstRun(empty: boolean): void {
+    this.firstRun.hidden = !empty;
+    if (!empty) return;
+    const dirs = this.store.dirs;
+    this.firstRun.replaceChildren(
+      h('p', {}, sessionFolderText.watching),
+      h('ul', { class: 'watched-folders' }, ...dirs.map((d) => h('li', {}, h('code', {}, describeSessionDir(d))))),
+      h('p', {}, sessionFolderText.howPiFills),
+      ...(isDemoStore(dirs) ? [] : [h('p', { class: 'first-run-demo' }, sessionFolderText.tryDemo)]),
+    );
   }
 
   private showMore(): void {
@@ -130,7 +151,7 @@ export class SessionList {
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
-      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
+      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', role: 'img', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
       secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
       h('span', { class: 'row-meta' }, live ? h('span', { class: 'live-mark', 'data-kind': liveMark(live).kind }, liveMark(live).short) : null, meta),
       tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,

@@ -5,6 +5,7 @@ import type { HttpBridge } from '../shared/httpBridge';
 import type { ApiFailure } from '../../src/shared/api/envelope';
 import type { SessionsDiff } from '../../src/shared/model/events';
 import type { TagListing } from '../../src/shared/model/tags';
+import type { SessionDir } from '../../src/shared/model/sessionDirs';
 import { parseSessionsDiff } from '../shared/sessionView/sessionData';
 
 
@@ -21,6 +22,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export class SessionStore {
   private readonly sessions = new Map<string, SessionInfo>();
   private tagList: TagListing[] = [];
+  private dirList: SessionDir[] = [];
   /** Sessions pi has open now (or may have), from get_pi_live_sessions. */
   private liveList: LiveSession[] = [];
   private loaded = false;
@@ -36,6 +38,11 @@ export class SessionStore {
 
   get tags(): readonly TagListing[] {
     return this.tagList;
+  }
+
+  /** The folders the server watches, with why; what an empty list explains. */
+  get dirs(): readonly SessionDir[] {
+    return this.dirList;
   }
 
   all(): SessionInfo[] {
@@ -66,9 +73,14 @@ export class SessionStore {
 
   /** Loads every session and tag; resolves with the failed envelope, if any. */
   async reload(): Promise<ApiFailure | null> {
-    const [sessions, tags] = await Promise.all([this.bridge.call('scan_sessions', {}), this.bridge.call('list_tags', {})]);
+    const [sessions, tags, dirs] = await Promise.all([
+      this.bridge.call('scan_sessions', {}),
+      this.bridge.call('list_tags', {}),
+      this.bridge.call('get_all_session_dirs', { detailed: true }),
+    ]);
     void this.reloadLive();
     if (!sessions.success) return sessions;
+    if (dirs.success) this.dirList = dirs.data.filter((d): d is SessionDir => typeof d === 'object');
     const before = new Map(this.sessions);
     const wasLoaded = this.loaded;
     this.sessions.clear();
