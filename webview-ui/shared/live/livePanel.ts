@@ -271,7 +271,8 @@ export class LivePanel {
       delete this.header.dataset.liveKind;
       return;
     }
-    const mark = live ? liveMark({ ...live, streaming: streaming || live.streaming }) : null;
+    // The run as the events tell it, not the live list read before the run ended.
+    const mark = live ? liveMark({ ...live, streaming }) : null;
     const kind = mark?.kind ?? 'streaming';
     this.header.dataset.liveKind = kind;
     this.header.dataset.streaming = String(streaming);
