@@ -168,8 +168,9 @@ export class LiveRun {
         if (!writtenRoles.has(event.data.role)) return;
         const open = this.messages.find((m) => !m.closed);
         const message = open ?? this.newMessage();
-        // Deltas may have been missed (a page opened mid-answer): the final text stands in.
-        if (!message.blocks.some((b) => b.kind === 'text') && event.data.text) message.blocks.push({ kind: 'text', index: 0, text: event.data.text });
+        // Deltas may have been missed (a page opened mid-answer): the final text stands in. A
+        // tool result's text is its output, which the tool block shows already.
+        if (event.data.role === 'assistant' && !message.blocks.some((b) => b.kind === 'text') && event.data.text) message.blocks.push({ kind: 'text', index: 0, text: event.data.text });
         if (message.blocks.length === 0 && event.data.role !== 'assistant') {
           this.messages.splice(this.messages.indexOf(message), 1);
           return;
