@@ -48,7 +48,7 @@ export const liveText = {
     failed: (message: string) => `Not sent: ${message}`,
     abortFailed: (message: string) => `Could not stop pi: ${message}`,
     newSession: 'No pi has this session open: sending starts pi for it here.',
-    maybeOpen: 'pi may have this session open without the bridge; the server refuses to start a second pi on it.',
+    maybeOpen: 'pi may have this session open without the bridge. If one does, sending is refused (connect that pi to prompt it from here); if none does, sending starts pi for it here.',
   },
   reasons: {
     checking: 'Checking whether this device may prompt pi…',

@@ -116,7 +116,9 @@ export class SessionView {
     // would update it comes after the change.
     this.live = new LivePanel(bridge, { contentGrew: () => this.follow.contentAppended(this.follow.following) });
     this.sessionEl.append(this.live.stream);
-    root.replaceChildren(this.status, this.announcer, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
+    // The "latest" button floats over the bottom of the conversation, not over the prompt box.
+    const body = element('div', { class: 'psm-viewer-body' }, this.scroller, latest);
+    root.replaceChildren(this.status, this.announcer, this.find.element, this.banner, this.live.header, body, this.live.promptBox);
 
     this.cleanups.push(
       bridge.onEvent((name, payload) => this.onEvent(name, payload)),
