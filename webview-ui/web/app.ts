@@ -6,6 +6,7 @@ import { SearchScreen } from './searchScreen';
 import { SessionList } from './sessionList';
 import { SessionScreen } from './sessionScreen';
 import { SessionStore } from './sessionStore';
+import { isDemoStore, sessionFolderText } from '../../src/shared/rules/sessionFolders';
 
 export interface AppOptions {
   /** Signed in with a token kept on this device (so "forget me" means something). */
@@ -34,6 +35,8 @@ export class App {
   private readonly session: SessionScreen;
   private readonly toast = new Toast();
   private readonly connection: HTMLElement;
+  /** "Demo sessions" in the top bar while the server shows a generated demo store. */
+  private readonly demoBadge: HTMLElement;
   private readonly main: HTMLElement;
   private readonly scrollTops = new Map<HTMLElement, number>();
   /** Per screen, what had focus when it was left (the row or hit opened), to return to. */
@@ -69,8 +72,11 @@ export class App {
       h('a', { href: '#/', 'data-screen': 'list' }, 'Sessions'),
       h('a', { href: '#/search', 'data-screen': 'search' }, 'Search'),
     );
+    this.demoBadge = h('span', { class: 'demo-badge', title: sessionFolderText.demoNote }, sessionFolderText.demoTitle);
+    this.demoBadge.hidden = true;
+    this.store.onChange(() => this.showDemo());
     // The name is the text shown ("π Sessions"); at phone width " Sessions" is only hidden visually.
-    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), nav, this.connection, forget);
+    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), this.demoBadge, nav, this.connection, forget);
     // The first tab stop: past the top bar to the screen's heading. Not a fragment link,
     // since fragments are this page's routes.
     const skip = h('a', { class: 'skip-link', href: '#main-content' }, 'Skip to content');
@@ -156,6 +162,12 @@ export class App {
       return;
     }
     this.headingOf(screen)?.focus({ preventScroll: true });
+  }
+
+  private showDemo(): void {
+    const demo = isDemoStore(this.store.dirs);
+    this.demoBadge.hidden = !demo;
+    this.element.dataset.demo = String(demo);
   }
 
   private showConnection(state: ConnectionState): void {

@@ -12,6 +12,7 @@ import { FollowScroll } from './followScroll';
 import { fetchSession, fetchSessionTail, parseSessionsDiff, toParsedSession } from './sessionData';
 import type { SessionEntriesReply } from '../../../src/shared/api/commands';
 import { installSessionStyles } from './styles';
+import { LivePanel } from '../live/livePanel';
 
 /** What a host keeps to show the same thing again after a reload. */
 export interface SessionViewState {
@@ -60,13 +61,15 @@ export class SessionView {
   private readonly banner: HTMLElement;
   /** Screen-reader status line; its data attributes describe the view for hosts and tests. */
   private readonly status: HTMLElement;
-  /** Polite announcements of messages appended while the session is open. */
-  private readonly live: HTMLElement;
+  /** Polite announcements of messages appended to the file while the session is open. */
+  private readonly appendedLog: HTMLElement;
   /** File paths become links only where something can open them. */
   private readonly prepare: PrepareRendered | undefined;
   private readonly list: EntryList;
   private readonly find: FindBar;
   private readonly follow: FollowScroll;
+  /** Live header, pi's streaming answer and the prompt box. */
+  private readonly live: LivePanel;
   private readonly cleanups: (() => void)[] = [];
 
   private path: string | undefined;
@@ -102,7 +105,7 @@ export class SessionView {
     this.banner = element('div', { class: 'psm-viewer-banner', role: 'status', hidden: '' });
     const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: 'Scroll to the newest message and follow it' }, '↓ New messages');
     this.status = element('div', { class: 'psm-viewer-status', role: 'status', 'aria-live': 'polite' });
-    this.live = element('div', { class: 'psm-viewer-live psm-visually-hidden', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
+    this.appendedLog = element('div', { class: 'psm-viewer-live psm-visually-hidden', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
     this.prepare = options.openFile || bridge.openFile ? enableFileLinks : undefined;
     this.list = new EntryList(
       this.conversation,
@@ -112,7 +115,11 @@ export class SessionView {
     );
     this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll(), fallbackFocus: this.scroller }, options.controls);
     this.follow = new FollowScroll(this.scroller, latest);
-    root.replaceChildren(this.status, this.live, this.find.element, this.banner, this.scroller, latest);
+    // Reads whether the reader is at the end before the stream grows: the scroll event that
+    // would update it comes after the change.
+    this.live = new LivePanel(bridge, { contentGrew: () => this.follow.contentAppended(this.follow.following) });
+    this.sessionEl.append(this.live.stream);
+    root.replaceChildren(this.status, this.appendedLog, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
 
     this.cleanups.push(
       bridge.onEvent((name, payload) => this.onEvent(name, payload)),
@@ -139,6 +146,7 @@ export class SessionView {
     this.find.close();
     this.setStatus({ firstPaintMs: undefined, firstPaintAt: undefined, firstScreenEntries: undefined, revealedEntry: undefined, deleted: undefined });
     this.setPhase('loading');
+    this.live.open(null, []);
     const started = performance.now();
     let reply: SessionEntriesReply;
     try {
@@ -163,6 +171,7 @@ export class SessionView {
     this.showBranch(this.tree?.leafId ?? null, false);
     this.setStatus({ firstScreenEntries: String(this.list.renderedCount) });
     this.setPhase('ready');
+    this.live.open(reply.header.id, this.knownPaths);
     if (reply.skipped_lines > 0) this.setBanner(`${reply.skipped_lines} unreadable line${reply.skipped_lines === 1 ? '' : 's'} in this file were skipped.`, 'info');
     if (entryId) this.revealEntry(entryId, { highlight });
     // Time to first paint: the next frame after the first screen is in the DOM.
@@ -209,6 +218,7 @@ export class SessionView {
     window.clearTimeout(this.flashTimer);
     window.clearTimeout(this.topEntryTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.live.dispose();
     this.list.dispose();
     this.find.dispose();
     this.follow.dispose();
@@ -230,7 +240,7 @@ export class SessionView {
     this.headerSlot.replaceChildren();
     this.navSlot.replaceChildren();
     this.list.reset([], {});
-    this.live.replaceChildren();
+    this.appendedLog.replaceChildren();
   }
 
   /** Header statistics and branch navigator; cheap enough to redo on every append. */
@@ -263,12 +273,14 @@ export class SessionView {
   }
 
   private onEvent(name: string, payload: unknown): void {
+    this.live.onEvent(name, payload);
     if (name !== 'sessions-diff' || this.path === undefined) return;
     const diff = parseSessionsDiff(payload);
     if (!diff) return;
     if (diff.removed.some((p) => this.knownPaths.has(p))) {
       this.deleted = true;
       this.setStatus({ deleted: 'true' });
+      this.live.setDeleted(true);
       this.setBanner('This session file was deleted. What is shown is the last version read.', 'warning');
       return;
     }
@@ -307,6 +319,7 @@ export class SessionView {
     if (!this.session || !this.tree) return;
     const known = new Set(this.session.entries.map((e) => e.id));
     const fresh = received.filter((e) => !known.has(e.id));
+    this.live.settle(fresh);
     if (fresh.length === 0) {
       this.renderChrome();
       return;
@@ -346,8 +359,8 @@ export class SessionView {
     if (roles.length === 0) return;
     const text = roles.length === 1 ? `New ${roleNames[roles[0]!] ?? 'other'} message` : `${roles.length} new messages`;
     // One line per announcement; the oldest go, so the log stays short.
-    this.live.append(element('p', {}, text));
-    while (this.live.childElementCount > 3) this.live.firstElementChild?.remove();
+    this.appendedLog.append(element('p', {}, text));
+    while (this.appendedLog.childElementCount > 3) this.appendedLog.firstElementChild?.remove();
   }
 
   private onKeyDown(e: KeyboardEvent): void {
