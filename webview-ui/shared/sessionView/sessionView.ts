@@ -61,8 +61,8 @@ export class SessionView {
   private readonly banner: HTMLElement;
   /** Screen-reader status line; its data attributes describe the view for hosts and tests. */
   private readonly status: HTMLElement;
-  /** Polite announcements of messages appended to the file while the session is open. */
-  private readonly appendedLog: HTMLElement;
+  /** Polite announcements of messages appended while the session is open. */
+  private readonly announcer: HTMLElement;
   /** File paths become links only where something can open them. */
   private readonly prepare: PrepareRendered | undefined;
   private readonly list: EntryList;
@@ -105,7 +105,7 @@ export class SessionView {
     this.banner = element('div', { class: 'psm-viewer-banner', role: 'status', hidden: '' });
     const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: 'Scroll to the newest message and follow it' }, '↓ New messages');
     this.status = element('div', { class: 'psm-viewer-status', role: 'status', 'aria-live': 'polite' });
-    this.appendedLog = element('div', { class: 'psm-viewer-live psm-visually-hidden', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
+    this.announcer = element('div', { class: 'psm-viewer-live psm-visually-hidden', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
     this.prepare = options.openFile || bridge.openFile ? enableFileLinks : undefined;
     this.list = new EntryList(
       this.conversation,
@@ -119,7 +119,7 @@ export class SessionView {
     // would update it comes after the change.
     this.live = new LivePanel(bridge, { contentGrew: () => this.follow.contentAppended(this.follow.following) });
     this.sessionEl.append(this.live.stream);
-    root.replaceChildren(this.status, this.appendedLog, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
+    root.replaceChildren(this.status, this.announcer, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
 
     this.cleanups.push(
       bridge.onEvent((name, payload) => this.onEvent(name, payload)),
@@ -240,7 +240,7 @@ export class SessionView {
     this.headerSlot.replaceChildren();
     this.navSlot.replaceChildren();
     this.list.reset([], {});
-    this.appendedLog.replaceChildren();
+    this.announcer.replaceChildren();
   }
 
   /** Header statistics and branch navigator; cheap enough to redo on every append. */
@@ -359,8 +359,8 @@ export class SessionView {
     if (roles.length === 0) return;
     const text = roles.length === 1 ? `New ${roleNames[roles[0]!] ?? 'other'} message` : `${roles.length} new messages`;
     // One line per announcement; the oldest go, so the log stays short.
-    this.appendedLog.append(element('p', {}, text));
-    while (this.appendedLog.childElementCount > 3) this.appendedLog.firstElementChild?.remove();
+    this.announcer.append(element('p', {}, text));
+    while (this.announcer.childElementCount > 3) this.announcer.firstElementChild?.remove();
   }
 
   private onKeyDown(e: KeyboardEvent): void {
