@@ -3,6 +3,7 @@
 //
 // Environment:
 //   PSM_E2E_FILTER=text     run only in-host tests whose name contains `text`
+//   PSM_E2E_FILES=a,b       run only the suite files whose name contains `a` or `b`
 //   PSM_E2E_SKIP_VSIX=1     skip the packaging check
 //   PSM_E2E_KEEP_WORK=1     keep the per-run work folders (under the system temp folder)
 //   PSM_E2E_TIMEOUT_MS=n    overall limit (default 5 minutes)
@@ -17,7 +18,8 @@ import { checkVsix } from './vsix.mjs';
 
 const started = Date.now();
 const overallTimeoutMs = Number(process.env.PSM_E2E_TIMEOUT_MS ?? 300_000);
-const suiteTimeoutMs = 180_000;
+// PSM_E2E_SUITE_TIMEOUT_MS: more time for the in-host suite on a loaded machine.
+const suiteTimeoutMs = Number(process.env.PSM_E2E_SUITE_TIMEOUT_MS ?? 180_000);
 const say = (line) => console.log(line);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
@@ -54,6 +56,7 @@ async function runInHostSuite(bin) {
   const { outFile, files } = await bundleSuite({
     suiteDir: path.join(repoRoot, 'test/e2e/suite'),
     outFile: path.join(repoRoot, '.test-output/e2e-suite/index.js'),
+    only: process.env.PSM_E2E_FILES ?? '',
   });
   say(`e2e: in-host suite: ${files.map((f) => path.relative(repoRoot, f)).join(', ')}`);
   const session = new HostSession('suite');

@@ -4,7 +4,7 @@ import { callData, type HostBridge } from '../shared/bridge';
 import { formatCost, formatCount } from '../../src/shared/render/format';
 import { daysBetween } from './calendar';
 import { applyChartDefaults, chartSpecs, drawChart, type ChartInput, type ChartSpec } from './charts';
-import { dataTable, h } from './dom';
+import { dataTable, h, toolkit } from './dom';
 import { calendarHeatmap, weekdayHourHeatmap } from './heatmaps';
 import { plural, shortProject } from './labels';
 import { dayKey, rangeDays, statsQuery, type DashboardFilters } from './range';
@@ -49,12 +49,14 @@ export class Dashboard {
   private renders = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly projectSelect = h('select', { id: 'project', 'aria-label': 'Project' });
-  private readonly rangeButtons = rangeChoices.map((c) => h('button', { type: 'button', class: 'range', 'data-range': c.value, 'aria-pressed': 'false' }, c.label));
+  // Toolkit components (registered in main.ts) where the toolkit has one; it has no date
+  // field, so the custom range keeps the browser's date inputs, themed by dashboard.css.
+  private readonly projectSelect = toolkit('vscode-dropdown', { id: 'project', 'aria-label': 'Project', position: 'below' });
+  private readonly rangeButtons = rangeChoices.map((c) => toolkit('vscode-button', { class: 'range', 'data-range': c.value, 'aria-pressed': 'false', appearance: 'secondary' }, c.label));
   private readonly fromInput = h('input', { type: 'date', id: 'from', 'aria-label': 'From' });
   private readonly toInput = h('input', { type: 'date', id: 'to', 'aria-label': 'To' });
   private readonly customFields = h('span', { class: 'custom-range' }, h('label', { for: 'from' }, 'From'), this.fromInput, h('label', { for: 'to' }, 'to'), this.toInput);
-  private readonly refreshButton = h('button', { type: 'button', class: 'refresh', title: 'Refresh' }, 'Refresh');
+  private readonly refreshButton = toolkit('vscode-button', { class: 'refresh', title: 'Refresh', appearance: 'secondary' }, 'Refresh');
   private readonly status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   private readonly cards = h('section', { class: 'cards', 'aria-label': 'Totals' });
   private readonly content = h('div', { class: 'content' });
@@ -129,7 +131,11 @@ export class Dashboard {
   }
 
   private showFilters(): void {
-    rangeChoices.forEach(({ value }, i) => this.rangeButtons[i]!.setAttribute('aria-pressed', String(value === this.filters.range)));
+    rangeChoices.forEach(({ value }, i) => {
+      const pressed = value === this.filters.range;
+      this.rangeButtons[i]!.setAttribute('aria-pressed', String(pressed));
+      this.rangeButtons[i]!.setAttribute('appearance', pressed ? 'primary' : 'secondary');
+    });
     this.customFields.hidden = this.filters.range !== 'custom';
     this.fromInput.value = this.filters.custom.from ?? '';
     this.toInput.value = this.filters.custom.to ?? '';
@@ -140,7 +146,7 @@ export class Dashboard {
   private fillProjects(): void {
     const names = new Set(this.projects);
     if (this.filters.cwd) names.add(this.filters.cwd);
-    const options = [h('option', { value: '' }, 'All projects'), ...[...names].sort().map((cwd) => h('option', { value: cwd, title: cwd }, shortProject(cwd)))];
+    const options = [toolkit('vscode-option', { value: '' }, 'All projects'), ...[...names].sort().map((cwd) => toolkit('vscode-option', { value: cwd, title: cwd }, shortProject(cwd)))];
     this.projectSelect.replaceChildren(...options);
     this.projectSelect.value = this.filters.cwd ?? '';
   }

@@ -18,6 +18,23 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
   return element;
 }
 
+/**
+ * A webview UI toolkit element (`vscode-button`, `vscode-dropdown`, …), built like `h`. The
+ * components must be registered first (see shared/toolkit.ts).
+ */
+export function toolkit(tag: `vscode-${string}`, attributes: Attributes = {}, ...children: Child[]): HTMLElement & { value: string } {
+  const element = document.createElement(tag) as HTMLElement & { value: string };
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child);
+  }
+  return element;
+}
+
 export interface TableData {
   caption: string;
   columns: string[];

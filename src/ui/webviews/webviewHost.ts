@@ -86,6 +86,12 @@ export class WebviewPage implements vscode.Disposable {
     this.options.onCommand?.(message);
   }
 
+  /**
+   * The page's HTML. The nonce is also in a `csp-nonce` meta tag: the webview UI toolkit
+   * (FAST) probes for `:focus-visible` support with a `<style>` it adds to the head, and
+   * gives it the nonce it finds there; without it the probe is an inline style the CSP
+   * refuses. Its component styles are constructed stylesheets, which the CSP does not govern.
+   */
   private html(): string {
     const nonce = randomBytes(18).toString('base64');
     const asset = (file: string) => this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', file));
@@ -102,6 +108,7 @@ export class WebviewPage implements vscode.Disposable {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset(`${this.options.bundle}.css`)}" nonce="${nonce}">
 <title>${escapeHtml(this.options.title)}</title>

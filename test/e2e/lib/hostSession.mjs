@@ -57,6 +57,7 @@ export class HostSession {
     });
     this.disposers.push(workbench.close);
     this.ctx.page = workbench.page;
+    this.ctx.cspMessages = workbench.cspMessages;
     return workbench;
   }
 

@@ -65,7 +65,9 @@ async function closeEditors(): Promise<void> {
 
 async function findCount(): Promise<{ text: string; matches: number }> {
   const [bar] = await describe(`${frame}.psm-find-bar`, ['data-matches']);
-  return { text: bar?.text.trim() ?? '', matches: Number(bar?.attributes['data-matches'] ?? 0) };
+  // The count alone: the bar's text also holds the toolkit field's (visually hidden) label.
+  const [count] = await describe(`${frame}.psm-find-count`, []);
+  return { text: count?.text.trim() ?? '', matches: Number(bar?.attributes['data-matches'] ?? 0) };
 }
 
 function appendLines(file: string, entries: object[]): void {

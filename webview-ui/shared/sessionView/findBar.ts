@@ -1,3 +1,4 @@
+import { plainControls, type TextControl, type ViewControls } from './controls';
 import { element, openEnclosingDetails } from './dom';
 import { clearHighlights, highlightMatches, maxMatches } from './textSearch';
 
@@ -12,12 +13,13 @@ export interface FindTarget {
 
 /**
  * Find within the page: a small bar with a query field, previous/next and a match count.
- * Plain elements themed with --vscode-* variables (with fallbacks), so the same bar works in
- * the browser client, where the webview UI toolkit's components would not be themed.
+ * Its controls come from the host: the webview UI toolkit's in the editor, plain elements
+ * themed with --vscode-* variables (with fallbacks) in the browser client, where the
+ * toolkit's components would not be themed.
  */
 export class FindBar {
   readonly element: HTMLElement;
-  private readonly input: HTMLInputElement;
+  private readonly input: TextControl;
   private readonly count: HTMLElement;
   private marks: HTMLElement[] = [];
   private current = -1;
@@ -26,12 +28,15 @@ export class FindBar {
   /** What had focus when the bar opened; it gets it back when the bar closes. */
   private returnFocus: HTMLElement | null = null;
 
-  constructor(private readonly target: FindTarget) {
-    this.input = element('input', { type: 'search', class: 'psm-find-input', placeholder: 'Find in session', 'aria-label': 'Find in session', spellcheck: 'false' });
+  constructor(
+    private readonly target: FindTarget,
+    controls: ViewControls = plainControls,
+  ) {
+    this.input = controls.textField({ className: 'psm-find-input', label: 'Find in session', placeholder: 'Find in session' });
     this.count = element('span', { class: 'psm-find-count', 'aria-live': 'polite' });
-    const prev = element('button', { type: 'button', class: 'psm-find-button psm-find-prev', title: 'Previous match (Shift+Enter)', 'aria-label': 'Previous match' }, '↑');
-    const next = element('button', { type: 'button', class: 'psm-find-button psm-find-next', title: 'Next match (Enter)', 'aria-label': 'Next match' }, '↓');
-    const close = element('button', { type: 'button', class: 'psm-find-button psm-find-close', title: 'Close (Escape)', 'aria-label': 'Close find' }, '×');
+    const prev = controls.button({ className: 'psm-find-button psm-find-prev', title: 'Previous match (Shift+Enter)', label: 'Previous match', text: '↑' });
+    const next = controls.button({ className: 'psm-find-button psm-find-next', title: 'Next match (Enter)', label: 'Next match', text: '↓' });
+    const close = controls.button({ className: 'psm-find-button psm-find-close', title: 'Close (Escape)', label: 'Close find', text: '×' });
     this.element = element('div', { class: 'psm-find-bar', role: 'search', hidden: '', 'data-find-skip': '' }, this.input, this.count, prev, next, close);
 
     this.input.addEventListener('input', () => this.scheduleSearch());

@@ -6,6 +6,7 @@ import { buildTree, renderTreeNav, type SessionTree } from '../../../src/shared/
 import { renderSessionHeader, summarizeSession, summaryTitle } from '../../../src/shared/render/summary';
 import { appendRenderedHtml, element, enableFileLinks, entrySelector, openEnclosingDetails, type PrepareRendered } from './dom';
 import { EntryList } from './entryList';
+import type { ViewControls } from './controls';
 import { FindBar } from './findBar';
 import { FollowScroll } from './followScroll';
 import { fetchSession, fetchSessionTail, parseSessionsDiff, toParsedSession } from './sessionData';
@@ -33,6 +34,8 @@ export interface SessionViewOptions {
   headerTitle?: boolean;
   /** Called when a session cannot be opened, after what was shown before is cleared. */
   onOpenFailed?(message: string): void;
+  /** The find bar's controls; plain elements unless the host brings its own (the toolkit's). */
+  controls?: ViewControls;
 }
 
 /** How a new message is announced in a followed session. */
@@ -110,7 +113,7 @@ export class SessionView {
       (rendered, total) => this.setStatus({ renderedEntries: String(rendered), totalEntries: String(total), renderComplete: String(rendered >= total) }),
       this.prepare,
     );
-    this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll(), fallbackFocus: this.scroller });
+    this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll(), fallbackFocus: this.scroller }, options.controls);
     this.follow = new FollowScroll(this.scroller, latest);
     // Reads whether the reader is at the end before the stream grows: the scroll event that
     // would update it comes after the change.
