@@ -21,6 +21,9 @@ export const vsixPath = vsixFor('linux-x64');
 const maxVsixBytes = 5 * 1024 * 1024;
 const requiredEntries = [
   'extension/package.json',
+  'extension/package.nls.json',
+  'extension/package.nls.zh-cn.json',
+  'extension/l10n/bundle.l10n.zh-cn.json',
   'extension/dist/extension.js',
   'extension/dist/sql-wasm.wasm',
   'extension/dist/node_modules/node-pty/package.json',
@@ -99,7 +102,7 @@ export async function checkVsix({ bin, say = console.log, build = true, track = 
     const missing = requiredEntries.filter((e) => !entries.includes(e));
     if (missing.length > 0) throw new Error(`missing from the vsix: ${missing.join(', ')}`);
     const unexpected = entries.filter(
-      (e) => e.startsWith('extension/') && !/^extension\/(package\.json|readme\.md|changelog\.md|license(\.txt)?|dist\/.*|media\/.*)$/i.test(e),
+      (e) => e.startsWith('extension/') && !/^extension\/(package(\.nls(\.[a-z-]+)?)?\.json|readme\.md|changelog\.md|license(\.txt)?|dist\/.*|media\/.*|l10n\/bundle\.l10n(\.[a-z-]+)?\.json)$/i.test(e),
     );
     if (unexpected.length > 0) throw new Error(`unexpected files in the vsix: ${unexpected.slice(0, 10).join(', ')}`);
     const maps = entries.filter((e) => e.endsWith('.map'));

@@ -1,4 +1,5 @@
 import { HttpBridge } from '../shared/httpBridge';
+import { l10n } from '../../src/shared/l10n';
 import { h } from './dom';
 
 export interface SignInResult {
@@ -9,9 +10,9 @@ export interface SignInResult {
 
 /** Why a token was refused, in words that say what to do next. */
 export function refusalText(code: string | undefined): string {
-  if (code === 'rate_limited') return 'Too many wrong tokens from this device. Wait a minute, then try again.';
-  if (code === 'unavailable') return 'The server cannot be reached. Check the address and your connection.';
-  return 'This token was not accepted: it is wrong, or it was revoked. Create a new one with "Pi Sessions: Create API Token" or `node dist/cli.js token create <name>`.';
+  if (code === 'rate_limited') return l10n.t('Too many wrong tokens from this device. Wait a minute, then try again.');
+  if (code === 'unavailable') return l10n.t('The server cannot be reached. Check the address and your connection.');
+  return l10n.t('This token was not accepted: it is wrong, or it was revoked. Create a new one with "Pi Sessions: Create API Token" or `node dist/cli.js token create <name>`.');
 }
 
 /**
@@ -23,16 +24,16 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
   const remember = h('input', { type: 'checkbox', id: 'remember-token', checked: true });
   const error = h('p', { class: 'sign-in-error', id: 'sign-in-error', role: 'alert' }, message ?? '');
   error.hidden = !message;
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in');
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, l10n.t('Sign in'));
   const form = h(
     'form',
     { class: 'sign-in-form', 'aria-labelledby': 'sign-in-title' },
-    h('h1', { id: 'sign-in-title' }, 'Pi Sessions'),
-    h('p', { class: 'sign-in-intro' }, 'This server needs an API token to show your sessions on this device.'),
+    h('h1', { id: 'sign-in-title' }, l10n.t('Pi Sessions')),
+    h('p', { class: 'sign-in-intro' }, l10n.t('This server needs an API token to show your sessions on this device.')),
     error,
-    h('label', { for: 'token-input', class: 'dialog-label' }, 'API token'),
+    h('label', { for: 'token-input', class: 'dialog-label' }, l10n.t('API token')),
     input,
-    h('label', { class: 'check-label' }, remember, 'Remember this device'),
+    h('label', { class: 'check-label' }, remember, l10n.t('Remember this device')),
     submit,
   );
   form.addEventListener('submit', (e) => {
@@ -49,7 +50,7 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
         return;
       }
       bridge.dispose();
-      error.textContent = reply.code === 'unauthorized' ? refusalText(reply.code) : reply.code === 'forbidden' ? 'This token cannot read sessions (it lacks the read scope).' : refusalText(reply.code);
+      error.textContent = reply.code === 'unauthorized' ? refusalText(reply.code) : reply.code === 'forbidden' ? l10n.t('This token cannot read sessions (it lacks the read scope).') : refusalText(reply.code);
       error.hidden = false;
       input.select();
     });

@@ -5,7 +5,11 @@ import { describe, it } from 'node:test';
 import { CommandId, SettingKey, ViewId } from '../../../src/ui/ids';
 
 const root = path.resolve(__dirname, '../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** package.json as VS Code shows it in English: every `%key%` replaced from package.nls.json. */
+const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'), (_key, value: unknown) =>
+  typeof value === 'string' && /^%[\w.-]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value,
+);
 const contributed = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 /** Workbench commands the manifest may link to besides its own. */
 const workbenchCommands = new Set([`workbench.view.extension.${ViewId.container}`, 'workbench.action.openSettings', 'workbench.action.openWalkthrough']);

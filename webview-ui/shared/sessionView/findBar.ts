@@ -1,4 +1,5 @@
 import { element, openEnclosingDetails } from './dom';
+import { l10n } from '../../../src/shared/l10n';
 import { clearHighlights, highlightMatches, maxMatches } from './textSearch';
 
 export interface FindTarget {
@@ -23,11 +24,11 @@ export class FindBar {
   private searching = false;
 
   constructor(private readonly target: FindTarget) {
-    this.input = element('input', { type: 'search', class: 'psm-find-input', placeholder: 'Find in session', 'aria-label': 'Find in session', spellcheck: 'false' });
+    this.input = element('input', { type: 'search', class: 'psm-find-input', placeholder: l10n.t('Find in session'), 'aria-label': l10n.t('Find in session'), spellcheck: 'false' });
     this.count = element('span', { class: 'psm-find-count', 'aria-live': 'polite' });
-    const prev = element('button', { type: 'button', class: 'psm-find-button psm-find-prev', title: 'Previous match (Shift+Enter)', 'aria-label': 'Previous match' }, '↑');
-    const next = element('button', { type: 'button', class: 'psm-find-button psm-find-next', title: 'Next match (Enter)', 'aria-label': 'Next match' }, '↓');
-    const close = element('button', { type: 'button', class: 'psm-find-button psm-find-close', title: 'Close (Escape)', 'aria-label': 'Close find' }, '×');
+    const prev = element('button', { type: 'button', class: 'psm-find-button psm-find-prev', title: l10n.t('Previous match (Shift+Enter)'), 'aria-label': l10n.t('Previous match') }, '↑');
+    const next = element('button', { type: 'button', class: 'psm-find-button psm-find-next', title: l10n.t('Next match (Enter)'), 'aria-label': l10n.t('Next match') }, '↓');
+    const close = element('button', { type: 'button', class: 'psm-find-button psm-find-close', title: l10n.t('Close (Escape)'), 'aria-label': l10n.t('Close find') }, '×');
     this.element = element('div', { class: 'psm-find-bar', role: 'search', hidden: '', 'data-find-skip': '' }, this.input, this.count, prev, next, close);
 
     this.input.addEventListener('input', () => this.scheduleSearch());
@@ -139,7 +140,7 @@ export class FindBar {
   private updateCount(): void {
     const n = this.marks.length;
     const capped = n >= maxMatches ? '+' : '';
-    this.count.textContent = !this.input.value ? '' : n === 0 ? 'No results' : `${this.current + 1} of ${n}${capped}`;
+    this.count.textContent = !this.input.value ? '' : n === 0 ? l10n.t('No results') : l10n.t('{0} of {1}', this.current + 1, `${n}${capped}`);
     this.element.dataset.matches = String(n);
     this.element.classList.toggle('psm-find-none', this.input.value !== '' && n === 0);
   }

@@ -1,4 +1,5 @@
 import type { HostBridge } from '../bridge';
+import { l10n } from '../../../src/shared/l10n';
 import type { SessionEntry } from '../../../src/shared/model/entries';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { buildTree, renderTreeNav, type SessionTree } from '../../../src/shared/render/tree';
@@ -82,7 +83,7 @@ export class SessionView {
     this.sessionEl = element('div', { class: 'psm-session' }, this.headerSlot, this.navSlot, this.conversation);
     this.scroller = element('div', { class: 'psm-viewer-scroll', tabindex: '-1' }, this.sessionEl);
     this.banner = element('div', { class: 'psm-viewer-banner', role: 'status', hidden: '' });
-    const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: 'Scroll to the newest message and follow it' }, '↓ New messages');
+    const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: l10n.t('Scroll to the newest message and follow it') }, `↓ ${l10n.t('New messages')}`);
     this.status = element('div', { class: 'psm-viewer-status', role: 'status', 'aria-live': 'polite' });
     this.list = new EntryList(
       this.conversation,
@@ -125,7 +126,7 @@ export class SessionView {
     } catch (err) {
       if (generation !== this.generation) return;
       this.setPhase('error');
-      this.setBanner(`Could not open this session: ${errorText(err)}`, 'error');
+      this.setBanner(l10n.t('Could not open this session: {0}', errorText(err)), 'error');
       return;
     }
     if (generation !== this.generation) return;
@@ -138,7 +139,7 @@ export class SessionView {
     this.showBranch(this.tree?.leafId ?? null, false);
     this.setStatus({ firstScreenEntries: String(this.list.renderedCount) });
     this.setPhase('ready');
-    if (reply.skipped_lines > 0) this.setBanner(`${reply.skipped_lines} unreadable line${reply.skipped_lines === 1 ? '' : 's'} in this file were skipped.`, 'info');
+    if (reply.skipped_lines > 0) this.setBanner(reply.skipped_lines === 1 ? l10n.t('1 unreadable line in this file was skipped.') : l10n.t('{0} unreadable lines in this file were skipped.', reply.skipped_lines), 'info');
     if (entryId) this.revealEntry(entryId, { highlight });
     // Time to first paint: the next frame after the first screen is in the DOM.
     await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -231,7 +232,7 @@ export class SessionView {
     if (diff.removed.some((p) => this.knownPaths.has(p))) {
       this.deleted = true;
       this.setStatus({ deleted: 'true' });
-      this.setBanner('This session file was deleted. What is shown is the last version read.', 'warning');
+      this.setBanner(l10n.t('This session file was deleted. What is shown is the last version read.'), 'warning');
       return;
     }
     const updated = [...diff.updated, ...diff.added].find((i) => this.knownPaths.has(i.path));
@@ -259,7 +260,7 @@ export class SessionView {
         this.appendEntries(tail.entries);
       } while (this.pullAgain);
     } catch (err) {
-      if (generation === this.generation) this.setBanner(`Could not read the new part of this session: ${errorText(err)}`, 'error');
+      if (generation === this.generation) this.setBanner(l10n.t('Could not read the new part of this session: {0}', errorText(err)), 'error');
     } finally {
       this.pulling = false;
     }
@@ -381,7 +382,7 @@ export class SessionView {
   private setPhase(phase: Phase): void {
     this.phase = phase;
     this.setStatus({ state: phase, sessionPath: this.path });
-    this.status.textContent = phase === 'loading' ? 'Loading session' : phase === 'error' ? 'The session could not be opened' : 'Session shown';
+    this.status.textContent = phase === 'loading' ? l10n.t('Loading session') : phase === 'error' ? l10n.t('The session could not be opened') : l10n.t('Session shown');
   }
 
   private setStatus(values: Record<string, string | undefined>): void {
