@@ -93,7 +93,8 @@ export async function openWorkbench({ url, profileDir, env, logFile, onLog }) {
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
   page.on('console', (msg) => browserLog.write(`[console ${msg.type()}] ${msg.text()}\n`));
   page.on('pageerror', (err) => browserLog.write(`[pageerror] ${err.message}\n`));
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // The first load compiles the workbench's scripts; on a busy machine that outlasts Playwright's 30 s default.
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   return {
     page,
     exited,
