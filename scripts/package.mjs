@@ -82,7 +82,10 @@ export function packageTarget(target) {
   rmSync(out, { force: true });
   const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
   const targetArgs = target === 'universal' ? [] : ['--target', target];
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', ...targetArgs, '-o', out], stage);
+  // The README's screenshots are relative links. Without a repository vsce would refuse them (it
+  // rewrites relative links to a repository's URL); left as they are, they resolve inside the
+  // installed extension, which ships media/screenshots.
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', ...targetArgs, '-o', out], stage);
   rmSync(stage, { recursive: true, force: true });
   return out;
 }

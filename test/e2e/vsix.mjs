@@ -32,6 +32,11 @@ const requiredEntries = [
   'extension/dist/node_modules/node-pty/build/Release/pty.node',
   'extension/media/pi-sessions.svg',
   'extension/media/icon.png',
+  // The README inside the package shows these (relative links, see scripts/package.mjs).
+  'extension/media/screenshots/tree.png',
+  'extension/media/screenshots/viewer.png',
+  'extension/media/screenshots/dashboard.png',
+  'extension/media/screenshots/web-client-phone.png',
 ];
 
 function listVsix(file) {

@@ -95,4 +95,17 @@ describe('package.json', () => {
     const [query] = JSON.parse(decodeURIComponent(settings[1])) as string[];
     assert.ok(query in manifest.contributes.configuration.properties, `the settings button searches for ${query}`);
   });
+
+  it('the README shows the screenshots the e2e suites write, and the package ships them', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const top = readme.split('\n## ')[0]!;
+    const images = [...top.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(images.sort(), ['media/screenshots/dashboard.png', 'media/screenshots/tree.png', 'media/screenshots/viewer.png', 'media/screenshots/web-client-phone.png']);
+    for (const image of images) {
+      const png = fs.readFileSync(path.join(root, image));
+      assert.equal(png.toString('latin1', 1, 4), 'PNG', `${image} is a PNG`);
+    }
+    assert.match(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!media\/\*\*$/m, 'media/ (with the screenshots) ships in the vsix');
+    assert.match(fs.readFileSync(path.join(root, 'scripts/package.mjs'), 'utf8'), /--no-rewrite-relative-links/, 'vsce keeps the relative image links (there is no repository to rewrite them to)');
+  });
 });
