@@ -117,6 +117,7 @@ const scopeTexts: Readonly<Record<Scope, () => string>> = {
   write: () => vscode.l10n.t('rename, delete, tag and favorite sessions, and export them'),
   agent: () => vscode.l10n.t('prompt pi, which runs tools (shell commands, file edits) on this machine'),
   terminal: () => vscode.l10n.t('open shells on this machine'),
+  bridge: () => vscode.l10n.t('let a running pi register its session and stream its events (nothing else)'),
   admin: () => vscode.l10n.t("change server settings, session folders and pi's models.json, and mint or revoke tokens"),
 };
 

@@ -91,7 +91,8 @@ export function stripComments(source: string): string {
 }
 
 export function bareTexts(source: string): BareText[] {
-  const code = stripComments(source);
+  // A message handed to the catalogue is fine whatever it contains (even quotes of code).
+  const code = stripComments(source).replace(new RegExp(String.raw`\bl10n\.(t|html)\(\s*${literal}`, 'g'), (whole) => whole.replace(/(['"`])[\s\S]*\1$/, "''"));
   const found: BareText[] = [];
   for (const site of sites) {
     site.lastIndex = 0;
@@ -100,6 +101,23 @@ export function bareTexts(source: string): BareText[] {
       if (!isText(text)) continue;
       const at = m.index + m[0].lastIndexOf(text);
       found.push({ line: code.slice(0, at).split('\n').length, code: text });
+    }
+  }
+  // Objects that gather a module's user-visible words (`const text = {…}`, `liveText`,
+  // `sessionFolderText`): every string value in them is text.
+  const textObjects = /\b(?:const|let)\s+(?:text|\w+Text)(?:\s*:[^=]+)?\s*=\s*\{/g;
+  for (let t = textObjects.exec(code); t; t = textObjects.exec(code)) {
+    let depth = 0;
+    let end = t.index + t[0].length - 1;
+    for (; end < code.length; end++) {
+      if (code[end] === '{') depth++;
+      else if (code[end] === '}' && --depth === 0) break;
+    }
+    const body = code.slice(t.index, end);
+    const values = new RegExp(String.raw`:\s*(${literal})`, 'g');
+    for (let m = values.exec(body); m; m = values.exec(body)) {
+      if (!isText(m[1]!)) continue;
+      found.push({ line: code.slice(0, t.index + m.index).split('\n').length, code: m[1]! });
     }
   }
   const templates = /`(?:[^`\\]|\\.)*`/g;
