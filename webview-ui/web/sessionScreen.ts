@@ -25,7 +25,9 @@ const exportFormats = [
  */
 export class SessionScreen {
   readonly element: HTMLElement;
-  private readonly title: HTMLElement;
+  /** The screen's one h1, the session's title; it takes focus when a session opens. */
+  readonly title: HTMLElement;
+  private readonly actions: HTMLElement;
   private readonly favorite: HTMLButtonElement;
   private readonly host: HTMLElement;
   private view: SessionView | undefined;
@@ -37,25 +39,20 @@ export class SessionScreen {
     private readonly toast: Toast,
     private readonly navigateHome: () => void,
   ) {
-    this.title = h('h1', { class: 'session-title' });
+    this.title = h('h1', { class: 'session-title', tabindex: '-1' });
     this.favorite = this.action('☆', l10n.t('Favorite'), 'favorite', () => void this.toggleFavorite());
     this.favorite.setAttribute('aria-pressed', 'false');
     const back = h('a', { class: 'icon-button back-link', href: '#/', 'aria-label': l10n.t('Back to sessions'), title: l10n.t('Back to sessions') }, '‹');
-    const toolbar = h(
+    this.actions = h(
       'div',
-      { class: 'session-toolbar', role: 'toolbar', 'aria-label': l10n.t('Session actions') },
-      back,
-      this.title,
-      h(
-        'div',
-        { class: 'toolbar-actions' },
-        this.favorite,
-        this.action('✎', l10n.t('Rename'), 'rename', () => void this.rename()),
-        this.action('#', l10n.t('Tags'), 'tags', () => void this.editTags()),
-        this.action('⤓', l10n.t('Export'), 'export', () => void this.export()),
-        this.action('✕', l10n.t('Delete'), 'delete', () => void this.delete()),
-      ),
+      { class: 'toolbar-actions', role: 'group', 'aria-label': l10n.t('Session actions') },
+      this.favorite,
+      this.action('✎', l10n.t('Rename'), 'rename', () => void this.rename()),
+      this.action('#', l10n.t('Tags'), 'tags', () => void this.editTags()),
+      this.action('⤓', l10n.t('Export'), 'export', () => void this.export()),
+      this.action('✕', l10n.t('Delete'), 'delete', () => void this.delete()),
     );
+    const toolbar = h('div', { class: 'session-toolbar' }, back, this.title, this.actions);
     this.host = h('div', { class: 'session-host' });
     this.element = h('section', { class: 'screen screen-session', 'aria-label': l10n.t('Session') }, toolbar, this.host);
     store.onChange(() => this.renderToolbar());
@@ -68,10 +65,21 @@ export class SessionScreen {
     }
     this.hide();
     this.path = path;
+    // Nothing of the session shown before stays: its title and actions would act on it.
+    this.title.textContent = l10n.t('Loading session…');
+    this.title.removeAttribute('title');
+    this.actions.hidden = false;
     this.renderToolbar();
     this.view = new SessionView(this.host, this.bridge, {
+      headerTitle: false,
       onTitleChange: (title) => {
         if (!this.store.get(path)) this.title.textContent = title;
+      },
+      onOpenFailed: () => {
+        if (path !== this.path) return;
+        this.title.textContent = l10n.t('Session not opened');
+        this.title.removeAttribute('title');
+        this.actions.hidden = true;
       },
     });
     void this.view.open(path, entryId);
@@ -96,14 +104,14 @@ export class SessionScreen {
 
   private renderToolbar(): void {
     const info = this.info;
-    if (info) {
+    if (info && !this.actions.hidden) {
       this.title.textContent = sessionTitle(info);
       this.title.title = info.cwd;
     }
     const on = info?.favorite ?? false;
     this.favorite.setAttribute('aria-pressed', String(on));
+    // The name stays "Favorite", the word shown; aria-pressed says whether it is one.
     this.favorite.querySelector('[aria-hidden]')!.textContent = on ? '★' : '☆';
-    this.favorite.setAttribute('aria-label', on ? l10n.t('Remove from favorites') : l10n.t('Add to favorites'));
   }
 
   private async toggleFavorite(): Promise<void> {

@@ -1,6 +1,6 @@
 import { HttpBridge } from '../shared/httpBridge';
 import { l10n } from '../../src/shared/l10n';
-import { h } from './dom';
+import { h, withNodes } from './dom';
 
 export interface SignInResult {
   bridge: HttpBridge;
@@ -20,7 +20,7 @@ export function refusalText(code: string | undefined): string {
  * checked with a cheap authenticated call before anything else is shown.
  */
 export function signInScreen(message: string | null, onSignedIn: (result: SignInResult) => void): HTMLElement {
-  const input = h('input', { type: 'password', class: 'field', id: 'token-input', name: 'token', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'sign-in-error' });
+  const input = h('input', { type: 'password', class: 'field', id: 'token-input', name: 'token', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'sign-in-error sign-in-help' });
   const remember = h('input', { type: 'checkbox', id: 'remember-token', checked: true });
   const error = h('p', { class: 'sign-in-error', id: 'sign-in-error', role: 'alert' }, message ?? '');
   error.hidden = !message;
@@ -30,6 +30,26 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
     { class: 'sign-in-form', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, l10n.t('Pi Sessions')),
     h('p', { class: 'sign-in-intro' }, l10n.t('This server needs an API token to show your sessions on this device.')),
+    h(
+      'div',
+      { class: 'sign-in-help', id: 'sign-in-help' },
+      h('p', {}, l10n.t('To get one, on the computer that runs Pi Sessions:')),
+      h(
+        'ul',
+        {},
+        h(
+          'li',
+          {},
+          ...withNodes(
+            l10n.t('in VS Code, run {0} from the Command Palette (the token is copied to the clipboard), or {1} with a read-only token and scan it to sign in at once;'),
+            h('strong', {}, l10n.t('Pi Sessions: Create API Token…')),
+            h('strong', {}, l10n.t('Pi Sessions: Show Web Client QR Code')),
+          ),
+        ),
+        h('li', {}, ...withNodes(l10n.t('in a terminal, run {0} in the extension’s folder.'), h('code', {}, 'node dist/cli.js token create <name>'))),
+      ),
+      h('p', {}, l10n.t('Paste the token below. It is shown only once when it is created.')),
+    ),
     error,
     h('label', { for: 'token-input', class: 'dialog-label' }, l10n.t('API token')),
     input,

@@ -7,6 +7,8 @@ export interface FindTarget {
   root: HTMLElement;
   /** Called before each search, so content rendered lazily is there to be found. */
   prepare(): void;
+  /** Where focus goes on close when what had it before opening is gone. */
+  fallbackFocus?: HTMLElement;
 }
 
 /**
@@ -22,6 +24,8 @@ export class FindBar {
   private current = -1;
   private searchTimer: number | undefined;
   private searching = false;
+  /** What had focus when the bar opened; it gets it back when the bar closes. */
+  private returnFocus: HTMLElement | null = null;
 
   constructor(private readonly target: FindTarget) {
     this.input = element('input', { type: 'search', class: 'psm-find-input', placeholder: l10n.t('Find in session'), 'aria-label': l10n.t('Find in session'), spellcheck: 'false' });
@@ -59,6 +63,8 @@ export class FindBar {
   }
 
   open(initialQuery?: string): void {
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && !this.element.contains(active)) this.returnFocus = active;
     this.element.hidden = false;
     if (initialQuery !== undefined) this.input.value = initialQuery;
     else {
@@ -71,9 +77,16 @@ export class FindBar {
   }
 
   close(): void {
+    const hadFocus = this.element.contains(document.activeElement);
     this.element.hidden = true;
     this.clear();
     this.updateCount();
+    // Focus inside a hidden bar would fall to the page body; it goes back where it was.
+    if (hadFocus) {
+      const back = this.returnFocus?.isConnected && this.returnFocus !== document.body ? this.returnFocus : this.target.fallbackFocus;
+      back?.focus({ preventScroll: true });
+    }
+    this.returnFocus = null;
   }
 
   /** Searches again (the content changed), keeping the current match where possible. */
