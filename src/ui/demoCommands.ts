@@ -15,17 +15,17 @@ import type { SidebarNode } from './tree/treeModel';
 
 /** User-visible text of the demo and folder commands, kept together. */
 const text = {
-  opening: 'Generating the demo sessions…',
-  opened: (count: number, dir: string) => `${sessionFolderText.demoTitle}: ${count} generated sessions in ${dir}, open in your browser (${sessionFolderText.demoNote}).`,
-  openAgain: 'Open Again',
-  close: 'Close Demo',
-  failed: (why: string) => `Could not open the demo sessions: ${why}`,
-  closed: 'The demo sessions are closed.',
-  treeDescription: 'generated, not your pi sessions',
-  treeMessage: (count: number, dir: string) => `${count} generated sessions in ${dir}. A click opens one in the browser.`,
-  openInBrowser: 'Open in the Browser',
-  foldersTitle: 'Folders watched for pi sessions',
-  foldersPlaceholder: 'Pick one to reveal it; pi fills them when you run `pi` in a project',
+  opening: () => vscode.l10n.t('Generating the demo sessions…'),
+  opened: (count: number, dir: string) => vscode.l10n.t('{0}: {1} generated sessions in {2}, open in your browser ({3}).', sessionFolderText.demoTitle, count, dir, sessionFolderText.demoNote),
+  openAgain: () => vscode.l10n.t('Open Again'),
+  close: () => vscode.l10n.t('Close Demo'),
+  failed: (why: string) => vscode.l10n.t('Could not open the demo sessions: {0}', why),
+  closed: () => vscode.l10n.t('The demo sessions are closed.'),
+  foldersTitle: () => vscode.l10n.t('Folders watched for pi sessions'),
+  foldersPlaceholder: () => vscode.l10n.t('Pick one to reveal it; pi fills them when you run `pi` in a project'),
+  treeDescription: () => vscode.l10n.t('generated, not your pi sessions'),
+  treeMessage: (count: number, dir: string) => vscode.l10n.t('{0} generated sessions in {1}. A click opens one in the browser.', count, dir),
+  openInBrowser: () => vscode.l10n.t('Open in the Browser'),
 } as const;
 
 interface RunningDemo {
@@ -47,13 +47,13 @@ function demoTree(core: Core, channel: vscode.LogOutputChannel, url: string, cou
     getTreeItem: (node) => {
       const item = provider.getTreeItem(node);
       item.contextValue = undefined;
-      if (node.kind === 'session') item.command = { command: CommandId.openDemoSessions, title: text.openInBrowser, arguments: [`${url}${sessionHref(node.path)}`] };
+      if (node.kind === 'session') item.command = { command: CommandId.openDemoSessions, title: text.openInBrowser(), arguments: [`${url}${sessionHref(node.path)}`] };
       return item;
     },
   };
   const view = vscode.window.createTreeView<SidebarNode>(ViewId.demo, { treeDataProvider, showCollapseAll: true });
   view.title = sessionFolderText.demoTitle;
-  view.description = text.treeDescription;
+  view.description = text.treeDescription();
   view.message = text.treeMessage(count, dir);
   return vscode.Disposable.from(view, provider);
 }
@@ -92,7 +92,7 @@ export function registerDemoCommands(context: vscode.ExtensionContext, core: Cor
   const open = async (address?: unknown) => {
     let demo: RunningDemo;
     try {
-      demo = await (running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: text.opening }, start)));
+      demo = await (running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: text.opening() }, start)));
     } catch (err) {
       // Only a failed start is forgotten; a running demo stays until it is closed.
       running = undefined;
@@ -106,9 +106,10 @@ export function registerDemoCommands(context: vscode.ExtensionContext, core: Cor
       if (target !== demo.url) return;
       void vscode.commands.executeCommand(`${ViewId.demo}.focus`);
       const dir = vscode.Uri.joinPath(context.globalStorageUri, 'demo').fsPath;
-      const choice = await vscode.window.showInformationMessage(text.opened(demo.sessionCount, dir), text.openAgain, text.close);
-      if (choice === text.openAgain) await vscode.env.openExternal(external);
-      else if (choice === text.close) await close();
+      const [openAgain, closeDemo] = [text.openAgain(), text.close()];
+      const choice = await vscode.window.showInformationMessage(text.opened(demo.sessionCount, dir), openAgain, closeDemo);
+      if (choice === openAgain) await vscode.env.openExternal(external);
+      else if (choice === closeDemo) await close();
     } catch (err) {
       void vscode.window.showErrorMessage(text.failed(describeError(err)));
     }
@@ -126,13 +127,13 @@ export function registerDemoCommands(context: vscode.ExtensionContext, core: Cor
   const close = async () => {
     if (!(await stop())) return;
     await vscode.commands.executeCommand('setContext', ContextKey.demoOpen, false);
-    void vscode.window.showInformationMessage(text.closed);
+    void vscode.window.showInformationMessage(text.closed());
   };
 
   const showFolders = async () => {
     const picked = await vscode.window.showQuickPick(
       core.sessionDirs().map((d) => ({ label: d.path, detail: describeSessionDir(d).slice(d.path.length + 1), dir: d })),
-      { title: text.foldersTitle, placeHolder: text.foldersPlaceholder },
+      { title: text.foldersTitle(), placeHolder: text.foldersPlaceholder() },
     );
     if (picked?.dir.exists) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(picked.dir.path));
   };

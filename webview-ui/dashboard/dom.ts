@@ -1,3 +1,5 @@
+import { l10n } from '../../src/shared/l10n';
+
 type Attributes = Record<string, string | number | boolean | null | undefined>;
 type Child = Node | string | null | undefined | false;
 
@@ -46,7 +48,10 @@ export interface TableData {
  * a table never shrinks below its content, so hiding the table itself widens the page.
  */
 export function dataTable(data: TableData): HTMLElement {
-  const cell = (value: string | number, column: number) => (column === 0 ? h('th', { scope: 'row' }, String(value)) : h('td', {}, String(value)));
+  // Numbers are written the way the display language groups digits.
+  const numbers = new Intl.NumberFormat(l10n.locale);
+  const text = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value);
+  const cell = (value: string | number, column: number) => (column === 0 ? h('th', { scope: 'row' }, text(value)) : h('td', {}, text(value)));
   const table = h(
     'table',
     {},

@@ -1,3 +1,4 @@
+import '../shared/pageL10n';
 import './dashboard.css';
 import { VscodeBridge } from '../shared/vscodeBridge';
 import { registerToolkit } from '../shared/toolkit';

@@ -1,3 +1,4 @@
+import '../shared/pageL10n';
 import './viewer.css';
 import { SessionView, type SessionViewState } from '../shared/sessionView';
 import { VscodeBridge } from '../shared/vscodeBridge';

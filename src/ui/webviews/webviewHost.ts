@@ -5,7 +5,7 @@ import type { Caller } from '../../core/api/types';
 import type { IDisposable } from '../../core/lifecycle';
 import type { CoreEventName } from '../../shared/model/events';
 import type { ApiEnvelope } from '../../shared/api/envelope';
-import { agentPageCommandNames, isPageToHost, pageCommandNames, type HostToPage, type PageCommand } from '../../shared/webviewProtocol';
+import { agentPageCommandNames, isPageToHost, pageCommandNames, pageL10nElementId, type HostToPage, type PageCommand, type PageL10n } from '../../shared/webviewProtocol';
 import { escapeHtml } from '../../shared/render/escape';
 
 /**
@@ -103,8 +103,11 @@ export class WebviewPage implements vscode.Disposable {
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
     const state = JSON.stringify(this.options.initialState).replace(/</g, '\\u003c');
+    // The page renders in the editor's display language with the extension's own catalogue.
+    const l10n: PageL10n = { locale: vscode.env.language, catalogue: { ...(vscode.l10n.bundle ?? {}) } };
+    const l10nJson = JSON.stringify(l10n).replace(/</g, '\\u003c');
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -116,6 +119,7 @@ export class WebviewPage implements vscode.Disposable {
 <body data-host="vscode">
 <div id="app"></div>
 <script nonce="${nonce}" id="initial-state" type="application/json">${state}</script>
+<script nonce="${nonce}" id="${pageL10nElementId}" type="application/json">${l10nJson}</script>
 <script nonce="${nonce}" src="${asset(`${this.options.bundle}.js`)}"></script>
 </body>
 </html>`;

@@ -1,7 +1,7 @@
 // What in-host tests can ask the browser side to do. A test inside the extension host cannot
 // see the workbench DOM, so it POSTs `{action, ...args}` to the driver, which runs the matching
 // step here with Playwright and answers with its result. Add new steps to this table.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -11,6 +11,9 @@ function axe() {
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   return axeSource;
 }
+
+/** The README's images: written by the suites, never drawn by hand. */
+export const readmeScreenshotDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../media/screenshots');
 
 const defaultTimeoutMs = 15_000;
 
@@ -22,6 +25,15 @@ function requireString(args, key) {
 
 function timeoutOf(args) {
   return typeof args.timeoutMs === 'number' ? args.timeoutMs : defaultTimeoutMs;
+}
+
+/** With `readme: 'tree'` the screenshot also becomes media/screenshots/tree.png. */
+function copyForReadme(file, args) {
+  if (typeof args.readme !== 'string' || !args.readme) return undefined;
+  mkdirSync(readmeScreenshotDir, { recursive: true });
+  const target = path.join(readmeScreenshotDir, `${safeName(args.readme)}.png`);
+  copyFileSync(file, target);
+  return target;
 }
 
 /** Screenshot names become file names; keep them tame. */
@@ -40,7 +52,31 @@ export const driverActions = {
     const file = path.join(ctx.screenshotDir, `${ctx.prefix}${name}.png`);
     await page.screenshot({ path: file, fullPage: false });
     ctx.screenshots.push(file);
-    return { path: file };
+    return { path: file, readme: copyForReadme(file, args) };
+  },
+
+  /**
+   * Opens `url` in a page of its own at a given size (e.g. the web client at phone size),
+   * waits for `waitFor`, takes a screenshot and closes the page.
+   */
+  async pageScreenshot(page, args, ctx) {
+    const name = safeName(requireString(args, 'name'));
+    const other = await page.context().newPage();
+    try {
+      await other.setViewportSize({ width: Number(args.width) || 390, height: Number(args.height) || 844 });
+      await other.goto(requireString(args, 'url'));
+      if (typeof args.waitFor === 'string') await other.locator(args.waitFor).first().waitFor({ timeout: timeoutOf(args) });
+      // Fonts and the first layout pass settle before the picture is taken.
+      await other.waitForTimeout(500);
+      mkdirSync(ctx.screenshotDir, { recursive: true });
+      const file = path.join(ctx.screenshotDir, `${ctx.prefix}${name}.png`);
+      await other.screenshot({ path: file, fullPage: false });
+      ctx.screenshots.push(file);
+      const texts = typeof args.textOf === 'string' ? await other.locator(args.textOf).allInnerTexts() : [];
+      return { path: file, readme: copyForReadme(file, args), texts };
+    } finally {
+      await other.close();
+    }
   },
 
   async waitFor(page, args) {

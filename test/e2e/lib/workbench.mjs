@@ -99,7 +99,7 @@ export async function openWorkbench({ url, profileDir, env, logFile, onLog }) {
     if (/Content.Security.Policy|CSP violation/i.test(msg.text())) cspMessages.push({ text: msg.text(), url: msg.location().url ?? '' });
   });
   page.on('pageerror', (err) => browserLog.write(`[pageerror] ${err.message}\n`));
-  // A loaded machine can take well over Playwright's default 30 s to serve the workbench.
+  // The first load compiles the workbench's scripts; on a busy machine that outlasts Playwright's 30 s default.
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   return {
     page,

@@ -77,7 +77,7 @@ test('the dashboard draws its charts and follows the project and range filters',
     const all = await api.dispatch('get_session_stats', { tz_offset_minutes: 0 });
     assert.equal(all.success, true, all.error ?? '');
     assert.equal(await sessionsCard(), String((all.data as { totals: { sessions: number } }).totals.sessions), 'the sessions card shows every session');
-    const shot = await browser.screenshot('dashboard');
+    const shot = await browser.screenshot('dashboard', { readme: 'dashboard' });
     console.log(`       screenshot: ${shot.path}`);
 
     // The toolkit's dropdown: open it, step to the first project and take it, as a keyboard

@@ -98,7 +98,7 @@ test('viewer renders thinking, tool calls with results, an edit diff and bash ou
     await browser.click(`${frame}${selector}`);
   }
   await browser.waitFor(`${frame}.psm-tool[data-tool-name="bash"] .psm-output`);
-  await browser.screenshot('viewer');
+  await browser.screenshot('viewer', { readme: 'viewer' });
 
   const [csp] = await describe(`${frame}#csp-violations`, ['data-count', 'data-last']);
   assert.equal(csp?.attributes['data-count'], '0', `no CSP violations (last: ${csp?.attributes['data-last'] ?? ''})`);

@@ -1,5 +1,6 @@
 import { plainControls, type TextControl, type ViewControls } from './controls';
 import { element, openEnclosingDetails } from './dom';
+import { l10n } from '../../../src/shared/l10n';
 import { clearHighlights, highlightMatches, maxMatches } from './textSearch';
 
 export interface FindTarget {
@@ -32,11 +33,11 @@ export class FindBar {
     private readonly target: FindTarget,
     controls: ViewControls = plainControls,
   ) {
-    this.input = controls.textField({ className: 'psm-find-input', label: 'Find in session', placeholder: 'Find in session' });
+    this.input = controls.textField({ className: 'psm-find-input', label: l10n.t('Find in session'), placeholder: l10n.t('Find in session') });
     this.count = element('span', { class: 'psm-find-count', 'aria-live': 'polite' });
-    const prev = controls.button({ className: 'psm-find-button psm-find-prev', title: 'Previous match (Shift+Enter)', label: 'Previous match', text: '↑' });
-    const next = controls.button({ className: 'psm-find-button psm-find-next', title: 'Next match (Enter)', label: 'Next match', text: '↓' });
-    const close = controls.button({ className: 'psm-find-button psm-find-close', title: 'Close (Escape)', label: 'Close find', text: '×' });
+    const prev = controls.button({ className: 'psm-find-button psm-find-prev', title: l10n.t('Previous match (Shift+Enter)'), label: l10n.t('Previous match'), text: '↑' });
+    const next = controls.button({ className: 'psm-find-button psm-find-next', title: l10n.t('Next match (Enter)'), label: l10n.t('Next match'), text: '↓' });
+    const close = controls.button({ className: 'psm-find-button psm-find-close', title: l10n.t('Close (Escape)'), label: l10n.t('Close find'), text: '×' });
     this.element = element('div', { class: 'psm-find-bar', role: 'search', hidden: '', 'data-find-skip': '' }, this.input, this.count, prev, next, close);
 
     this.input.addEventListener('input', () => this.scheduleSearch());
@@ -157,7 +158,7 @@ export class FindBar {
   private updateCount(): void {
     const n = this.marks.length;
     const capped = n >= maxMatches ? '+' : '';
-    this.count.textContent = !this.input.value ? '' : n === 0 ? 'No results' : `${this.current + 1} of ${n}${capped}`;
+    this.count.textContent = !this.input.value ? '' : n === 0 ? l10n.t('No results') : l10n.t('{0} of {1}', this.current + 1, `${n}${capped}`);
     this.element.dataset.matches = String(n);
     this.element.classList.toggle('psm-find-none', this.input.value !== '' && n === 0);
   }
