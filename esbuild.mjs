@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, existsSync, rmSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { piBridgeBuildOptions } from './scripts/piBridgeBuild.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -120,6 +121,8 @@ const contexts = [
     outdir: dist,
   }),
 ];
+// The pi extension that bridges a running pi to the server; installed into pi's agent folder.
+contexts.push(await esbuild.context(piBridgeBuildOptions(root, path.join(dist, 'piSessionBridge.js'))));
 if (browserEntries.length > 0) {
   contexts.push(
     await esbuild.context({

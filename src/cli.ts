@@ -1,8 +1,13 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Core } from './core/core';
+import { writeDemoStore } from './core/demo/demoStore';
+import { openDemoCore } from './core/demo/demoCore';
+import { describeSessionDir, sessionFolderText } from './shared/rules/sessionFolders';
 import { createStreamLogger, describeError } from './core/log';
 import { defaultAgentDir, defaultStateDir } from './core/paths';
 import { moveToTrashHeadless } from './core/platform/nodeTrash';
+import { bridgeUrlFor, installBridge, uninstallBridge } from './core/pi/bridge/bridgeInstall';
 import { ServerSupervisor } from './server/serverSupervisor';
 import { allScopes, isScope } from './shared/model/tokens';
 import { productVersion } from './core/version';
@@ -13,13 +18,24 @@ const usage = `Pi Session Manager ${productVersion}
 Usage:
   node dist/cli.js serve [--host H] [--port P] [--agent-dir D] [--session-dir D]... [--state-dir D]
                          [--require-token] [--allow-origin O]... [--allow-host H]...
+  node dist/cli.js serve --demo [--demo-dir D] [--host H] [--port P]
   node dist/cli.js token create <name> [--scopes read,write,terminal] [--state-dir D]
   node dist/cli.js token list [--state-dir D]
   node dist/cli.js token revoke <id> [--state-dir D]
+  node dist/cli.js bridge install [--agent-dir D] [--url ws://127.0.0.1:52131/ws] [--state-dir D]
+  node dist/cli.js bridge uninstall [--agent-dir D] [--state-dir D]
+
+bridge install puts a pi extension into <agent dir>/extensions/pi-session-manager/ that
+tells this server which session each pi has open and lets it prompt that pi; it gets a
+token of its own with only the "bridge" scope. Restart running pis to load it.
 
 Server flags left out come from the saved configuration (by default host 127.0.0.1,
 port 52131). Defaults: agent dir $PI_CODING_AGENT_DIR or ~/.pi/agent, state dir
-~/.pi/pi-session-manager.`;
+~/.pi/pi-session-manager.
+
+--demo serves generated demo sessions from a folder of their own (default: a folder in the
+system temp folder; --demo-dir chooses another), with their own state and a free port unless
+--port is given. It never reads ~/.pi or the saved state.`;
 
 interface ParsedArgs {
   positional: string[];
@@ -27,8 +43,11 @@ interface ParsedArgs {
   switches: Set<string>;
 }
 
-const valueFlags = new Set(['--host', '--port', '--agent-dir', '--session-dir', '--state-dir', '--scopes', '--allow-origin', '--allow-host']);
-const switchFlags = new Set(['--require-token', '--help', '-h', '--verbose']);
+const valueFlags = new Set(['--host', '--port', '--agent-dir', '--session-dir', '--state-dir', '--scopes', '--allow-origin', '--allow-host', '--demo-dir', '--url']);
+const switchFlags = new Set(['--require-token', '--help', '-h', '--verbose', '--demo']);
+
+/** Flags that name the user's own pi folders or state, which a demo server never uses. */
+const flagsNotForDemo = ['--agent-dir', '--session-dir', '--state-dir'];
 
 function parseArgs(argv: string[]): ParsedArgs {
   const out: ParsedArgs = { positional: [], flags: new Map(), switches: new Set() };
@@ -53,6 +72,14 @@ function parseArgs(argv: string[]): ParsedArgs {
 
 function flag(args: ParsedArgs, name: string): string | undefined {
   return args.flags.get(name)?.at(-1);
+}
+
+/** The demo store's folder: `--demo-dir`, else one per user in the system temp folder. */
+function demoRoot(args: ParsedArgs): string {
+  const given = flag(args, '--demo-dir');
+  if (given !== undefined) return path.resolve(given);
+  const user = typeof process.getuid === 'function' ? `-${process.getuid()}` : '';
+  return path.join(os.tmpdir(), `pi-session-manager-demo${user}`);
 }
 
 async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLogger>): Promise<Core> {
@@ -93,7 +120,14 @@ function explicitServerSettings(args: ParsedArgs): Partial<ServerSettings> {
 async function serve(args: ParsedArgs): Promise<void> {
   const log = createStreamLogger((line) => process.stderr.write(`${line}\n`), args.switches.has('--verbose') ? 'debug' : 'info');
   const explicit = explicitServerSettings(args);
-  const core = await openCore(args, log);
+  const demo = args.switches.has('--demo');
+  if (!demo && args.flags.has('--demo-dir')) throw new Error('--demo-dir needs --demo');
+  const mixed = demo ? flagsNotForDemo.filter((f) => args.flags.has(f)) : [];
+  if (mixed.length > 0) throw new Error(`${mixed.join(', ')} cannot be used with --demo: the demo keeps its own sessions and state`);
+  // A demo next to the user's own server must not fight over its port.
+  if (demo && explicit.port === undefined) explicit.port = 0;
+  const store = demo ? writeDemoStore(demoRoot(args)) : undefined;
+  const core = store ? await openDemoCore(store, log, { moveToTrash: (file) => moveToTrashHeadless(file, log) }) : await openCore(args, log);
   const supervisor = new ServerSupervisor(core, { explicit: () => explicit, log, webClientDir: path.join(__dirname, 'webview') });
   core.register(supervisor);
   let stopping = false;
@@ -127,8 +161,19 @@ async function serve(args: ParsedArgs): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`listening on ${state.url}\n`);
+  if (store) {
+    process.stdout.write(`${sessionFolderText.demoTitle}: ${store.sessionCount} sessions in ${store.sessionsDir} (${sessionFolderText.demoNote})\n`);
+    process.stdout.write(`Demo state: ${store.stateDir}\n`);
+  } else {
+    process.stdout.write(`${sessionFolderText.watching}\n${core.sessionDirs().map((d) => `  ${describeSessionDir(d)}\n`).join('')}`);
+  }
   // The first scan runs while the server already answers; scan_sessions waits for it.
-  core.start().catch((err) => log.error(`startup failed: ${describeError(err)}`));
+  core.start().then(
+    () => {
+      if (!store && core.sessions.size === 0) process.stdout.write(`${sessionFolderText.noSessions} ${sessionFolderText.howPiFills}\n${sessionFolderText.tryDemo}\n`);
+    },
+    (err) => log.error(`startup failed: ${describeError(err)}`),
+  );
 }
 
 /**
@@ -173,6 +218,28 @@ async function token(args: ParsedArgs): Promise<void> {
   }
 }
 
+async function bridge(args: ParsedArgs): Promise<void> {
+  const log = createStreamLogger((line) => process.stderr.write(`${line}\n`), 'warn');
+  const [, action] = args.positional;
+  if (action !== 'install' && action !== 'uninstall') throw new Error('bridge needs one of: install, uninstall');
+  const agentDir = path.resolve(flag(args, '--agent-dir') ?? defaultAgentDir());
+  const core = await openCore(args, log);
+  try {
+    if (action === 'install') {
+      const server = core.config.current().server;
+      const url = flag(args, '--url') ?? bridgeUrlFor(server.host, server.port);
+      const done = await installBridge({ agentDir, script: path.join(__dirname, 'piSessionBridge.js'), url, tokens: core.tokens });
+      process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+      process.stderr.write(`Installed the pi bridge into ${done.folder}; pis started from now on connect to ${done.url}. Restart running pis to connect them.\n`);
+    } else {
+      const done = await uninstallBridge({ agentDir, tokens: core.tokens });
+      process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+    }
+  } finally {
+    await core.dispose();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let args: ParsedArgs;
   try {
@@ -188,6 +255,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'serve') return serve(args);
   if (command === 'token') return token(args);
+  if (command === 'bridge') return bridge(args);
   process.stderr.write(`error: unknown command ${command}\n\n${usage}\n`);
   process.exit(2);
 }

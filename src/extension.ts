@@ -13,10 +13,12 @@ import { createEditorServerSupervisor } from './ui/editorServer';
 import type { ServerState } from './server/serverSupervisor';
 import { ServerStatusBar } from './ui/statusBar';
 import { registerServerCommands } from './ui/serverCommands';
+import { registerPiBridgeCommands } from './ui/piBridgeCommands';
 import { registerWebClientCommands } from './ui/webClientCommands';
 import { registerSessionViews } from './ui/sessionViews';
 import { registerDashboard } from './ui/webviews/dashboardPanel';
 import { registerSessionViewer } from './ui/webviews/sessionViewerPanel';
+import { registerDemoCommands } from './ui/demoCommands';
 
 /** What the extension hands to other extensions and to its own tests. */
 export interface PiSessionsApi {
@@ -53,10 +55,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     supervisor,
     new ServerStatusBar(supervisor),
     ...registerServerCommands(core, supervisor, log),
+    ...registerPiBridgeCommands(core, supervisor, log),
     ...registerWebClientCommands(core, supervisor),
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),
+    ...registerDemoCommands(context, core, logger),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) supervisor.settingsChanged();
       if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {

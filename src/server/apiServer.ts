@@ -6,6 +6,7 @@ import type { EventBus } from '../core/events';
 import type { TokenStore } from '../core/auth/tokenStore';
 import type { IDisposable } from '../core/lifecycle';
 import type { Logger } from '../core/log';
+import type { BridgeHub } from '../core/pi/bridge/bridgeHub';
 import type express from 'express';
 import { Authenticator } from './auth/authenticator';
 import { isLoopbackBindHost } from './auth/peer';
@@ -23,9 +24,13 @@ export interface ApiServerDeps {
   bus: EventBus;
   tokens: TokenStore;
   log: Logger;
+  /** Live pi sessions that register over `/ws`; without it, bridge frames are refused. */
+  bridges?: BridgeHub;
   /** Called when a WS client goes away, so its terminals can be reaped. */
   onClientGone?: (callerId: string) => void;
   mountExtras?: (app: express.Express) => void;
+  /** The core shows a generated demo store; `/health` says so. */
+  demo?: boolean;
 }
 
 export interface ApiServerOptions {
@@ -108,7 +113,7 @@ export class ApiServer implements IDisposable {
     const ring = new EventRing(1000);
     const auth = new Authenticator(deps.tokens, () => ({ requireTokenOnLoopback: options.requireTokenOnLoopback ?? false }));
     const sse = new SseHub(ring, options.maxSseClients ?? 100);
-    const ws = new WsHub(deps.router, auth, deps.log, options.maxWsClients ?? 200, (id) => deps.onClientGone?.(id));
+    const ws = new WsHub(deps.router, auth, deps.log, options.maxWsClients ?? 200, (id) => deps.onClientGone?.(id), deps.bridges);
     let hosts: ReadonlySet<string> = new Set();
     let origins: OriginPolicy = { exact: new Set() };
     const app = createHttpApp({
@@ -117,6 +122,7 @@ export class ApiServer implements IDisposable {
       log: deps.log,
       allowedHosts: () => hosts,
       originPolicy: () => origins,
+      demo: deps.demo ?? false,
       mountExtras: (app) => {
         deps.mountExtras?.(app);
         if (options.webClientDir) mountWebClient(app, { assetDir: options.webClientDir });

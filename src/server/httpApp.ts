@@ -16,7 +16,12 @@ export interface HttpAppDeps {
   originPolicy: () => OriginPolicy;
   /** Extra routes mounted before the 404 handler (the web client). */
   mountExtras?: (app: express.Express) => void;
+  /** The server shows a generated demo store, not the user's sessions. */
+  demo?: boolean;
 }
+
+/** What `/health` says about a demo server, so nobody takes its sessions for their own. */
+export const demoHealth = { demo: true, store: 'Demo sessions' } as const;
 
 interface Authenticated {
   caller: Caller;
@@ -51,7 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.status(204).end();
   });
 
-  app.get('/health', (_req, res) => sendJson(res, 200, { status: 'ok', version: productVersion }));
+  app.get('/health', (_req, res) => sendJson(res, 200, { status: 'ok', version: productVersion, ...(deps.demo ? demoHealth : {}) }));
 
   app.get('/api/events', authGuard(deps.auth, 'http'), (req: Request, res: Response) => {
     deps.sse.open(req, res, (res.locals as Authenticated).caller);

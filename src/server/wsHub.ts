@@ -6,6 +6,8 @@ import type { PublishedEvent } from '../core/events';
 import type { CommandRouter } from '../core/api/router';
 import type { IDisposable } from '../core/lifecycle';
 import type { Logger } from '../core/log';
+import type { BridgeHub, BridgeLink } from '../core/pi/bridge/bridgeHub';
+import { isBridgeFrame, type BridgeFrame } from '../core/pi/bridge/bridgeFrames';
 import type { Authenticator } from './auth/authenticator';
 import { ConnectionCap } from './guards/connectionCap';
 import { rateLimitKey } from './auth/peer';
@@ -13,6 +15,11 @@ import { encodeEnvelope } from './envelope';
 import type { SerializedEvent } from './eventRing';
 
 export const maxWsFrameBytes = 1024 * 1024;
+/**
+ * The desktop app's bridge sends the whole session in its `register` frame. Only a socket
+ * that may bridge (and is not a browser page) gets this limit, and only a `register` may use it.
+ */
+export const maxBridgeRegisterBytes = 64 * 1024 * 1024;
 const heartbeatMs = 30_000;
 const maxBufferedBytes = 4 * 1024 * 1024;
 const maxInFlightPerSocket = 64;
@@ -33,6 +40,12 @@ interface Connection {
   /** Frees the slot this socket holds: in the anonymous pool until it authenticates. */
   release: () => void;
   authDeadline: NodeJS.Timeout | undefined;
+  /** Set once the socket sent a bridge frame: the pi session it speaks for. */
+  bridge: BridgeLink | undefined;
+  /** Bridge frames are handled one after another: a register must finish before its events. */
+  bridgeQueue: Promise<void>;
+  /** Accepted with the large frame limit (a bridge-capable caller without a browser Origin). */
+  largeFrames: boolean;
 }
 
 type Frame = Record<string, unknown>;
@@ -43,6 +56,8 @@ type Frame = Record<string, unknown>;
  */
 export class WsHub implements IDisposable {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxWsFrameBytes, clientTracking: false });
+  /** `ws` fixes a socket's frame limit when it is accepted, so bridges get a server of their own. */
+  private readonly bridgeWss = new WebSocketServer({ noServer: true, maxPayload: maxBridgeRegisterBytes, clientTracking: false });
   private readonly connections = new Set<Connection>();
   private readonly cap: ConnectionCap;
   private readonly anonymousCap = new ConnectionCap(maxAnonymousSockets);
@@ -55,6 +70,7 @@ export class WsHub implements IDisposable {
     private readonly log: Logger,
     maxClients: number,
     private readonly onClientGone: (callerId: string) => void,
+    private readonly bridges?: Pick<BridgeHub, 'connect'>,
   ) {
     this.cap = new ConnectionCap(maxClients);
     this.heartbeat = setInterval(() => this.checkLiveness(), heartbeatMs);
@@ -74,8 +90,21 @@ export class WsHub implements IDisposable {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: Connection = { ws, caller, peer: req.socket.remoteAddress ?? 'unknown', alive: true, inFlight: 0, release, authDeadline: undefined };
+    // Decided at the upgrade: a socket that authenticates later by message keeps the small limit.
+    const largeFrames = this.bridges !== undefined && caller !== undefined && caller.scopes.has('bridge') && req.headers.origin === undefined;
+    (largeFrames ? this.bridgeWss : this.wss).handleUpgrade(req, socket, head, (ws) => {
+      const conn: Connection = {
+        ws,
+        caller,
+        peer: req.socket.remoteAddress ?? 'unknown',
+        alive: true,
+        inFlight: 0,
+        release,
+        authDeadline: undefined,
+        bridge: undefined,
+        bridgeQueue: Promise.resolve(),
+        largeFrames,
+      };
       if (!caller) {
         conn.authDeadline = setTimeout(() => ws.close(wsCloseAuthTimeout, `authenticate within ${wsAuthDeadlineMs / 1000} s`), wsAuthDeadlineMs);
         conn.authDeadline.unref();
@@ -90,6 +119,7 @@ export class WsHub implements IDisposable {
         this.connections.delete(conn);
         clearTimeout(conn.authDeadline);
         conn.release();
+        conn.bridge?.close();
         if (conn.caller) this.onClientGone(conn.caller.id);
       });
     });
@@ -111,6 +141,7 @@ export class WsHub implements IDisposable {
       this.sendJson(conn, { success: false, data: null, error: 'binary frames are not supported; send JSON text', code: 'invalid_request' });
       return;
     }
+    const size = rawLength(data);
     let frame: unknown;
     try {
       frame = JSON.parse(rawToString(data));
@@ -122,6 +153,11 @@ export class WsHub implements IDisposable {
       this.sendJson(conn, { success: false, data: null, error: 'a request must be a JSON object {id?, command, payload?}', code: 'invalid_request' });
       return;
     }
+    if (size > maxWsFrameBytes && !(isBridgeFrame(frame as Frame) && (frame as Frame).type === 'register')) {
+      // Only a bridge's register may be large; anything else over the usual limit ends the socket as ws would.
+      conn.ws.close(1009, `frames over ${maxWsFrameBytes} bytes are allowed only for a bridge's register`);
+      return;
+    }
     void this.handleFrame(conn, frame as Frame);
   }
 
@@ -130,6 +166,7 @@ export class WsHub implements IDisposable {
     if (!('command' in frame)) {
       if ('auth' in frame) return this.handleCompatAuth(conn, frame.auth);
       if (frame.ping === true) return this.sendJson(conn, { pong: true });
+      if (isBridgeFrame(frame)) return this.handleBridgeFrame(conn, frame);
     }
     const id = validId(frame.id) ? frame.id : undefined;
     const command = frame.command;
@@ -164,6 +201,24 @@ export class WsHub implements IDisposable {
     } finally {
       conn.inFlight--;
     }
+  }
+
+  /** A frame of a pi bridge (ours or the desktop app's): only for callers with the `bridge` scope. */
+  private handleBridgeFrame(conn: Connection, frame: BridgeFrame): void {
+    const refuse = (error: string, code: string) => this.sendJson(conn, { type: 'error', of: frame.type.slice(0, 64), success: false, data: null, error, code });
+    const caller = conn.caller;
+    if (!this.bridges) return refuse('this server takes no pi bridges', 'not_available');
+    if (!caller) return refuse('unauthorized: connect with ?token=… or send {"auth":"…"} first', 'unauthorized');
+    if (!caller.scopes.has('bridge')) return refuse('bridge frames need the "bridge" scope', 'forbidden');
+    if (frame.type === 'register' && frame.payload !== null && typeof frame.payload === 'object' && !Array.isArray(frame.payload)) {
+      // The desktop app sends the whole session here; the server reads the file instead.
+      delete (frame.payload as Record<string, unknown>).entries;
+    }
+    const link = (conn.bridge ??= this.bridges.connect({
+      send: (body) => this.sendJson(conn, body),
+      label: caller.tokenName !== undefined ? `token "${caller.tokenName}"` : `a local client (${conn.peer})`,
+    }));
+    conn.bridgeQueue = conn.bridgeQueue.then(() => link.handle(frame)).catch((err: unknown) => this.log.warn(`ws: bridge frame failed: ${(err as Error).message}`));
   }
 
   private handleCompatAuth(conn: Connection, token: unknown): void {
@@ -256,11 +311,17 @@ export class WsHub implements IDisposable {
     }
     this.connections.clear();
     this.wss.close();
+    this.bridgeWss.close();
   }
 }
 
 function validId(id: unknown): id is string | number {
   return (typeof id === 'string' && id.length <= 256) || (typeof id === 'number' && Number.isFinite(id));
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
 }
 
 function rawToString(data: RawData): string {

@@ -24,6 +24,12 @@ export const pageCommandNames = [
   'get_pi_live_sessions',
 ] as const satisfies readonly CommandName[];
 
+/**
+ * What the session viewer's prompt box adds: prompting, steering and aborting pi. Prompting
+ * lets pi run tools, so only pages whose host opts in get these (the viewer, not the dashboard).
+ */
+export const agentPageCommandNames = ['send_pi_agent_rpc', 'steer_pi_agent', 'follow_up_pi_agent', 'abort_pi_agent'] as const satisfies readonly CommandName[];
+
 /** Page → host: runs one API command and answers with its envelope. */
 export interface DispatchRequest {
   kind: 'request';

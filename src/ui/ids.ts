@@ -29,6 +29,12 @@ export const CommandId = {
   openWebClient: 'piSessions.openWebClient',
   showQrCode: 'piSessions.showQrCode',
   showLog: 'piSessions.showLog',
+  connectPi: 'piSessions.connectPi',
+  disconnectPi: 'piSessions.disconnectPi',
+  showSessionFolders: 'piSessions.showSessionFolders',
+  openDemoSessions: 'piSessions.openDemoSessions',
+  closeDemoSessions: 'piSessions.closeDemoSessions',
+  sendPrompt: 'piSessions.sendPrompt',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
@@ -59,4 +65,6 @@ export const SettingKey = {
 export const ContextKey = {
   serverRunning: 'piSessions.serverRunning',
   filterActive: 'piSessions.filterActive',
+  /** A demo store is being served by this window. */
+  demoOpen: 'piSessions.demoOpen',
 } as const;

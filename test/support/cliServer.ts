@@ -20,6 +20,8 @@ export interface ServerHandle {
   home: string;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
+  /** Everything the server wrote to stdout so far. */
+  stdout(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -33,6 +35,10 @@ export interface StartOptions {
   sessionDirs?: string[];
   extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** The server's working directory: the CLI treats it as the one open project. */
+  cwd?: string;
+  /** Serve the demo store in this folder (`serve --demo --demo-dir`) instead of a pi world. */
+  demoDir?: string;
 }
 
 /** Starts `node dist/cli.js serve` and waits for its `listening on` line. */
@@ -48,14 +54,13 @@ export async function startCliServer(options: StartOptions = {}): Promise<Server
     '--host',
     options.host ?? '127.0.0.1',
     ...(options.port === null ? [] : ['--port', String(options.port ?? 0)]),
-    '--state-dir',
-    stateDir,
-    '--agent-dir',
-    agentDir,
-    ...(options.sessionDirs ?? []).flatMap((d) => ['--session-dir', d]),
+    ...(options.demoDir !== undefined
+      ? ['--demo', '--demo-dir', options.demoDir]
+      : ['--state-dir', stateDir, '--agent-dir', agentDir, ...(options.sessionDirs ?? []).flatMap((d) => ['--session-dir', d])]),
     ...(options.extraArgs ?? []),
   ];
   const proc = spawn(process.execPath, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, '.local/share'), PI_CODING_AGENT_SESSION_DIR: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,6 +93,7 @@ export async function startCliServer(options: StartOptions = {}): Promise<Server
     agentDir,
     home,
     stderr: () => stderr,
+    stdout: () => stdout,
     stop: async (signal = 'SIGTERM') => {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill(signal);

@@ -25,6 +25,8 @@ const streamedEvents = [
   'favorites-changed',
   'scan-progress',
   'config-changed',
+  'pi-live-event',
+  'pi-live-changed',
   'resync',
 ] as const;
 

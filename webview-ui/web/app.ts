@@ -6,6 +6,7 @@ import { SearchScreen } from './searchScreen';
 import { SessionList } from './sessionList';
 import { SessionScreen } from './sessionScreen';
 import { SessionStore } from './sessionStore';
+import { isDemoStore, sessionFolderText } from '../../src/shared/rules/sessionFolders';
 
 export interface AppOptions {
   /** Signed in with a token kept on this device (so "forget me" means something). */
@@ -34,6 +35,8 @@ export class App {
   private readonly session: SessionScreen;
   private readonly toast = new Toast();
   private readonly connection: HTMLElement;
+  /** "Demo sessions" in the top bar while the server shows a generated demo store. */
+  private readonly demoBadge: HTMLElement;
   private readonly main: HTMLElement;
   private readonly scrollTops = new Map<HTMLElement, number>();
   private current: HTMLElement | undefined;
@@ -67,7 +70,10 @@ export class App {
       h('a', { href: '#/', 'data-screen': 'list' }, 'Sessions'),
       h('a', { href: '#/search', 'data-screen': 'search' }, 'Search'),
     );
-    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/', 'aria-label': 'Pi Sessions' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), nav, this.connection, forget);
+    this.demoBadge = h('span', { class: 'demo-badge', title: sessionFolderText.demoNote }, sessionFolderText.demoTitle);
+    this.demoBadge.hidden = true;
+    this.store.onChange(() => this.showDemo());
+    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/', 'aria-label': 'Pi Sessions' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), this.demoBadge, nav, this.connection, forget);
     this.main = h('main', { class: 'app-main' }, this.list.element, this.search.element, this.session.element);
     for (const screen of [this.list.element, this.search.element, this.session.element]) screen.hidden = true;
     this.element = h('div', { class: 'app' }, top, this.main, this.toast.element);
@@ -117,6 +123,12 @@ export class App {
       document.title = 'Pi Sessions';
     }
     if (changed) next.scrollTop = this.scrollTops.get(next) ?? 0;
+  }
+
+  private showDemo(): void {
+    const demo = isDemoStore(this.store.dirs);
+    this.demoBadge.hidden = !demo;
+    this.element.dataset.demo = String(demo);
   }
 
   private showConnection(state: ConnectionState): void {

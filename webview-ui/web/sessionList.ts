@@ -1,9 +1,11 @@
+import { liveMark } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import { baseName, h } from './dom';
 import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
 import type { SessionStore } from './sessionStore';
 import type { TagListing } from '../../src/shared/model/tags';
 import { sessionHref } from './routes';
+import { describeSessionDir, isDemoStore, sessionFolderText } from '../../src/shared/rules/sessionFolders';
 
 /** Rows added per step of the infinite scroll. */
 const pageSize = 40;
@@ -29,6 +31,8 @@ export class SessionList {
   readonly element: HTMLElement;
   private readonly rows: HTMLElement;
   private readonly summary: HTMLElement;
+  /** Shown instead of rows on a first run: which folders are watched and how pi fills them. */
+  private readonly firstRun: HTMLElement;
   private readonly sentinel: HTMLElement;
   private readonly projectSelect: HTMLSelectElement;
   private readonly tagSelect: HTMLSelectElement;
@@ -73,10 +77,12 @@ export class SessionList {
       this.refresh(true);
     });
     this.summary = h('p', { class: 'list-summary', 'aria-live': 'polite' });
+    this.firstRun = h('div', { class: 'first-run' });
+    this.firstRun.hidden = true;
     this.rows = h('div', { class: 'session-groups' });
     this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
     const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
-    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.rows, this.sentinel);
+    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
     this.observer = new IntersectionObserver((seen) => {
       if (seen.some((e) => e.isIntersecting)) this.showMore();
     }, { rootMargin: '600px 0px' });
@@ -97,10 +103,24 @@ export class SessionList {
     this.summary.textContent = !this.store.isLoaded
       ? 'Loading sessions…'
       : total === 0
-        ? 'No sessions yet. They appear here as soon as pi writes them.'
+        ? sessionFolderText.noSessions
         : this.ordered.length === total
           ? `${total} session${total === 1 ? '' : 's'}`
           : `${this.ordered.length} of ${total} sessions match the filters`;
+    this.fillFirstRun(this.store.isLoaded && total === 0);
+  }
+
+  /** With no session at all, says which folders are watched and how pi fills them. */
+  private fillFirstRun(empty: boolean): void {
+    this.firstRun.hidden = !empty;
+    if (!empty) return;
+    const dirs = this.store.dirs;
+    this.firstRun.replaceChildren(
+      h('p', {}, sessionFolderText.watching),
+      h('ul', { class: 'watched-folders' }, ...dirs.map((d) => h('li', {}, h('code', {}, describeSessionDir(d))))),
+      h('p', {}, sessionFolderText.howPiFills),
+      ...(isDemoStore(dirs) ? [] : [h('p', { class: 'first-run-demo' }, sessionFolderText.tryDemo)]),
+    );
   }
 
   private showMore(): void {
@@ -124,13 +144,14 @@ export class SessionList {
   private row(info: SessionInfo): HTMLElement {
     const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagListing => t !== undefined);
     const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
+    const live = this.store.liveOf(info.path);
     const meta = [relativeTime(info.modified, Date.now()), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
       h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
       secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
-      h('span', { class: 'row-meta' }, meta),
+      h('span', { class: 'row-meta' }, live ? h('span', { class: 'live-mark', 'data-kind': liveMark(live).kind }, liveMark(live).short) : null, meta),
       tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,
     );
   }

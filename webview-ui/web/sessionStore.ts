@@ -1,8 +1,11 @@
+import type { LiveSession } from '../../src/shared/model/pi';
+import { findLiveSession } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
 import type { HttpBridge } from '../shared/httpBridge';
 import type { ApiFailure } from '../../src/shared/api/envelope';
 import type { SessionsDiff } from '../../src/shared/model/events';
 import type { TagListing } from '../../src/shared/model/tags';
+import type { SessionDir } from '../../src/shared/model/sessionDirs';
 import { parseSessionsDiff } from '../shared/sessionView/sessionData';
 
 
@@ -19,6 +22,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export class SessionStore {
   private readonly sessions = new Map<string, SessionInfo>();
   private tagList: TagListing[] = [];
+  private dirList: SessionDir[] = [];
+  /** Sessions pi has open now (or may have), from get_pi_live_sessions. */
+  private liveList: LiveSession[] = [];
   private loaded = false;
   private readonly listeners = new Set<() => void>();
 
@@ -34,12 +40,30 @@ export class SessionStore {
     return this.tagList;
   }
 
+  /** The folders the server watches, with why; what an empty list explains. */
+  get dirs(): readonly SessionDir[] {
+    return this.dirList;
+  }
+
   all(): SessionInfo[] {
     return [...this.sessions.values()];
   }
 
   get(path: string): SessionInfo | undefined {
     return this.sessions.get(path);
+  }
+
+  liveOf(path: string): LiveSession | null {
+    return findLiveSession(this.liveList, { paths: [path] });
+  }
+
+  /** Asks which sessions are live; the list shows a mark on them. */
+  async reloadLive(): Promise<void> {
+    const live = await this.bridge.call('get_pi_live_sessions', {});
+    if (!live.success) return;
+    const before = JSON.stringify(this.liveList);
+    this.liveList = live.data;
+    if (JSON.stringify(this.liveList) !== before) this.notify();
   }
 
   onChange(listener: () => void): () => void {
@@ -49,8 +73,14 @@ export class SessionStore {
 
   /** Loads every session and tag; resolves with the failed envelope, if any. */
   async reload(): Promise<ApiFailure | null> {
-    const [sessions, tags] = await Promise.all([this.bridge.call('scan_sessions', {}), this.bridge.call('list_tags', {})]);
+    const [sessions, tags, dirs] = await Promise.all([
+      this.bridge.call('scan_sessions', {}),
+      this.bridge.call('list_tags', {}),
+      this.bridge.call('get_all_session_dirs', { detailed: true }),
+    ]);
+    void this.reloadLive();
     if (!sessions.success) return sessions;
+    if (dirs.success) this.dirList = dirs.data.filter((d): d is SessionDir => typeof d === 'object');
     const before = new Map(this.sessions);
     const wasLoaded = this.loaded;
     this.sessions.clear();
@@ -97,6 +127,10 @@ export class SessionStore {
   private onEvent(name: string, payload: unknown): void {
     if (name === 'resync') {
       void this.reload();
+      return;
+    }
+    if (name === 'pi-live-changed') {
+      void this.reloadLive();
       return;
     }
     if (name === 'tags-changed') {

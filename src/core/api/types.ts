@@ -16,6 +16,8 @@ export interface Caller {
   readonly isLocal: boolean;
   /** Set when the caller authenticated with a token. */
   readonly tokenId?: number;
+  /** That token's name, for logs that say who did something. */
+  readonly tokenName?: string;
 }
 
 export interface CommandContext {

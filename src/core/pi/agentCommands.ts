@@ -4,12 +4,19 @@ import { s } from '../api/schema';
 import { defineCommand } from '../api/types';
 import type { ParsedSession } from '../../shared/model/entries';
 import { resolveSessionFile } from '../sessions/sessionPathGuard';
+import type { Caller } from '../api/types';
+import type { Logger } from '../log';
+import type { AbortResult, PiDelivery, SendPromptResult } from '../../shared/model/pi';
+import type { BridgeHub } from './bridge/bridgeHub';
 import type { LiveSessionFinder } from './liveSessions';
 import type { PiRpcManager, SessionFinder } from './rpc/rpcManager';
 
 export interface PiAgentCommandDeps {
   rpc: PiRpcManager;
   live: LiveSessionFinder;
+  /** pis that registered their session over a bridge: prompts go to them first. */
+  bridges: BridgeHub;
+  log: Logger;
   sessions: SessionFinder;
   parseSessionFile(file: string): Promise<ParsedSession>;
   /** The session folders: a file found by id passes the same guard as a path. */
@@ -17,6 +24,7 @@ export interface PiAgentCommandDeps {
 }
 
 const sessionId = s.string({ min: 1, max: 200, trim: true });
+const promptText = s.string({ min: 1, max: 1024 * 1024 });
 const maxCachedSessions = 16;
 
 /**
@@ -58,11 +66,51 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
     if (file !== session.path) throw new ApiError('forbidden', `session_id: the file of ${id} is reached through a symbolic link`);
     return session;
   };
+  /**
+   * A session open in a pi of someone else's is refused: pi does not lock its files, and a
+   * second writer would branch the file silently.
+   */
+  const refuseHeld = async (session: { id: string; path: string; cwd: string }) => {
+    if (deps.rpc.list().some((c) => c.session_id === session.id)) return;
+    const holder = await deps.live.findHolder(session);
+    if (!holder) return;
+    const how = holder.certain ? 'is open in pi' : 'may be open in pi, which runs in its folder';
+    throw new ApiError(
+      'conflict',
+      `session ${session.id} ${how} (pid ${holder.pid}); close it there or drive it from that pi: a second pi on one file would branch it. ${connectPiHint}`,
+    );
+  };
+  const logPrompt = (what: string, id: string, via: string, caller: Caller) => {
+    const who = describeCaller(caller);
+    if (who !== undefined) deps.log.info(`pi: ${what} to session ${id} via ${via}, sent by ${who}`);
+  };
+  const deliver = async (id: string, prompt: string, as: PiDelivery, wait: boolean, caller: Caller): Promise<SendPromptResult> => {
+    if (deps.bridges.has(id)) {
+      logPrompt(as, id, 'its bridge', caller);
+      return deps.bridges.deliver({ sessionId: id, prompt, deliverAs: as, callerId: caller.id, wait });
+    }
+    // pi opens the file itself and follows links, so the check is made right before.
+    const session = await guardedSession(id);
+    await refuseHeld(session);
+    logPrompt(as, session.id, 'an RPC child', caller);
+    const input = { sessionId: session.id, prompt, callerId: caller.id, wait };
+    return as === 'prompt' ? deps.rpc.sendPrompt(input) : deps.rpc.deliver({ ...input, deliverAs: as });
+  };
+  const abortRun = async (id: string, caller: Caller): Promise<AbortResult> => {
+    if (deps.bridges.has(id)) {
+      logPrompt('abort', id, 'its bridge', caller);
+      return deps.bridges.abort(id);
+    }
+    const session = await guardedSession(id);
+    await refuseHeld(session);
+    logPrompt('abort', session.id, 'an RPC child', caller);
+    return deps.rpc.abort(session.id);
+  };
   return [
     defineCommand({
       name: 'get_pi_live_sessions',
       scope: 'read',
-      summary: 'List pi sessions running now: our RPC children, pi processes, recently appended files',
+      summary: 'List pi sessions running now: bridged pis (exact), our RPC children, pi processes and recently appended files (guesses)',
       payload: s.object({}),
       run: () => deps.live.list(),
     }),
@@ -72,6 +120,19 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
       summary: "A session's parsed entries, with the live run's streamed text when we drive it",
       payload: s.object({ session_id: sessionId }),
       run: async ({ session_id }) => {
+        if (deps.bridges.has(session_id)) {
+          // The bridge's leaf is pi's current position in the file, which may not be its last line.
+          const state = await deps.bridges.refreshState(session_id);
+          const live = deps.bridges.liveRun(session_id);
+          const file = deps.bridges.find(session_id)?.path;
+          if (!state || !live || file === undefined) throw new ApiError('not_found', `session ${session_id} is no longer bridged`);
+          const parsed = await cache.get(file).catch((err: unknown) => {
+            if (err instanceof ApiError && err.code === 'not_found') throw new ApiError('not_found', `pi has not written the file of session ${session_id} yet: ${file}`);
+            throw err;
+          });
+          const leaf = state.leaf_id !== null && parsed.entries.some((e) => e.id === state.leaf_id) ? state.leaf_id : parsed.leafId;
+          return { session_id, session_path: file, header: parsed.header, entries: parsed.entries, leaf_id: leaf, live };
+        }
         const session = await guardedSession(session_id);
         const parsed = await cache.get(session.path);
         const owned = deps.rpc.list().find((c) => c.session_id === session.id);
@@ -91,33 +152,58 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
     defineCommand({
       name: 'send_pi_agent_rpc',
       scope: 'agent',
-      summary: 'Send a prompt to pi in RPC mode; answers a run id and streams pi-rpc-event to the caller',
+      summary: "Send a prompt (or a steer, a follow-up, an abort) to the session's bridged pi, else to pi in RPC mode; streams pi-rpc-event to the caller",
       payload: s.object(
         {
           session_id: sessionId,
-          prompt: s.string({ min: 1, max: 1024 * 1024 }),
+          prompt: s.optional(promptText),
+          deliver_as: s.optional(s.literal('prompt', 'steer', 'follow_up')),
+          abort: s.optional(s.boolean()),
           // For clients without an event stream: answer only when the run has ended.
           wait: s.optional(s.boolean()),
         },
-        { aliases: { prompt: ['message'] } },
+        { aliases: { prompt: ['message'], deliver_as: ['deliverAs'] } },
       ),
-      run: async ({ session_id, prompt, wait }, ctx) => {
-        // pi opens the file itself and follows links, so the check is made right before.
-        const session = await guardedSession(session_id);
-        // pi does not lock session files: a second pi on one file branches it silently.
-        if (!deps.rpc.list().some((c) => c.session_id === session.id)) {
-          const holder = await deps.live.findHolder(session);
-          if (holder) {
-            const how = holder.certain ? 'is open in pi' : 'may be open in pi, which runs in its folder';
-            throw new ApiError(
-              'conflict',
-              `session ${session.id} ${how} (pid ${holder.pid}); close it there or drive it from that pi: a second pi on one file would branch it`,
-            );
-          }
+      run: async ({ session_id, prompt, deliver_as, abort, wait }, ctx) => {
+        if (abort === true) {
+          if (prompt !== undefined) throw new ApiError('invalid_payload', 'abort: send either a prompt or abort, not both');
+          return abortRun(session_id, ctx.caller);
         }
-        if (prompt === undefined) throw new ApiError('invalid_payload', 'prompt: required');
-        return deps.rpc.sendPrompt({ sessionId: session_id, prompt, callerId: ctx.caller.id, wait: wait === true });
+        if (prompt === undefined) throw new ApiError('invalid_payload', 'prompt: required (or abort: true)');
+        return deliver(session_id, prompt, deliver_as ?? 'prompt', wait === true, ctx.caller);
       },
     }),
+    defineCommand({
+      name: 'steer_pi_agent',
+      scope: 'agent',
+      summary: 'Steer the run under way in a live pi session (an idle pi takes it as a prompt)',
+      payload: s.object({ session_id: sessionId, prompt: promptText }, { aliases: { prompt: ['message'] } }),
+      run: ({ session_id, prompt }, ctx) => deliver(session_id, prompt, 'steer', false, ctx.caller),
+    }),
+    defineCommand({
+      name: 'follow_up_pi_agent',
+      scope: 'agent',
+      summary: 'Queue a follow-up after the run under way in a live pi session (an idle pi takes it as a prompt)',
+      payload: s.object({ session_id: sessionId, prompt: promptText }, { aliases: { prompt: ['message'] } }),
+      run: ({ session_id, prompt }, ctx) => deliver(session_id, prompt, 'follow_up', false, ctx.caller),
+    }),
+    defineCommand({
+      name: 'abort_pi_agent',
+      scope: 'agent',
+      summary: 'Stop the run under way in a live pi session',
+      payload: s.object({ session_id: sessionId }),
+      run: ({ session_id }, ctx) => abortRun(session_id, ctx.caller),
+    }),
   ];
+}
+
+/** What a refused prompt says about connecting pi, so the user knows the way out. */
+export const connectPiHint =
+  'To drive it from here, connect pi to this editor ("Pi Sessions: Connect pi to this editor", or `node dist/cli.js bridge install` headless) and restart that pi';
+
+/** Who sent a prompt, for the log: the editor's own calls are not logged. */
+function describeCaller(caller: Caller): string | undefined {
+  if (caller.transport === 'ui') return undefined;
+  if (caller.tokenName !== undefined) return `token "${caller.tokenName}" (${caller.transport})`;
+  return `a local ${caller.transport} client without a token`;
 }

@@ -27,8 +27,15 @@ export interface LiveSessionCatalog {
   findSessionByPath(file: string): SessionRef | undefined;
 }
 
+/** Sessions whose running pi registered itself over a bridge: exact, not guesses. */
+export interface BridgedSessions {
+  liveSessions(): LiveSession[];
+  pids(): Set<number>;
+}
+
 export interface LiveSessionFinderOptions {
   rpc: { list(): OwnedRpcChild[] };
+  bridges?: BridgedSessions;
   sessions: LiveSessionCatalog;
   /** Defaults to the platform's process list (Linux /proc, macOS ps + lsof, none elsewhere). */
   listProcesses?: () => Promise<PiProcessInfo[]>;
@@ -38,9 +45,10 @@ export interface LiveSessionFinderOptions {
 }
 
 /**
- * Lists running pi sessions from three sources, most certain first: the RPC children we own,
- * pi processes in the process list, and session files that grew recently. pi keeps no
- * registry of its own (pi-format.md §4.7), so the last two are best effort.
+ * Lists running pi sessions from four sources, most certain first: pis that registered over a
+ * bridge, the RPC children we own, pi processes in the process list, and session files that
+ * grew recently. pi keeps no registry of its own (pi-format.md §4.7), so the last two are
+ * best effort, and only for pis without a bridge.
  */
 export class LiveSessionFinder {
   constructor(private readonly options: LiveSessionFinderOptions) {}
@@ -54,7 +62,7 @@ export class LiveSessionFinder {
    */
   async findHolder(session: SessionRef): Promise<SessionHolder | undefined> {
     const file = path.resolve(session.path);
-    const owned = new Set(this.options.rpc.list().map((c) => c.pid));
+    const owned = new Set([...this.options.rpc.list().map((c) => c.pid), ...(this.options.bridges?.pids() ?? [])]);
     const processes = await (this.options.listProcesses ?? listPiProcesses)().catch(() => []);
     let guess: SessionHolder | undefined;
     for (const proc of processes) {
@@ -83,6 +91,7 @@ export class LiveSessionFinder {
       out.push(item);
     };
 
+    for (const bridged of this.options.bridges?.liveSessions() ?? []) add(bridged);
     const owned = this.options.rpc.list();
     for (const child of owned) {
       add({
@@ -97,7 +106,7 @@ export class LiveSessionFinder {
       });
     }
 
-    const ownedPids = new Set(owned.map((c) => c.pid).filter((pid): pid is number => pid !== null));
+    const ownedPids = new Set([...owned.map((c) => c.pid).filter((pid): pid is number => pid !== null), ...(this.options.bridges?.pids() ?? [])]);
     const sessions = [...this.options.sessions.listSessions()];
     const processes = await (this.options.listProcesses ?? listPiProcesses)().catch(() => []);
     for (const proc of processes) {

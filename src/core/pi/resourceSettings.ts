@@ -31,6 +31,11 @@ export async function readResourceOverrides(settingsFile: string, baseDir: strin
   };
 }
 
+/** The overrides of a settings.json pi does not read (an untrusted project's). */
+export function noOverrides(settingsFile: string, baseDir: string): ResourceOverrides {
+  return { settingsFile, baseDir, excludes: [], forceIncludes: [], forceExcludes: [] };
+}
+
 async function readSettingsArray(file: string, key: ResourceKind, log: Logger): Promise<string[]> {
   let text: string;
   try {

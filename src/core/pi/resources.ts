@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log';
 import { frontmatterString, parseFrontmatter } from './frontmatter';
-import { isEnabledByOverrides, readResourceOverrides, type ResourceKind, type ResourceOverrides } from './resourceSettings';
+import { isEnabledByOverrides, noOverrides, readResourceOverrides, type ResourceKind, type ResourceOverrides } from './resourceSettings';
 import { checkTheme } from './themeCheck';
+import { resolveProjectTrust, type ProjectTrust } from './projectTrust';
 import type { ResourceItem } from '../../shared/model/pi';
 
 export interface ResourceDeps {
@@ -20,6 +21,8 @@ interface Root {
   source: 'user' | 'project' | 'agents';
   workspace?: string;
   overrides: ResourceOverrides;
+  /** A project location's trust: pi loads nothing from an untrusted project. */
+  trust?: ProjectTrust;
   /** `.agents/skills` folders hold only SKILL.md skills; loose .md files there are not skills. */
   looseFiles: boolean;
 }
@@ -77,11 +80,12 @@ async function skillRoots(deps: ResourceDeps): Promise<Root[]> {
   const userAgents = path.resolve(deps.homeDir, '.agents', 'skills');
   const roots: Root[] = [];
   for (const ws of workspaces(deps)) {
-    const overrides = await projectOverrides(ws, 'skills', deps.log);
-    roots.push({ dir: path.join(ws, '.pi', 'skills'), scope: 'project', source: 'project', workspace: ws, overrides, looseFiles: true });
+    const trust = await resolveProjectTrust({ folder: ws, agentDir: deps.agentDir, homeDir: deps.homeDir, log: deps.log });
+    const overrides = await projectOverrides(ws, 'skills', trust, deps.log);
+    roots.push({ dir: path.join(ws, '.pi', 'skills'), scope: 'project', source: 'project', workspace: ws, overrides, trust, looseFiles: true });
     for (const dir of await ancestorAgentsSkillDirs(ws)) {
       if (dir === userAgents) continue;
-      roots.push({ dir, scope: 'project', source: 'agents', workspace: ws, overrides, looseFiles: false });
+      roots.push({ dir, scope: 'project', source: 'agents', workspace: ws, overrides, trust, looseFiles: false });
     }
   }
   const user = await userOverrides(deps, 'skills');
@@ -93,8 +97,9 @@ async function skillRoots(deps: ResourceDeps): Promise<Root[]> {
 async function flatRoots(deps: ResourceDeps, kind: 'prompts' | 'themes'): Promise<Root[]> {
   const roots: Root[] = [];
   for (const ws of workspaces(deps)) {
-    const overrides = await projectOverrides(ws, kind, deps.log);
-    roots.push({ dir: path.join(ws, '.pi', kind), scope: 'project', source: 'project', workspace: ws, overrides, looseFiles: true });
+    const trust = await resolveProjectTrust({ folder: ws, agentDir: deps.agentDir, homeDir: deps.homeDir, log: deps.log });
+    const overrides = await projectOverrides(ws, kind, trust, deps.log);
+    roots.push({ dir: path.join(ws, '.pi', kind), scope: 'project', source: 'project', workspace: ws, overrides, trust, looseFiles: true });
   }
   roots.push({ dir: path.join(deps.agentDir, kind), scope: 'user', source: 'user', overrides: await userOverrides(deps, kind), looseFiles: true });
   return roots;
@@ -108,9 +113,12 @@ function userOverrides(deps: ResourceDeps, kind: ResourceKind): Promise<Resource
   return readResourceOverrides(path.join(deps.agentDir, 'settings.json'), deps.agentDir, kind, deps.log);
 }
 
-function projectOverrides(ws: string, kind: ResourceKind, log: Logger): Promise<ResourceOverrides> {
+/** An untrusted project's settings.json is not read by pi, so its overrides do not count either. */
+function projectOverrides(ws: string, kind: ResourceKind, trust: ProjectTrust, log: Logger): Promise<ResourceOverrides> {
   const base = path.join(ws, '.pi');
-  return readResourceOverrides(path.join(base, 'settings.json'), base, kind, log);
+  const settingsFile = path.join(base, 'settings.json');
+  if (!trust.trusted) return Promise.resolve(noOverrides(settingsFile, base));
+  return readResourceOverrides(settingsFile, base, kind, log);
 }
 
 /** `.agents/skills` in the folder and each ancestor, up to the git root (or `/` without git). */
@@ -263,11 +271,13 @@ function toItem(root: Root, file: string, parsed: Parsed): ResourceItem {
     source: root.source,
     enabled,
     valid: parsed.valid,
-    active: parsed.valid && enabled,
+    active: parsed.valid && enabled && root.trust?.trusted !== false,
   };
   if (root.workspace !== undefined) item.workspace = root.workspace;
   if (parsed.warnings && parsed.warnings.length > 0) item.warnings = parsed.warnings;
-  if (!parsed.valid) item.reason = parsed.reason ?? 'invalid';
+  // pi does not even load an untrusted project's files, so that comes before any other reason.
+  if (root.trust?.trusted === false) item.reason = root.trust.reason;
+  else if (!parsed.valid) item.reason = parsed.reason ?? 'invalid';
   else if (!enabled) item.reason = `disabled by ${root.overrides.settingsFile}`;
   return item;
 }

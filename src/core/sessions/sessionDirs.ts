@@ -3,43 +3,96 @@ import * as path from 'node:path';
 import { expandHome } from '../paths';
 import type { Logger } from '../log';
 import { describeError } from '../log';
-import type { SessionDirSource, SessionDir } from '../../shared/model/sessionDirs';
+import type { SessionDir } from '../../shared/model/sessionDirs';
 import { isInside } from './sessionPathGuard';
 
-/**
- * pi's own session folder, resolved the way pi resolves it: the
- * `PI_CODING_AGENT_SESSION_DIR` variable, then `sessionDir` in the agent's settings.json,
- * then `<agentDir>/sessions`.
- */
-export function piSessionDir(agentDir: string, env: NodeJS.ProcessEnv, home: string, log?: Logger): { path: string; source: SessionDirSource } {
-  const fromEnv = env.PI_CODING_AGENT_SESSION_DIR?.trim();
-  if (fromEnv) return { path: path.resolve(expandHome(fromEnv, home)), source: 'env' };
-  const settingsFile = path.join(agentDir, 'settings.json');
-  try {
-    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { sessionDir?: unknown };
-    if (typeof settings.sessionDir === 'string' && settings.sessionDir.trim()) {
-      return { path: path.resolve(agentDir, expandHome(settings.sessionDir.trim(), home)), source: 'pi-settings' };
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log?.warn(`sessions: cannot read ${settingsFile}: ${describeError(err)}`);
-  }
-  return { path: path.join(agentDir, 'sessions'), source: 'pi-default' };
-}
+type Candidate = Omit<SessionDir, 'exists'>;
 
-/** pi's folder first, then the user's extra folders, without duplicates. */
-export function resolveSessionDirs(input: {
+export interface PiSessionDirInput {
   agentDir: string;
   env: NodeJS.ProcessEnv;
   home: string;
-  userDirs: readonly string[];
-  launchDirs: readonly string[];
+  /** The folders pi would run in (workspace folders; the CLI's own working directory). */
+  workingDirs: readonly string[];
   log?: Logger;
-}): SessionDir[] {
-  const pi = piSessionDir(input.agentDir, input.env, input.home, input.log);
-  const candidates: { path: string; source: SessionDirSource }[] = [
-    pi,
-    ...input.launchDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'launch' as const })),
-    ...input.userDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'user' as const })),
+}
+
+/**
+ * The folders pi 1.6 writes sessions to, by its own precedence (`main.js`):
+ * `PI_CODING_AGENT_SESSION_DIR` > `sessionDir` in settings > `<agent dir>/sessions`. The
+ * setting is merged from the agent's settings.json and the project's `.pi/settings.json`
+ * (the project wins, and pi reads it before deciding project trust). A relative value resolves
+ * from the working folder, `~` is expanded. A custom folder is flat: pi puts every file of
+ * every cwd straight into it, which the recursive listing covers.
+ *
+ * Sessions of projects that are not open are found in the folder pi uses for them: the
+ * variable's, the global setting's when it is absolute, else the default folder.
+ */
+export function piSessionDirs(input: PiSessionDirInput): Candidate[] {
+  const { agentDir, env, home, log } = input;
+  const workingDirs = [...new Set(input.workingDirs.filter((d) => path.isAbsolute(d)).map((d) => path.resolve(d)))];
+  const out: Candidate[] = [];
+  const fromEnv = env.PI_CODING_AGENT_SESSION_DIR?.trim();
+  if (fromEnv) {
+    const expanded = expandHome(fromEnv, home);
+    if (path.isAbsolute(expanded)) return [{ path: path.resolve(expanded), source: 'env', why: 'PI_CODING_AGENT_SESSION_DIR' }];
+    for (const cwd of workingDirs) out.push({ path: path.resolve(cwd, expanded), source: 'env', why: `PI_CODING_AGENT_SESSION_DIR "${fromEnv}", relative to ${cwd}`, cwd });
+    return out;
+  }
+  const globalFile = path.join(agentDir, 'settings.json');
+  const global = readSessionDirSetting(globalFile, log);
+  for (const cwd of workingDirs) {
+    const projectFile = path.join(cwd, '.pi', 'settings.json');
+    const project = readSessionDirSetting(projectFile, log);
+    const setting = project ?? global;
+    if (setting === undefined) continue;
+    const expanded = expandHome(setting, home);
+    const file = project !== undefined ? projectFile : globalFile;
+    // An absolute global folder is the same for every project; it is listed once below.
+    if (project === undefined && path.isAbsolute(expanded)) continue;
+    out.push({
+      path: path.resolve(cwd, expanded),
+      source: project !== undefined ? 'project-settings' : 'pi-settings',
+      why: path.isAbsolute(expanded) ? `sessionDir in ${file}` : `sessionDir "${setting}" in ${file}, relative to ${cwd}`,
+      cwd,
+    });
+  }
+  if (global !== undefined && path.isAbsolute(expandHome(global, home))) {
+    out.push({ path: path.resolve(expandHome(global, home)), source: 'pi-settings', why: `sessionDir in ${globalFile}` });
+  } else {
+    // No global folder, or a relative one that depends on where pi runs: other projects'
+    // sessions (and those written before the setting) are in the default folder.
+    const why = global === undefined ? "pi's default folder" : `pi's default folder (the relative sessionDir in ${globalFile} applies only where pi runs)`;
+    out.push({ path: path.join(agentDir, 'sessions'), source: 'pi-default', why });
+  }
+  return out;
+}
+
+/** `sessionDir` of one settings.json; a missing file or key means "not set". */
+function readSessionDirSetting(file: string, log?: Logger): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') log?.warn(`sessions: cannot read ${file}: ${describeError(err)}`);
+    return undefined;
+  }
+  try {
+    const settings: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    const value = typeof settings === 'object' && settings !== null ? (settings as Record<string, unknown>).sessionDir : undefined;
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  } catch (err) {
+    log?.warn(`sessions: ignoring ${file}: ${describeError(err)}`);
+    return undefined;
+  }
+}
+
+/** pi's folders first, then the launch folders and the user's saved ones, without duplicates. */
+export function resolveSessionDirs(input: PiSessionDirInput & { userDirs: readonly string[]; launchDirs: readonly string[] }): SessionDir[] {
+  const candidates: Candidate[] = [
+    ...piSessionDirs(input),
+    ...input.launchDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'launch' as const, why: 'given at launch (--session-dir or the editor setting)' })),
+    ...input.userDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'user' as const, why: 'added in the session folders list' })),
   ];
   const seen = new Set<string>();
   const out: SessionDir[] = [];

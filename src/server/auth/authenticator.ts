@@ -79,6 +79,7 @@ export class Authenticator {
         scopes: new Set<Scope>(record.scopes),
         isLocal: false,
         tokenId: record.id,
+        tokenName: record.name,
       },
     };
   }

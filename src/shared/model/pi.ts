@@ -3,7 +3,8 @@ import type { JsonObject } from './json';
 
 /**
  * One skill, prompt template or theme as pi would see it. `active` is what pi ends up using:
- * valid, enabled and not shadowed. `reason` is set exactly when `active` is false.
+ * from a trusted project (or the user's own folders), valid, enabled and not shadowed.
+ * `reason` is set exactly when `active` is false; for an untrusted project it says how to trust it.
  */
 export interface ResourceItem {
   name: string;

@@ -13,11 +13,13 @@ export interface CreatedToken extends TokenRecord {
   warnings: string[];
 }
 
-export const allScopes = ['read', 'write', 'agent', 'terminal', 'admin'] as const;
+export const allScopes = ['read', 'write', 'agent', 'terminal', 'admin', 'bridge'] as const;
 
 /**
  * What a token may do. `agent`, `terminal` and `admin` each amount to running code or
- * changing who may: they are never given by default, and minting them says so.
+ * changing who may: they are never given by default, and minting them says so. `bridge` is
+ * the scope of a pi extension that reports its own live session: it registers sessions and
+ * sends their events, and can do nothing else (no reads, no commands that need another scope).
  */
 export type Scope = (typeof allScopes)[number];
 
@@ -27,6 +29,7 @@ export const scopeDescriptions: Readonly<Record<Scope, string>> = {
   agent: 'prompt pi, which runs tools (shell commands, file edits) on this machine',
   terminal: 'open shells on this machine',
   admin: "change server settings, session folders and pi's models.json, and mint or revoke tokens",
+  bridge: 'let a running pi register its session and stream its events (nothing else)',
 };
 
 /** Scopes that let a client run code on this machine or widen what others may do. */

@@ -7,6 +7,7 @@ import { registerExportCommands } from './exportSession';
 import { registerFilterCommands, type FilterHost } from './filterSessions';
 import { registerRenameSession } from './renameSession';
 import { registerResumeInTerminal } from './resumeInTerminal';
+import { registerSendPrompt } from './sendPrompt';
 import { registerSessionFileCommands } from './sessionFiles';
 import { registerSessionTagCommands } from './sessionTags';
 import { registerToggleFavorite } from './toggleFavorite';
@@ -20,6 +21,7 @@ export function registerSessionActions(ctx: ActionContext, filterHost: FilterHos
     ...registerSessionTagCommands(ctx),
     ...registerExportCommands(ctx),
     registerResumeInTerminal(ctx),
+    registerSendPrompt(ctx),
     ...registerCopyCommands(ctx),
     ...registerSessionFileCommands(ctx),
     registerAddSessionFolder(ctx),

@@ -4,6 +4,8 @@ import { matchesFilter, type TreeFilter } from './treeFilter';
 import { groupIdOf, sessionNodeId, type GroupKey, type GroupNode, type SessionNode, type TreeChange, type SidebarNode } from './treeModel';
 import type { TagListing } from '../../shared/model/tags';
 import type { SessionsDiff } from '../../shared/model/events';
+import type { LiveSession } from '../../shared/model/pi';
+import { findLiveSession } from '../../shared/rules/liveLabels';
 
 export interface CatalogOptions {
   workspaceFolders: () => readonly string[];
@@ -19,7 +21,8 @@ export class SessionCatalog {
   private readonly sessions = new Map<string, SessionInfo>();
   private readonly byCwd = new Map<string, Set<string>>();
   private tags: TagListing[] = [];
-  private live = new Set<string>();
+  /** Live sessions by path: what a row shows of them (mark, model, mode). */
+  private live = new Map<string, LiveSession>();
   private filter: TreeFilter = {};
   private readonly groupNodes = new Map<string, GroupNode>();
   private readonly sessionNodes = new Map<string, SessionNode>();
@@ -60,6 +63,11 @@ export class SessionCatalog {
     return this.live.has(path);
   }
 
+  /** The live record of a session, when pi has it open (or may have). */
+  liveOf(path: string): LiveSession | undefined {
+    return this.live.get(path);
+  }
+
   projects(): string[] {
     return [...this.byCwd.keys()];
   }
@@ -92,9 +100,17 @@ export class SessionCatalog {
     return { root: before !== JSON.stringify(this.tags), groups: [], sessions: [] };
   }
 
-  setLive(paths: Iterable<string>): TreeChange {
-    const next = new Set(paths);
-    const changed = [...next].filter((p) => !this.live.has(p)).concat([...this.live].filter((p) => !next.has(p)));
+  /**
+   * Takes the answer of get_pi_live_sessions. Only rows whose mark, model or mode changed are
+   * refreshed; the groups stay as they are.
+   */
+  setLive(list: readonly LiveSession[]): TreeChange {
+    const next = new Map<string, LiveSession>();
+    for (const path of new Set(list.map((l) => l.session_path).filter((p): p is string => p !== null))) {
+      next.set(path, findLiveSession(list, { paths: [path] })!);
+    }
+    const shown = (l: LiveSession | undefined) => (l ? JSON.stringify([l.heuristic, l.streaming, l.detected_by, l.bridge?.model, l.bridge?.thinking_level, l.bridge?.mode, l.pid]) : '');
+    const changed = [...new Set([...next.keys(), ...this.live.keys()])].filter((p) => shown(next.get(p)) !== shown(this.live.get(p)));
     this.live = next;
     return { root: false, groups: [], sessions: changed.flatMap((p) => this.nodesOfSession(p)) };
   }

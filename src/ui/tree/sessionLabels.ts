@@ -1,6 +1,8 @@
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { formatCost, formatCount } from '../../shared/render/format';
 import { relativeTime } from '../../shared/rules/sessionLabels';
+import type { LiveSession } from '../../shared/model/pi';
+import { liveMark } from '../../shared/rules/liveLabels';
 
 export function sessionDescription(info: Pick<SessionInfo, 'modified' | 'message_count'>, nowMs: number): string {
   const when = relativeTime(info.modified, nowMs);
@@ -52,17 +54,39 @@ export function tooltipFacts(info: SessionInfo, nowMs: number): Array<[label: st
 
 export interface SessionFlags {
   favorite: boolean;
+  /** pi has it open for certain (its bridge, or our RPC child). */
   live: boolean;
   tagged: boolean;
+  /** A pi without the bridge may have it open (a guess). */
+  maybeLive?: boolean;
+  /** pi is answering in it now. */
+  streaming?: boolean;
 }
 
-/** `session`, `session.favorite`, `session.favorite.tagged.live`…: menus match on these parts. */
+/**
+ * `session`, `session.favorite`, `session.favorite.tagged.live`, `session.maybelive`…: menus
+ * match on these parts (`\.live(\.|$)` only for certain live sessions).
+ */
 export function sessionContextValue(flags: SessionFlags): string {
-  return ['session', flags.favorite ? 'favorite' : '', flags.tagged ? 'tagged' : '', flags.live ? 'live' : ''].filter(Boolean).join('.');
+  const live = flags.live ? 'live' : flags.maybeLive ? 'maybelive' : '';
+  return ['session', flags.favorite ? 'favorite' : '', flags.tagged ? 'tagged' : '', live].filter(Boolean).join('.');
 }
 
-/** The codicon for a session row: live beats favorite beats branched. */
+/** The flags of a row from the live record of its session, if any. */
+export function liveFlags(live: LiveSession | undefined): Pick<SessionFlags, 'live' | 'maybeLive' | 'streaming'> {
+  if (!live) return { live: false, maybeLive: false, streaming: false };
+  return { live: !live.heuristic, maybeLive: live.heuristic, streaming: !live.heuristic && live.streaming === true };
+}
+
+/** The row's description: the live mark first when pi has the session open. */
+export function liveSessionDescription(info: Pick<SessionInfo, 'modified' | 'message_count'>, live: LiveSession | undefined, nowMs: number): string {
+  const base = sessionDescription(info, nowMs);
+  return live ? `${liveMark(live).short} · ${base}` : base;
+}
+
+/** The codicon for a session row: streaming beats live beats favorite beats branched. */
 export function sessionIconId(flags: SessionFlags & { branched: boolean }): string {
+  if (flags.streaming) return 'loading~spin';
   if (flags.live) return 'pulse';
   if (flags.favorite) return 'star-full';
   if (flags.branched) return 'git-branch';

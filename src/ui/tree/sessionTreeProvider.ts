@@ -10,6 +10,7 @@ import type { TreeFilter } from './treeFilter';
 import type { TreeChange, SidebarNode } from './treeModel';
 import type { TagListing } from '../../shared/model/tags';
 import type { SessionsDiff } from '../../shared/model/events';
+import type { LiveSession } from '../../shared/model/pi';
 
 /** What session actions need from the list the tree holds. */
 export interface SessionSource {
@@ -19,6 +20,8 @@ export interface SessionSource {
   /** Applies a change the user just made, before the core's event confirms it. */
   patch(path: string, fields: Partial<Pick<SessionInfo, 'favorite' | 'tag_ids' | 'name'>>): void;
   reloadTags(): Promise<void>;
+  /** The live record of a session as the tree last heard it (pi has it open, or may have). */
+  liveOf(path: string): LiveSession | undefined;
 }
 
 /**
@@ -121,6 +124,10 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SidebarNode>
     this.fire(this.catalog.patch(path, fields));
   }
 
+  liveOf(path: string): LiveSession | undefined {
+    return this.catalog.liveOf(path);
+  }
+
   async reloadTags(): Promise<void> {
     this.fire(await this.loadTags());
   }
@@ -136,8 +143,8 @@ export class SessionTreeProvider implements vscode.TreeDataProvider<SidebarNode>
 
   private async loadLive(): Promise<TreeChange> {
     const live = await this.call('get_pi_live_sessions', {});
-    const paths = (live ?? []).map((l) => l.session_path).filter((p): p is string => p !== null);
-    return this.catalog.setLive(paths);
+    // A failed read keeps the marks the rows have rather than clearing them all.
+    return live ? this.catalog.setLive(live) : { root: false, groups: [], sessions: [] };
   }
 
   private onDiff(diff: SessionsDiff): void {

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { CommandId } from '../ids';
 import type { SessionCatalog } from './sessionCatalog';
-import { sessionContextValue, sessionDescription, sessionIconId, shortPath, tooltipFacts } from './sessionLabels';
+import { liveFlags, liveSessionDescription, sessionContextValue, sessionIconId, shortPath, tooltipFacts } from './sessionLabels';
+import { liveFacts, liveMark } from '../../shared/rules/liveLabels';
+import type { LiveSession } from '../../shared/model/pi';
 import { sessionTitle } from '../../shared/rules/sessionLabels';
 import type { GroupNode, SessionNode } from './treeModel';
 
@@ -57,13 +59,14 @@ export function sessionTreeItem(node: SessionNode, ctx: TreeItemContext): vscode
     gone.id = node.id;
     return gone;
   }
-  const flags = { favorite: info.favorite, live: ctx.catalog.isLive(info.path), tagged: info.tag_ids.length > 0, branched: info.has_branches };
+  const live = ctx.catalog.liveOf(info.path);
+  const flags = { favorite: info.favorite, tagged: info.tag_ids.length > 0, branched: info.has_branches, ...liveFlags(live) };
   const item = new vscode.TreeItem(sessionTitle(info), vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
-  item.description = sessionDescription(info, ctx.now);
+  item.description = liveSessionDescription(info, live, ctx.now);
   item.iconPath = new vscode.ThemeIcon(sessionIconId(flags));
   item.contextValue = sessionContextValue(flags);
-  item.tooltip = sessionTooltip(info, ctx, flags);
+  item.tooltip = sessionTooltip(info, ctx, flags, live);
   item.command = { command: CommandId.openSession, title: 'Open in Viewer', arguments: [{ path: info.path, preserveFocus: true }] };
   return item;
 }
@@ -71,14 +74,15 @@ export function sessionTreeItem(node: SessionNode, ctx: TreeItemContext): vscode
 function sessionTooltip(
   info: SessionInfo,
   ctx: TreeItemContext,
-  flags: { favorite: boolean; live: boolean; branched: boolean },
+  flags: { favorite: boolean; branched: boolean },
+  live: LiveSession | undefined,
 ): vscode.MarkdownString {
   // Session text is user content: appendText escapes it, so nothing in it renders as Markdown.
   const md = new vscode.MarkdownString('', true);
   md.appendMarkdown('**');
   md.appendText(sessionTitle(info));
   md.appendMarkdown('**');
-  const marks = [flags.live ? '$(pulse) live' : '', flags.favorite ? '$(star-full) favorite' : '', flags.branched ? '$(git-branch) branched' : ''].filter(Boolean);
+  const marks = [live ? `$(pulse) ${liveMark(live).long}` : '', flags.favorite ? '$(star-full) favorite' : '', flags.branched ? '$(git-branch) branched' : ''].filter(Boolean);
   if (marks.length > 0) md.appendMarkdown(`  ${marks.join('  ')}`);
   md.appendMarkdown('\n\n');
   if (info.first_message) {
@@ -89,7 +93,10 @@ function sessionTooltip(
   const tagNames = info.tag_ids.map((id) => ctx.catalog.tag(id)?.name).filter((n): n is string => n !== undefined);
   const facts = tooltipFacts(info, ctx.now);
   if (tagNames.length > 0) facts.splice(facts.length - 2, 0, ['Tags', tagNames.join(', ')]);
-  for (const [label, value] of facts) {
+  // What the running pi says about itself comes first: it is what changes.
+  const liveLines = live ? liveFacts(live) : [];
+  const shown = new Set(liveLines.map(([label]) => label));
+  for (const [label, value] of [...liveLines, ...facts.filter(([label]) => !shown.has(label))]) {
     md.appendMarkdown(`${label}: `);
     md.appendText(value);
     md.appendMarkdown('  \n');

@@ -44,7 +44,8 @@ async function canonicalPath(p: string): Promise<string> {
   }
 }
 
-const subscribedEvents = ['sessions-diff'] as const;
+/** The file's growth, and pi's live state and answer as it streams (for the live header and prompt box). */
+const subscribedEvents = ['sessions-diff', 'pi-live-event', 'pi-live-changed'] as const;
 const deletedSuffix = ' (deleted)';
 
 class ViewerPanel implements vscode.Disposable {
@@ -65,6 +66,7 @@ class ViewerPanel implements vscode.Disposable {
       title: panel.title,
       initialState,
       events: subscribedEvents,
+      agent: true,
       onCommand: (command) => void this.onCommand(command),
     });
     this.disposables.push(

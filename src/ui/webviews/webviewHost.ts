@@ -5,7 +5,7 @@ import type { Caller } from '../../core/api/types';
 import type { IDisposable } from '../../core/lifecycle';
 import type { CoreEventName } from '../../shared/model/events';
 import type { ApiEnvelope } from '../../shared/api/envelope';
-import { isPageToHost, pageCommandNames, type HostToPage, type PageCommand } from '../../shared/webviewProtocol';
+import { agentPageCommandNames, isPageToHost, pageCommandNames, type HostToPage, type PageCommand } from '../../shared/webviewProtocol';
 import { escapeHtml } from '../../shared/render/escape';
 
 /**
@@ -13,6 +13,7 @@ import { escapeHtml } from '../../shared/render/escape';
  * reading and the few edits their UI offers, never tokens, terminals or configuration.
  */
 const pageCommands: ReadonlySet<string> = new Set(pageCommandNames);
+const agentPageCommands: ReadonlySet<string> = new Set([...pageCommandNames, ...agentPageCommandNames]);
 
 export interface WebviewPageOptions {
   /** The bundle in dist/webview: `<bundle>.js` and `<bundle>.css`. */
@@ -26,6 +27,8 @@ export interface WebviewPageOptions {
    * transcripts has no business seeing terminal output or other clients' traffic.
    */
   events?: readonly CoreEventName[];
+  /** The page has a prompt box: it may also prompt, steer and abort pi (agentPageCommandNames). */
+  agent?: boolean;
 }
 
 /**
@@ -69,7 +72,8 @@ export class WebviewPage implements vscode.Disposable {
     if (!isPageToHost(message)) return;
     if (message.kind === 'request') {
       const { command, payload } = message.params;
-      const result: ApiEnvelope = pageCommands.has(command)
+      const allowed = this.options.agent === true ? agentPageCommands : pageCommands;
+      const result: ApiEnvelope = allowed.has(command)
         ? await this.core.dispatch(command, payload, this.caller)
         : { success: false, data: null, error: `${command} is not available to this page`, code: 'forbidden' };
       void this.webview.postMessage({ kind: 'response', id: message.id, result } satisfies HostToPage);

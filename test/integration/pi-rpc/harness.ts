@@ -9,6 +9,7 @@ import type { Caller, DispatchResult } from '../../../src/core/api/types';
 import { EventBus, type PublishedEvent } from '../../../src/core/events';
 import { silentLogger } from '../../../src/core/log';
 import { createPiAgentCommands } from '../../../src/core/pi/agentCommands';
+import { BridgeHub } from '../../../src/core/pi/bridge/bridgeHub';
 import { LiveSessionFinder, type PiProcessInfo } from '../../../src/core/pi/liveSessions';
 import { PiRpcManager, type PiRpcManagerOptions, type SessionRef } from '../../../src/core/pi/rpc/rpcManager';
 import type { PiCommand } from '../../../src/core/pi/rpc/rpcProcess';
@@ -158,8 +159,9 @@ export function createHarness(world: PiWorld, overrides: Partial<PiRpcManagerOpt
   const router = new CommandRouter(bus, silentLogger);
   const catalog = new TestCatalog();
   const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand: world.pi.command, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ...overrides });
-  const live = new LiveSessionFinder({ rpc, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
-  router.registerAll(createPiAgentCommands({ rpc, live, sessions: catalog, parseSessionFile: parseJsonLines, sessionRoots: () => [world.sessionsDir] }));
+  const bridges = new BridgeHub({ bus, log: silentLogger, sessionRoots: () => [world.sessionsDir], index: { findSessionByPath: catalog.findSessionByPath, refreshFile: async (file) => catalog.add(file) } });
+  const live = new LiveSessionFinder({ rpc, bridges, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
+  router.registerAll(createPiAgentCommands({ rpc, live, bridges, log: silentLogger, sessions: catalog, parseSessionFile: parseJsonLines, sessionRoots: () => [world.sessionsDir] }));
   const caller: Caller = localUserCaller('test');
   const events: PublishedEvent[] = [];
   bus.subscribe((e) => events.push(e));
@@ -168,7 +170,7 @@ export function createHarness(world: PiWorld, overrides: Partial<PiRpcManagerOpt
       .filter((e) => e.name === 'pi-rpc-event' && (e.payload as { run_id: string }).run_id === runId)
       .map((e) => ({ ...(e.payload as { kind: string; data: Record<string, unknown> }), target: e.target }));
   const dispatch = (command: string, payload: unknown, who: Caller = caller): Promise<DispatchResult> => router.dispatch(command, payload, who);
-  return { bus, router, catalog, rpc, live, caller, events, runEvents, dispatch };
+  return { bus, router, catalog, rpc, live, bridges, caller, events, runEvents, dispatch };
 }
 
 export function data<T = Record<string, unknown>>(result: DispatchResult): T {

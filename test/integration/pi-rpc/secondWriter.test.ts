@@ -43,6 +43,7 @@ for (const pi of pisUnderTest()) {
         assert.equal(refused.success, false);
         assert.equal(refused.success ? '' : refused.code, 'conflict');
         assert.match(refused.success ? '' : refused.error, new RegExp(`open in pi.*\\(pid ${term.pid}\\).*close it there or drive it from that pi`));
+        assert.match(refused.success ? '' : refused.error, /Pi Sessions: Connect pi to this editor.*node dist\/cli\.js bridge install/, 'says how to connect pi');
         assert.deepEqual(h.rpc.list(), [], 'no RPC child was started');
         assert.ok(fs.readFileSync(file).equals(before), 'the session file is byte-identical');
         assert.equal(fake.requests.length, 1, 'only the request that created the session reached the model');

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { startCliServer, type ServerHandle } from '../../support/cliServer';
 import { rawRequest, callApi } from '../../support/httpClient';
 import { allNames, serverCommandNames } from '../../support/commandTable';
+import { allScopes } from '../../../src/shared/model/tokens';
 
 /** A small deterministic PRNG, so a failing case can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -72,7 +73,7 @@ test('thousands of generated payloads over HTTP each get an envelope', async () 
   const commands = [...commandNames, 'unknown_cmd', '', '__proto__', 'constructor', 'x'.repeat(300)];
   for (let i = 0; i < 1500; i++) {
     const command = rand() < 0.9 ? commands[Math.floor(rand() * commands.length)] : randomValue(rand);
-    if (command === 'create_terminal' || command === 'send_pi_agent_rpc') continue;
+    if (command === 'create_terminal' || (typeof command === 'string' && command.endsWith('_pi_agent')) || command === 'send_pi_agent_rpc') continue;
     const payload = rand() < 0.8 ? randomValue(rand) : { path: randomValue(rand), name: randomValue(rand), id: randomValue(rand) };
     const res = await rawRequest({
       ...target,
@@ -150,7 +151,7 @@ test('generated WS frames each get a reply and the socket survives', async () =>
   const sent = 500;
   for (let i = 0; i < sent; i++) {
     const frame = rand() < 0.3 ? '{"id":' + i + ',"command":' : JSON.stringify({ id: i, command: commandNames[Math.floor(rand() * commandNames.length)], payload: randomValue(rand) });
-    if (frame.includes('create_terminal') || frame.includes('send_pi_agent_rpc')) {
+    if (frame.includes('create_terminal') || frame.includes('_pi_agent')) {
       ws.send(JSON.stringify({ id: i, command: 'ping' }));
     } else {
       ws.send(frame);
@@ -166,7 +167,7 @@ test('generated WS frames each get a reply and the socket survives', async () =>
 test('every command under every scope: refused without it, never an internal error with it', async () => {
   const rand = prng(4242);
   const commands = await serverCommandNames(target);
-  const scopes = ['read', 'write', 'agent', 'terminal', 'admin'] as const;
+  const scopes = allScopes;
   const tokens = new Map<string, string>();
   for (const scope of scopes) {
     const { envelope } = await callApi<{ token: string }>(target, 'create_token', { name: `fuzz-${scope}`, scopes: [scope] });
@@ -174,7 +175,7 @@ test('every command under every scope: refused without it, never an internal err
     tokens.set(scope, envelope.data!.token);
   }
   // Commands that would start a shell or pi when allowed are sent only where they are refused.
-  const spawning = new Set(['create_terminal', 'terminal_create', 'send_pi_agent_rpc']);
+  const spawning = new Set(['create_terminal', 'terminal_create', 'send_pi_agent_rpc', 'steer_pi_agent', 'follow_up_pi_agent']);
   let refused = 0;
   let allowed = 0;
   for (const scope of scopes) {

@@ -64,3 +64,11 @@ export function validConfig(modelIds: string[] = ['m1']): { providers: Record<st
     },
   };
 }
+
+/** Saves a project trust decision the way pi's `/trust` does: canonical folder → decision in trust.json. */
+export function trustFolder(sb: Sandbox, folder: string, decision: boolean | null = true): void {
+  const file = path.join(sb.agentDir, 'trust.json');
+  const data = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, boolean | null>) : {};
+  data[fs.realpathSync(folder)] = decision;
+  fs.writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+}

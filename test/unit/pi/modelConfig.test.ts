@@ -375,3 +375,66 @@ withSandbox('paths outside the agent folder need a one-time grant from the edito
   const exported = await router.dispatch('export_model_config_to_path', { path: dest, grant: exportGrant }, ui);
   assert.equal(exported.success, true, exported.success ? '' : exported.error);
 });
+
+withSandbox('save: pi 1.6 fields are accepted and written as given', async (sb) => {
+  const config = {
+    $schema: 'https://pi.dev/schemas/models.schema.json',
+    providers: {
+      fakellm: {
+        baseUrl: 'http://127.0.0.1:9/v1',
+        apiKey: 'FAKE_KEY',
+        api: 'openai-completions',
+        compat: { sessionAffinityFormat: 'openrouter' },
+        models: [
+          {
+            id: 'm1',
+            promptCache: { short: 300, long: 3600 },
+            inputLimits: { maxRequestBytes: 1_000_000, images: { maxPerMessage: 4, maxPerRequest: 20, resize: { maxWidth: 1568, jpegQuality: 85 } } },
+            thinkingLevelMap: { off: null, low: 'low', max: 'max' },
+          },
+        ],
+      },
+      radius: { baseUrl: 'https://radius.example/v1', oauth: 'radius' },
+      together: { modelOverrides: { 'm-x': { promptCache: { short: 60 } } } },
+    },
+  };
+  const written = await sb.ok<ModelConfigWrite>('save_model_config', config);
+  assert.deepEqual(written.warnings, []);
+  assert.deepEqual(JSON.parse(fs.readFileSync(modelsFile(sb), 'utf8')), config);
+});
+
+withSandbox('save: bad pi 1.6 fields are refused with the field named', async (sb) => {
+  const model = (extra: Record<string, unknown>) => ({ providers: { fakellm: { baseUrl: 'u', apiKey: 'k', api: 'a', models: [{ id: 'm', ...extra }] } } });
+  const cases: [unknown, RegExp][] = [
+    [{ $schema: 7, providers: {} }, /\$schema: expected a string/],
+    [model({ promptCache: { short: 0 } }), /models\[0\]\.promptCache\.short: must be greater than 0/],
+    [model({ promptCache: 'long' }), /models\[0\]\.promptCache: expected an object/],
+    [model({ inputLimits: { maxRequestBytes: 1.5 } }), /models\[0\]\.inputLimits\.maxRequestBytes: expected a whole number/],
+    [model({ inputLimits: { images: { resize: { jpegQuality: 101 } } } }), /inputLimits\.images\.resize\.jpegQuality: expected an integer from 1 to 100/],
+    [model({ thinkingLevelMap: { high: 3 } }), /thinkingLevelMap\.high: expected a string or null/],
+    [model({ compat: { sessionAffinityFormat: 'header' } }), /models\[0\]\.compat\.sessionAffinityFormat: expected one of "openai", "openai-nosession", "openrouter"/],
+    [{ providers: { p: { oauth: 'github' , baseUrl: 'u' } } }, /providers\.p\.oauth: expected one of "radius"/],
+    [{ providers: { p: { oauth: 'radius' } } }, /providers\.p\.baseUrl: is required when oauth is set/],
+  ];
+  for (const [payload, expected] of cases) {
+    const res = await sb.call('save_model_config', payload);
+    assert.equal(res.success, false, JSON.stringify(payload));
+    if (!res.success) assert.match(res.error, expected);
+  }
+  assert.equal(fs.existsSync(modelsFile(sb)), false);
+});
+
+test('check: pi 1.6 built-in providers need no endpoint; renamed and replaced names warn', () => {
+  for (const name of ['azure', 'ant-ling', 'baseten', 'meta', 'nvidia', 'qwen-token-plan-cn', 'radius', 'together', 'typesafe', 'zai-coding-cn']) {
+    assert.deepEqual(checkModelConfig({ providers: { [name]: { models: [{ id: 'custom' }] } } }), { errors: [], warnings: [] }, name);
+  }
+  const renamed = checkModelConfig({ providers: { 'azure-openai-responses': { models: [{ id: 'custom' }] } } });
+  assert.deepEqual(renamed.errors, []);
+  assert.match(renamed.warnings.join('\n'), /providers\.azure-openai-responses: pi 1\.6 renamed provider "azure-openai-responses" to "azure"/);
+  const header = checkModelConfig({ providers: { openai: { compat: { sendSessionIdHeader: true } } } });
+  assert.deepEqual(header.errors, []);
+  assert.match(header.warnings.join('\n'), /providers\.openai\.compat\.sendSessionIdHeader: pi 1\.6 ignores it; it became compat\.sessionAffinityFormat/);
+  assert.match(checkModelConfig({ providers: { openai: { modelOverrides: { m: { thinkingLevelMap: { huge: 'x' } } } } } }).warnings.join('\n'), /thinkingLevelMap\.huge: not a thinking level pi uses/);
+  // A custom provider still needs an endpoint for its own models.
+  assert.match(checkModelConfig({ providers: { mine: { api: 'a', apiKey: 'k', models: [{ id: 'm' }] } } }).errors.join('\n'), /providers\.mine\.baseUrl: is required/);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sandbox, type Sandbox } from './helpers';
+import { sandbox, trustFolder, type Sandbox } from './helpers';
 import type { ResourceItem } from '../../../src/shared/model/pi';
 import { themeColorTokens } from '../../../src/core/pi/themeCheck';
 import { globToRegExp } from '../../../src/core/pi/resourceSettings';
@@ -23,11 +23,15 @@ function withSandbox(name: string, body: (sb: Sandbox) => Promise<void>) {
 const skill = (name: string | undefined, description: string | undefined, extra = '') =>
   `---\n${name === undefined ? '' : `name: ${name}\n`}${description === undefined ? '' : `description: ${description}\n`}${extra}---\n\n# Body\n`;
 
-/** A workspace that is its own git root, so the `.agents/skills` walk stops there. */
-function workspace(sb: Sandbox, name: string): string {
+/**
+ * A workspace that is its own git root, so the `.agents/skills` walk stops there; trusted
+ * unless told otherwise, since pi loads nothing from an untrusted project.
+ */
+function workspace(sb: Sandbox, name: string, trusted = true): string {
   const ws = path.join(sb.root, name);
   fs.mkdirSync(path.join(ws, '.git'), { recursive: true });
   sb.workspaces.push(ws);
+  if (trusted) trustFolder(sb, ws);
   return ws;
 }
 
@@ -101,6 +105,7 @@ withSandbox('skills: .agents/skills up to the git root, collisions and settings 
   const ws = path.join(repo, 'packages', 'app');
   fs.mkdirSync(ws, { recursive: true });
   sb.workspaces.push(ws);
+  trustFolder(sb, repo);
   const rel = (p: string) => path.relative(sb.root, p);
   const inWs = sb.write(rel(path.join(ws, '.agents', 'skills', 'dup', 'SKILL.md')), skill('dup', 'closest'));
   const atRoot = sb.write(rel(path.join(repo, '.agents', 'skills', 'root-skill', 'SKILL.md')), skill('root-skill', 'at the git root'));
@@ -205,4 +210,93 @@ test('settings globs', () => {
   assert.equal(globToRegExp('skills/**/SKILL.md').test('skills/SKILL.md'), true);
   assert.equal(globToRegExp('a.md').test('aXmd'), false);
   assert.equal(globToRegExp('?.md').test('x.md'), true);
+});
+
+withSandbox('project trust: an untrusted project lists its resources inactive, says why and how to trust it', async (sb) => {
+  const ws = workspace(sb, 'untrusted', false);
+  const rel = (p: string) => path.relative(sb.root, p);
+  const colors = Object.fromEntries(themeColorTokens.map((t) => [t, '#112233']));
+  const projectSkill = sb.write(rel(path.join(ws, '.pi', 'skills', 'dup', 'SKILL.md')), skill('dup', 'project copy'));
+  const agentsSkill = sb.write(rel(path.join(ws, '.agents', 'skills', 'agent-skill', 'SKILL.md')), skill('agent-skill', 'from .agents'));
+  const userDup = sb.write(rel(path.join(sb.agentDir, 'skills', 'dup', 'SKILL.md')), skill('dup', 'user copy'));
+  const projectPrompt = sb.write(rel(path.join(ws, '.pi', 'prompts', 'review.md')), 'Project review\n');
+  const projectTheme = sb.write(rel(path.join(ws, '.pi', 'themes', 'ocean.json')), JSON.stringify({ name: 'ocean', colors }));
+  // An untrusted project's settings.json is not read: its overrides must not touch anything.
+  fs.writeFileSync(path.join(ws, '.pi', 'settings.json'), JSON.stringify({ skills: ['!agent-skill'] }));
+  const canonical = fs.realpathSync(ws);
+  const trustFile = path.join(sb.agentDir, 'trust.json');
+
+  const skills = await sb.ok<ResourceItem[]>('list_skills');
+  for (const file of [projectSkill, agentsSkill]) {
+    const item = byPath(skills, file);
+    assert.equal(item.active, false, file);
+    assert.equal(item.valid, true);
+    assert.equal(item.enabled, true, 'the untrusted settings.json did not disable it');
+    assert.equal(item.scope, 'project');
+    assert.match(item.reason ?? '', new RegExp(`^project ${canonical.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not trusted: no trust decision is saved`));
+    assert.ok(item.reason?.includes('/trust'), item.reason);
+    assert.ok(item.reason?.includes(`"${canonical}": true in ${trustFile}`), item.reason);
+    assert.ok(item.reason?.includes('"defaultProjectTrust": "always"'), item.reason);
+  }
+  const user = byPath(skills, userDup);
+  assert.equal(user.active, true, 'an untrusted project skill claims no name');
+  assert.equal(user.shadowed_by, undefined);
+  for (const [command, file] of [['list_prompts', projectPrompt], ['list_themes', projectTheme]] as const) {
+    const item = byPath(await sb.ok<ResourceItem[]>(command), file);
+    assert.equal(item.active, false, command);
+    assert.match(item.reason ?? '', /is not trusted/);
+  }
+
+  // Trusting it (pi's /trust writes the canonical folder) makes them active, settings included.
+  trustFolder(sb, ws);
+  const trusted = await sb.ok<ResourceItem[]>('list_skills');
+  assert.equal(byPath(trusted, projectSkill).active, true);
+  assert.equal(byPath(trusted, agentsSkill).enabled, false, 'now the project settings apply');
+  assert.equal(byPath(trusted, userDup).shadowed_by, projectSkill);
+});
+
+withSandbox('project trust: the closest saved decision wins, then defaultProjectTrust; a broken trust.json trusts nothing', async (sb) => {
+  const parent = path.join(sb.root, 'org');
+  const ws = path.join(parent, 'app');
+  fs.mkdirSync(path.join(ws, '.git'), { recursive: true });
+  sb.workspaces.push(ws);
+  const rel = (p: string) => path.relative(sb.root, p);
+  const prompt = sb.write(rel(path.join(ws, '.pi', 'prompts', 'p.md')), 'A prompt\n');
+  const state = async () => byPath(await sb.ok<ResourceItem[]>('list_prompts'), prompt);
+
+  trustFolder(sb, parent, true);
+  assert.equal((await state()).active, true, 'a trusted parent folder covers the project');
+  trustFolder(sb, ws, false);
+  const refused = await state();
+  assert.equal(refused.active, false, 'the closer "false" wins over the parent');
+  assert.match(refused.reason ?? '', /trust\.json says ".*app": false/);
+  trustFolder(sb, ws, null);
+  assert.equal((await state()).active, true, 'null removes the decision, so the parent decides again');
+
+  fs.rmSync(path.join(sb.agentDir, 'trust.json'));
+  fs.writeFileSync(path.join(sb.agentDir, 'settings.json'), JSON.stringify({ defaultProjectTrust: 'always' }));
+  assert.equal((await state()).active, true, 'defaultProjectTrust "always" loads it');
+  fs.writeFileSync(path.join(sb.agentDir, 'settings.json'), JSON.stringify({ defaultProjectTrust: 'never' }));
+  assert.match((await state()).reason ?? '', /defaultProjectTrust is "never" in .*settings\.json/);
+  // pi reads defaultProjectTrust from the global settings only.
+  fs.writeFileSync(path.join(sb.agentDir, 'settings.json'), '{}');
+  fs.writeFileSync(path.join(ws, '.pi', 'settings.json'), JSON.stringify({ defaultProjectTrust: 'always' }));
+  assert.equal((await state()).active, false, 'a project cannot trust itself');
+
+  fs.writeFileSync(path.join(sb.agentDir, 'trust.json'), '{"oops": 1}');
+  assert.match((await state()).reason ?? '', /trust\.json cannot be read \(value for "oops" must be true, false or null\)/);
+});
+
+withSandbox('project trust: a workspace opened through a symlink uses the canonical folder pi saves', async (sb) => {
+  const real = workspace(sb, 'real', false);
+  sb.workspaces.length = 0;
+  const link = path.join(sb.root, 'link');
+  fs.symlinkSync(real, link);
+  sb.workspaces.push(link);
+  const prompt = sb.write(path.relative(sb.root, path.join(real, '.pi', 'prompts', 'p.md')), 'A prompt\n');
+  trustFolder(sb, real);
+  const items = await sb.ok<ResourceItem[]>('list_prompts');
+  const item = items.find((i) => i.path === path.join(link, '.pi', 'prompts', 'p.md') || i.path === prompt);
+  assert.ok(item);
+  assert.equal(item.active, true);
 });

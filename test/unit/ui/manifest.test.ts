@@ -86,6 +86,11 @@ describe('package.json', () => {
     assert.ok(empty, 'no welcome view for an empty, unfiltered tree');
     assert.match(empty.contents, /~\/\.pi\/agent\/sessions/);
     assert.match(empty.contents, /PI_CODING_AGENT_SESSION_DIR/);
+    assert.match(empty.contents, /sessionDir from the project’s \.pi\/settings\.json/);
+    assert.match(empty.contents, /run pi in a project/);
+    const links = commandLinks(empty.contents);
+    for (const id of [CommandId.showSessionFolders, CommandId.openDemoSessions, CommandId.addSessionFolder]) assert.ok(links.includes(id), `no link to ${id}`);
+    for (const id of links) assert.ok(contributed.has(id) || workbenchCommands.has(id), `unknown command ${id}`);
     const settings = /\(command:workbench\.action\.openSettings\?([^)]+)\)/.exec(empty.contents);
     assert.ok(settings, 'no button that opens the settings');
     const [query] = JSON.parse(decodeURIComponent(settings[1])) as string[];

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import type { LiveSession } from '../../../src/shared/model/pi';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { SessionCatalog } from '../../../src/ui/tree/sessionCatalog';
 import type { GroupNode, SidebarNode } from '../../../src/ui/tree/treeModel';
@@ -141,12 +142,31 @@ test('the filter hides sessions by project, tag and age', () => {
   assert.deepEqual(ids(c.rootGroups()), ['g:project:/q']);
 });
 
-test('live sessions refresh their rows', () => {
-  const c = catalogWith([info('/s/a', '/p', '2026-03-09T00:00:00Z')]);
+function liveRecord(path: string, fields: Partial<LiveSession> = {}): LiveSession {
+  return { session_id: null, session_path: path, cwd: '/p', pid: 42, detected_by: 'bridge', heuristic: false, streaming: false, last_activity: null, ...fields };
+}
+
+test('live sessions refresh their rows, and only when what a row shows changes', () => {
+  const c = catalogWith([info('/s/a', '/p', '2026-03-09T00:00:00Z'), info('/s/b', '/p', '2026-03-08T00:00:00Z')]);
   c.children(c.rootGroups()[0]);
-  assert.deepEqual(paths(c.setLive(['/s/a']).sessions), ['/s/a']);
+  assert.deepEqual(paths(c.setLive([liveRecord('/s/a')]).sessions), ['/s/a']);
   assert.equal(c.isLive('/s/a'), true);
-  assert.deepEqual(c.setLive(['/s/a']).sessions, []);
+  assert.deepEqual(c.setLive([liveRecord('/s/a')]).sessions, []);
+  // Streaming starts: that row again, no group.
+  const streaming = c.setLive([liveRecord('/s/a', { streaming: true })]);
+  assert.deepEqual(paths(streaming.sessions), ['/s/a']);
+  assert.deepEqual(streaming.groups, []);
+  assert.equal(c.liveOf('/s/a')?.streaming, true);
+  // A guess about another session, and the exact one gone.
+  assert.deepEqual(paths(c.setLive([liveRecord('/s/b', { heuristic: true, detected_by: 'process' })]).sessions).sort(), ['/s/a', '/s/b']);
+  assert.equal(c.isLive('/s/a'), false);
+  assert.equal(c.liveOf('/s/b')?.heuristic, true);
+});
+
+test('of two records for one file, the certain one is kept', () => {
+  const c = catalogWith([info('/s/a', '/p', '2026-03-09T00:00:00Z')]);
+  c.setLive([liveRecord('/s/a', { heuristic: true, detected_by: 'file-activity' }), liveRecord('/s/a', { detected_by: 'bridge' })]);
+  assert.equal(c.liveOf('/s/a')?.detected_by, 'bridge');
 });
 
 test('thousands of sessions group and expand without rescanning everything per row', () => {

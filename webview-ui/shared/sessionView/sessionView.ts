@@ -10,6 +10,7 @@ import { FollowScroll } from './followScroll';
 import { fetchSession, fetchSessionTail, parseSessionsDiff, toParsedSession } from './sessionData';
 import type { SessionEntriesReply } from '../../../src/shared/api/commands';
 import { installSessionStyles } from './styles';
+import { LivePanel } from '../live/livePanel';
 
 /** What a host keeps to show the same thing again after a reload. */
 export interface SessionViewState {
@@ -49,6 +50,8 @@ export class SessionView {
   private readonly list: EntryList;
   private readonly find: FindBar;
   private readonly follow: FollowScroll;
+  /** Live header, pi's streaming answer and the prompt box. */
+  private readonly live: LivePanel;
   private readonly cleanups: (() => void)[] = [];
 
   private path: string | undefined;
@@ -91,7 +94,11 @@ export class SessionView {
     );
     this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll() });
     this.follow = new FollowScroll(this.scroller, latest);
-    root.replaceChildren(this.status, this.find.element, this.banner, this.scroller, latest);
+    // Reads whether the reader is at the end before the stream grows: the scroll event that
+    // would update it comes after the change.
+    this.live = new LivePanel(bridge, { contentGrew: () => this.follow.contentAppended(this.follow.following) });
+    this.sessionEl.append(this.live.stream);
+    root.replaceChildren(this.status, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
 
     this.cleanups.push(
       bridge.onEvent((name, payload) => this.onEvent(name, payload)),
@@ -118,6 +125,7 @@ export class SessionView {
     this.find.close();
     this.setStatus({ firstPaintMs: undefined, firstPaintAt: undefined, firstScreenEntries: undefined, revealedEntry: undefined, deleted: undefined });
     this.setPhase('loading');
+    this.live.open(null, []);
     const started = performance.now();
     let reply: SessionEntriesReply;
     try {
@@ -138,6 +146,7 @@ export class SessionView {
     this.showBranch(this.tree?.leafId ?? null, false);
     this.setStatus({ firstScreenEntries: String(this.list.renderedCount) });
     this.setPhase('ready');
+    this.live.open(reply.header.id, this.knownPaths);
     if (reply.skipped_lines > 0) this.setBanner(`${reply.skipped_lines} unreadable line${reply.skipped_lines === 1 ? '' : 's'} in this file were skipped.`, 'info');
     if (entryId) this.revealEntry(entryId, { highlight });
     // Time to first paint: the next frame after the first screen is in the DOM.
@@ -184,6 +193,7 @@ export class SessionView {
     window.clearTimeout(this.flashTimer);
     window.clearTimeout(this.topEntryTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.live.dispose();
     this.list.dispose();
     this.find.dispose();
     this.follow.dispose();
@@ -225,12 +235,14 @@ export class SessionView {
   }
 
   private onEvent(name: string, payload: unknown): void {
+    this.live.onEvent(name, payload);
     if (name !== 'sessions-diff' || this.path === undefined) return;
     const diff = parseSessionsDiff(payload);
     if (!diff) return;
     if (diff.removed.some((p) => this.knownPaths.has(p))) {
       this.deleted = true;
       this.setStatus({ deleted: 'true' });
+      this.live.setDeleted(true);
       this.setBanner('This session file was deleted. What is shown is the last version read.', 'warning');
       return;
     }
@@ -269,6 +281,7 @@ export class SessionView {
     if (!this.session || !this.tree) return;
     const known = new Set(this.session.entries.map((e) => e.id));
     const fresh = received.filter((e) => !known.has(e.id));
+    this.live.settle(fresh);
     if (fresh.length === 0) {
       this.renderChrome();
       return;

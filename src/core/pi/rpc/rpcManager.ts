@@ -8,7 +8,7 @@ import { describeError, type Logger } from '../../log';
 import { defaultPiCommand, PiRpcProcess, type PiCommand } from './rpcProcess';
 import type { RpcResponse } from './rpcProtocol';
 import { toRunSignal, type AgentEndSummary, type RunEvent } from './runEvents';
-import type { PromptDisposition, SendPromptResult } from '../../../shared/model/pi';
+import type { AbortResult, PiDelivery, PromptDisposition, SendPromptResult } from '../../../shared/model/pi';
 
 /** A session as the catalog knows it. */
 export interface SessionRef {
@@ -75,6 +75,7 @@ class Run {
   constructor(
     readonly callerId: string,
     readonly sessionId: string,
+    readonly sessionPath: string,
   ) {}
 
   finish(outcome: RunOutcome): void {
@@ -121,7 +122,7 @@ export class PiRpcManager implements IDisposable {
     if (child.run && !child.run.finished) {
       throw new ApiError('conflict', `session ${session.id} is already running a prompt (run ${child.run.id})`);
     }
-    const run = new Run(input.callerId, session.id);
+    const run = new Run(input.callerId, session.id, path.resolve(session.path));
     child.run = run;
     this.clearIdle(child);
     this.emit(run, { kind: 'run_start', data: { prompt: input.prompt } });
@@ -145,7 +146,7 @@ export class PiRpcManager implements IDisposable {
     }
     const disposition = promptDisposition(response.data);
     if (disposition !== undefined) child.settles = true;
-    const result: SendPromptResult = { run_id: run.id, session_id: session.id, session_path: session.path, disposition: disposition ?? 'started' };
+    const result: SendPromptResult = { run_id: run.id, session_id: session.id, session_path: session.path, disposition: disposition ?? 'started', via: 'rpc' };
     if (disposition === 'handled') {
       // An extension command took the prompt: no agent events follow, so nothing else would end the run.
       this.emit(run, { kind: 'agent_end', data: { final_text: '', stop_reason: null, error_message: null, handled: true } });
@@ -162,6 +163,31 @@ export class PiRpcManager implements IDisposable {
     if (outcome === 'timeout') throw new ApiError('timeout', `run ${run.id} did not finish within ${Math.round(waitMs / 1000)} s; it goes on streaming`);
     if (outcome.error !== null) throw new ApiError('unavailable', `pi reported an error: ${outcome.error}`);
     return { ...result, final_text: outcome.finalText, stop_reason: outcome.stopReason };
+  }
+
+  /**
+   * Steers or queues a follow-up into the run our child of this session has under way; with
+   * no run under way it is an ordinary prompt (an idle pi treats all three alike).
+   */
+  async deliver(input: SendPromptInput & { deliverAs: PiDelivery }): Promise<SendPromptResult> {
+    const child = [...this.children.values()].find((c) => c.session.id === input.sessionId);
+    const run = child?.run;
+    if (!child || !run || run.finished || input.deliverAs === 'prompt') {
+      return { ...(await this.sendPrompt(input)), delivered_as: 'prompt' };
+    }
+    const type = input.deliverAs === 'steer' ? 'steer' : 'follow_up';
+    const response = await child.process.request({ type, message: input.prompt });
+    if (!response.success) throw new ApiError('unavailable', `pi reported an error: ${response.error ?? 'no reason given'}`);
+    return { run_id: run.id, session_id: child.session.id, session_path: child.session.path, disposition: 'queued', via: 'rpc', delivered_as: input.deliverAs };
+  }
+
+  /** Stops the run our child of this session has under way; false when none was running. */
+  async abort(sessionId: string): Promise<AbortResult> {
+    const child = [...this.children.values()].find((c) => c.session.id === sessionId);
+    if (!child || !child.run || child.run.finished) return { session_id: sessionId, aborted: false, via: 'rpc' };
+    const response = await child.process.request({ type: 'abort' });
+    if (!response.success) throw new ApiError('unavailable', `pi could not abort: ${response.error ?? 'no reason given'}`);
+    return { session_id: sessionId, aborted: true, via: 'rpc' };
   }
 
   /** Our children, as they are now. */
@@ -296,6 +322,8 @@ export class PiRpcManager implements IDisposable {
 
   private emit(run: Run, event: RunEvent): void {
     this.options.bus.publish('pi-rpc-event', { run_id: run.id, session_id: run.sessionId, ...event }, { target: run.callerId });
+    // Readers following the session see the run too, without the right to steer it.
+    this.options.bus.publish('pi-live-event', { session_id: run.sessionId, session_path: run.sessionPath, run_id: run.id, via: 'rpc', ...event });
   }
 
   private liveChanged(sessionId: string): void {
