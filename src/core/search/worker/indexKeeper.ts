@@ -179,7 +179,10 @@ export class IndexKeeper {
       case 'begin': {
         const mark = unpackMark(index.fingerprintOf(message.path));
         const continues = message.mode === 'full' || (mark !== undefined && mark.offset === message.from_offset);
-        this.feeds.set(message.path, { accepted: this.current !== message.path && continues, mode: message.mode, started: false, id: message.id, cwd: message.cwd });
+        const accepted = this.current !== message.path && continues;
+        this.feeds.set(message.path, { accepted, mode: message.mode, started: false, id: message.id, cwd: message.cwd });
+        // A removal queued before the file was parsed again is older than what comes now.
+        if (accepted && this.queue.get(message.path) === null) this.queue.delete(message.path);
         return 0;
       }
       case 'docs': {

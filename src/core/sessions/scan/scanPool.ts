@@ -5,7 +5,7 @@ import { describeError, type Logger } from '../../log';
 import { DocumentSender, type DocumentFeedHost } from '../../search/worker/documentFeed';
 import { workerScript } from '../../util/workerScript';
 import { InvalidSessionFileError } from '../parser';
-import type { SummarizeOptions, SummarizeResult } from '../sessionIndex';
+import type { EntrySink, SummarizeOptions, SummarizeResult } from '../sessionIndex';
 import { summarizeFile } from '../summary';
 import type { FromScanWorker, ToScanWorker } from './scanProtocol';
 
@@ -23,6 +23,14 @@ interface Slot {
   worker: Worker;
   jobs: Map<number, { file: string; resolve(r: SummarizeResult): void; reject(err: Error): void }>;
   feedGeneration: number | undefined;
+}
+
+function bothSinks(a: EntrySink | undefined, b: EntrySink | undefined): EntrySink {
+  if (!a || !b) return (a ?? b)!;
+  return (entry, header, line) => {
+    a(entry, header, line);
+    b(entry, header, line);
+  };
 }
 
 /** Reads this small (an append, a new short session) are done in-process: no thread to wake. */
@@ -53,7 +61,8 @@ export class ScanPool implements IDisposable {
   /** A Summarizer for the SessionIndex. */
   readonly summarize = (file: string, options: SummarizeOptions): Promise<SummarizeResult> => {
     const bytes = options.size - (options.fromOffset ?? 0);
-    if (this.threads === 0 || this.disposed || (!options.bulk && bytes < inProcessBytes)) return this.summarizeHere(file, options);
+    // An entry sink (a content observer) is a function: it cannot cross to a worker.
+    if (this.threads === 0 || this.disposed || options.onEntry || (!options.bulk && bytes < inProcessBytes)) return this.summarizeHere(file, options);
     return this.summarizeInWorker(file, options);
   };
 
@@ -75,7 +84,8 @@ export class ScanPool implements IDisposable {
         size: options.size,
         mtimeMs: options.mtimeMs,
         ...(options.fromOffset !== undefined ? { fromOffset: options.fromOffset, snapshot: options.snapshot } : {}),
-        ...(feed && sender ? { onEntry: feed.sink, onStart: (from: number) => feed.start(from), pause: () => sender.room() } : {}),
+        ...(feed && sender ? { onStart: (from: number) => feed.start(from), pause: () => sender.room() } : {}),
+        ...(feed || options.onEntry ? { onEntry: bothSinks(feed?.sink, options.onEntry) } : {}),
       });
       if (feed && sender && host) {
         feed.end(result.info, result.offset);
