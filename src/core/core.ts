@@ -92,6 +92,7 @@ export class Core extends Disposable {
   readonly tokens: TokenStore;
   private opening: Promise<void> | undefined;
   private readonly search: SearchService;
+  private readonly scanPool: ScanPool;
 
   /**
    * Cheap enough for the editor's activation: the databases are not read here but in
@@ -123,6 +124,7 @@ export class Core extends Disposable {
     let search: SearchService | undefined;
     // Parses on worker threads during scans and feeds what it decodes to the search worker.
     const scanPool = this.register(new ScanPool({ log, feed: () => search }));
+    this.scanPool = scanPool;
     this.sessions = new SessionIndex({
       bus: this.bus,
       log,
@@ -303,7 +305,11 @@ export class Core extends Disposable {
     } catch {
       // The worker is restarting or shutting down; the process figure stands alone.
     }
-    this.log.info(`sessions: first scan listed ${sessions} session(s) in ${last_scan_ms} ms (${full_parses} parsed, ${cache_hits} from the cache); process RSS ${rssMb} MB${heap}`);
+    const { fed, not_fed } = this.scanPool.feedStats();
+    this.log.info(
+      `sessions: first scan listed ${sessions} session(s) in ${last_scan_ms} ms (${full_parses} parsed, ${cache_hits} from the cache; ` +
+        `${fed} fed to search, ${not_fed} left for it to read); process RSS ${rssMb} MB${heap}`,
+    );
   }
 
   /** What the HTTP/WS/SSE server needs from the core. */

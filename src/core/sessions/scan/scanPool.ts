@@ -48,9 +48,16 @@ export class ScanPool implements IDisposable {
   private idleTimer: NodeJS.Timeout | undefined;
   private localSender: DocumentSender | undefined;
   private disposed = false;
+  /** Parses whose documents went to the search worker, and parses it will have to repeat. */
+  private readonly feedCounts = { fed: 0, not_fed: 0 };
 
   constructor(private readonly options: ScanPoolOptions) {
     this.threads = Math.max(0, options.threads ?? Math.min(4, os.availableParallelism()));
+  }
+
+  /** How many parses fed the search worker, and how many it reads again (it fell behind). */
+  feedStats(): { fed: number; not_fed: number } {
+    return { ...this.feedCounts };
   }
 
   /** Worker threads alive right now (none while idle). */
@@ -91,6 +98,7 @@ export class ScanPool implements IDisposable {
         feed.end(result.info, result.offset);
         host.noteFed(file, options.size, options.mtimeMs, sender.generation);
       }
+      if (host) this.feedCounts[feed ? 'fed' : 'not_fed']++;
       return result;
     } catch (err) {
       feed?.abort();
@@ -159,6 +167,7 @@ export class ScanPool implements IDisposable {
     }
     const host = this.feedHost();
     if (host && message.fedGeneration !== undefined) host.noteFed(job.file, message.info.size_bytes, message.info.file_mtime_ms, message.fedGeneration);
+    if (host) this.feedCounts[message.fedGeneration !== undefined ? 'fed' : 'not_fed']++;
     job.resolve({ info: message.info, snapshot: message.snapshot, offset: message.offset });
   }
 
