@@ -1,57 +1,40 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { median, peakRssMb, percentile, startHeadlessServer } from './processes';
-import { readSessionDocuments } from '../src/core/search/worker/sessionDocuments';
+import { median, percentile, rssMb, type Started } from './processes';
+import { api } from './b1b2Scan';
+import { extractEntryMessages } from '../src/core/search/extract';
+import type { SessionEntry } from '../src/shared/model/entries';
+import type { QueryWord } from './realisticCorpus';
+import type { SearchReply } from '../src/shared/api/commands';
 
+export interface WordFigures extends QueryWord {
+  p50Ms: number;
+  rgP50Ms: number;
+  /** Sessions rg -F -i -l finds (anywhere in the file). */
+  rgFiles: number;
+  /** Sessions the search finds (all pages). */
+  found: number;
+  /** rg files the search did not find although the word is in their message text (judged only when `partialPages` is 0). */
+  misses: number;
+  /** Sessions the search found that rg did not. */
+  extra: number;
+  /** Recall pages still partial after retries (0 means recall was judged on complete answers). */
+  partialPages: number;
+}
 
 export interface B4Figures {
   p50Ms: number;
   p95Ms: number;
   rgP50Ms: number;
+  /** rg's p50 divided by ours. */
   speedup: number;
   recallMisses: number;
-  /** Server start → `get_search_status` ready (cold, empty state dir). */
-  indexingMs: number;
-  peakRssMb: number;
-  queries: number;
-  sessions: number;
-}
-
-interface Query {
-  query: string;
-  role?: string;
-}
-
-/** Words of the corpus's conversations and tool output, common and rare (bench/corpus.ts). */
-const singleWords = ['parser', 'router', 'session', 'cache', 'please', 'tree', 'successfully', 'replaced', 'thinking', 'module', 'types', '한국어'];
-const queries: Query[] = [
-  ...singleWords.map((query) => ({ query })),
-  { query: '"fix bug"' },
-  { query: '"parser files"' },
-  { query: '"router for and"' },
-  { query: 'router cache tree' },
-  { query: 'parser -router' },
-  { query: 'rout*' },
-  { query: 'conf*' },
-  { query: '"replaced text"' },
-  { query: '数据' },
-  { query: '人口最多' },
-  { query: '日本語のテキスト' },
-  { query: '请读取 数据' },
-  { query: 'parser', role: 'user' },
-  { query: 'router', role: 'assistant' },
-  { query: 'cache', role: 'tool' },
-  { query: '"fix bug"', role: 'user' },
-  { query: 'please check', role: 'user' },
-  { query: 'session', role: 'assistant' },
-];
-
-async function api<T>(url: string, command: string, payload: object): Promise<T> {
-  const res = await fetch(`${url}/api`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ command, payload }) });
-  const body = (await res.json()) as { success: boolean; data: T; error: string | null };
-  if (!body.success) throw new Error(`${command} failed: ${body.error}`);
-  return body.data;
+  words: WordFigures[];
+  /** VmRSS after the timed queries. */
+  rssAfterMb: number;
+  /** Timed answers the server marked partial (cut short by its time budget). */
+  partialAnswers: number;
 }
 
 /** `rg -F -l -i word dir`: the files, and the wall time including process start. */
@@ -69,93 +52,122 @@ function ripgrep(word: string, dir: string): Promise<{ ms: number; files: string
   });
 }
 
-/** Whether the word occurs in the file's user or assistant text (never truncated by the index). */
-async function inConversation(file: string, word: string): Promise<boolean> {
+const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const alnum = /[\p{L}\p{N}]/u;
+const upper = /\p{Lu}/u;
+const lower = /[\p{Ll}\p{N}]/u;
+
+/**
+ * Whether `word` is a whole word of `text` the way the tokeniser cuts text: a run of letters
+ * and digits, or a part of one split at camelCase and letter/digit changes (runs of 40 or
+ * fewer characters). CJK words match anywhere (they are indexed as bigrams).
+ */
+export function containsWord(text: string, word: string): boolean {
+  const lowerText = text.toLowerCase();
   const needle = word.toLowerCase();
-  let found = false;
-  await readSessionDocuments(file, { fromOffset: 0 }, (docs) => {
-    for (const d of docs) if (d.role !== 'tool' && d.text.toLowerCase().includes(needle)) found = true;
-  });
-  return found;
+  if (cjk.test(word)) return lowerText.includes(needle);
+  for (let at = lowerText.indexOf(needle); at >= 0; at = lowerText.indexOf(needle, at + 1)) {
+    const before = text[at - 1] ?? '';
+    const after = text[at + needle.length] ?? '';
+    const first = text[at]!;
+    const last = text[at + needle.length - 1]!;
+    const startOk = !alnum.test(before) || (upper.test(first) && lower.test(before)) || (/\d/.test(before) !== /\d/.test(first));
+    const endOk = !alnum.test(after) || (upper.test(after) && lower.test(last)) || (/\d/.test(after) !== /\d/.test(last));
+    if (!startOk || !endOk) continue;
+    let runStart = at;
+    while (runStart > 0 && alnum.test(text[runStart - 1]!)) runStart--;
+    let runEnd = at + needle.length;
+    while (runEnd < text.length && alnum.test(text[runEnd]!)) runEnd++;
+    const wholeRun = runStart === at && runEnd === at + needle.length;
+    if (wholeRun || runEnd - runStart <= 40) return true;
+  }
+  return false;
+}
+
+/** Whether the word is in the file's user or assistant text (what the index never cuts). */
+function inMessageText(file: string, word: string): boolean {
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    let entry: SessionEntry;
+    try {
+      entry = JSON.parse(line) as SessionEntry;
+    } catch {
+      continue;
+    }
+    for (const doc of extractEntryMessages(entry)) if (doc.role !== 'tool' && containsWord(doc.text, word)) return true;
+  }
+  return false;
 }
 
 /** Every session the server finds for a word, paging through (one hit per session). */
-async function sessionsFound(url: string, word: string): Promise<Set<string>> {
+async function sessionsFound(url: string, word: string): Promise<{ found: Set<string>; partialPages: number }> {
   const found = new Set<string>();
-  for (let offset = 0; offset <= 10_000; offset += 200) {
-    const r = await api<{ hits: { session_path: string }[]; total: number }>(url, 'search', { query: word, per_session: 1, limit: 200, offset });
+  let partialPages = 0;
+  for (let offset = 0; offset <= 100_000; offset += 200) {
+    let r = await api<SearchReply>(url, 'search', { query: word, per_session: 1, limit: 200, offset });
+    // A loaded machine may cut a query short by its time budget: recall is judged on complete answers.
+    for (let retry = 0; r.partial && retry < 20; retry++) {
+      await new Promise((done) => setTimeout(done, 250));
+      r = await api<SearchReply>(url, 'search', { query: word, per_session: 1, limit: 200, offset });
+    }
+    if (r.partial) partialPages++;
     for (const h of r.hits) found.add(h.session_path);
-    if (offset + 200 >= r.total) break;
+    if (r.hits.length === 0 || !r.has_more) break;
   }
-  return found;
+  return { found, partialPages };
+}
+
+/** Misses over the words whose every page came back complete; a partial page proves nothing either way. */
+export function recallMisses(words: WordFigures[]): number {
+  return words.filter((w) => w.partialPages === 0).reduce((a, w) => a + w.misses, 0);
 }
 
 /**
- * B4: starts `dist/cli.js serve` on a fresh state dir over the corpus, waits until search is
- * ready, then times 30 queries end to end over HTTP (a few rounds each) and, in the same run,
- * `rg -F -l -i` over the same folder for the single words; checks recall against rg for
- * words found in conversation text.
+ * B4 on a running, idle server: times each word end to end over HTTP (a few rounds each) and,
+ * in the same run, `rg -F -l -i` over the same folder for the same words; then checks recall
+ * against rg for sessions whose message text holds the word.
  */
-export async function runB4(options: { corpusDir: string; stateDir: string; rounds?: number }): Promise<B4Figures> {
-  const { corpusDir, stateDir } = options;
-  const rounds = options.rounds ?? 5;
-  fs.rmSync(stateDir, { recursive: true, force: true });
-  const started = performance.now();
-  const server = await startHeadlessServer({ stateDir, sessionDir: corpusDir });
-  try {
-    let sessions = 0;
-    for (;;) {
-      const status = await api<{ ready: boolean; indexed_files: number }>(server.url, 'get_search_status', {});
-      if (status.ready) {
-        sessions = status.indexed_files;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const indexingMs = performance.now() - started;
+export async function runB4(server: Started, corpusDir: string, words: QueryWord[], rounds = 5): Promise<B4Figures> {
+  // One untimed pass warms the page cache and the server for both sides alike.
+  for (const w of words) await api(server.url, 'search', { query: w.word });
+  for (const w of words) await ripgrep(w.word, corpusDir);
 
-    // One untimed pass warms the page cache and the server for both sides alike.
-    for (const q of queries) await api(server.url, 'search', q);
-    for (const w of singleWords) await ripgrep(w, corpusDir);
-
-    const latencies: number[] = [];
-    const rgTimes: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      for (const q of queries) {
-        const t = performance.now();
-        await api(server.url, 'search', q);
-        latencies.push(performance.now() - t);
-      }
-      for (const w of singleWords) rgTimes.push((await ripgrep(w, corpusDir)).ms);
+  let partialAnswers = 0;
+  const latencies = new Map<string, number[]>(words.map((w) => [w.word, []]));
+  const rgTimes = new Map<string, number[]>(words.map((w) => [w.word, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const w of words) {
+      const t = performance.now();
+      const reply = await api<SearchReply>(server.url, 'search', { query: w.word });
+      latencies.get(w.word)!.push(performance.now() - t);
+      if (reply.partial) partialAnswers++;
     }
-
-    let recallMisses = 0;
-    for (const word of singleWords) {
-      const found = await sessionsFound(server.url, word);
-      for (const file of (await ripgrep(word, corpusDir)).files) {
-        if (!found.has(path.resolve(file)) && (await inConversation(file, word))) recallMisses++;
-      }
-    }
-    const p50Ms = median(latencies);
-    const rgP50Ms = median(rgTimes);
-    return {
-      p50Ms,
-      p95Ms: percentile(latencies, 95),
-      rgP50Ms,
-      speedup: rgP50Ms / p50Ms,
-      recallMisses,
-      indexingMs,
-      peakRssMb: peakRssMb(server.proc.pid!),
-      queries: queries.length,
-      sessions,
-    };
-  } finally {
-    await server.stop();
+    for (const w of words) rgTimes.get(w.word)!.push((await ripgrep(w.word, corpusDir)).ms);
   }
-}
+  const rssAfterMb = rssMb(server.proc.pid!);
 
-if (require.main === module) {
-  const corpusDir = process.argv[2];
-  if (!corpusDir) throw new Error('usage: node --import tsx bench/b4Search.ts <corpus dir> [state dir]');
-  void runB4({ corpusDir, stateDir: process.argv[3] ?? path.join(__dirname, '.work', 'b4') }).then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
+  const perWord: WordFigures[] = [];
+  for (const w of words) {
+    const { found, partialPages } = await sessionsFound(server.url, w.word);
+    const rg = (await ripgrep(w.word, corpusDir)).files.map((f) => path.resolve(f));
+    const rgSet = new Set(rg);
+    let misses = 0;
+    for (const file of rg) if (!found.has(file) && inMessageText(file, w.word)) misses++;
+    let extra = 0;
+    for (const file of found) if (!rgSet.has(file)) extra++;
+    perWord.push({ ...w, p50Ms: median(latencies.get(w.word)!), rgP50Ms: median(rgTimes.get(w.word)!), rgFiles: rg.length, found: found.size, misses, extra, partialPages });
+  }
+  const all = [...latencies.values()].flat();
+  const p50Ms = median(all);
+  const rgP50Ms = median([...rgTimes.values()].flat());
+  return {
+    p50Ms,
+    p95Ms: percentile(all, 95),
+    rgP50Ms,
+    speedup: rgP50Ms / p50Ms,
+    recallMisses: recallMisses(perWord),
+    words: perWord,
+    rssAfterMb,
+    partialAnswers,
+  };
 }

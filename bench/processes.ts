@@ -7,6 +7,8 @@ const repoRoot = path.resolve(__dirname, '..');
 export interface Started {
   proc: ChildProcess;
   url: string;
+  /** Everything the process wrote to stderr so far (the server logs there). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export function startListening(command: string, args: string[], env: NodeJS.Proc
         resolve({
           proc,
           url: m[1]!,
+          stderr: () => stderr,
           stop: () =>
             new Promise<void>((done) => {
               if (proc.exitCode !== null) return done();
@@ -65,9 +68,13 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** `node dist/cli.js serve` on a free port with its own state (and, optionally, one session folder). */
-export function startHeadlessServer(options: { stateDir: string; sessionDir?: string }): Promise<Started> {
+/**
+ * `node dist/cli.js serve` on a free port with its own state (and, optionally, one session
+ * folder). `nodeArgs` go to node itself, e.g. `--cpu-prof`.
+ */
+export function startHeadlessServer(options: { stateDir: string; sessionDir?: string; nodeArgs?: string[] }): Promise<Started> {
   return startListening(process.execPath, [
+    ...(options.nodeArgs ?? []),
     path.join(repoRoot, 'dist/cli.js'),
     'serve',
     '--port',
@@ -80,8 +87,14 @@ export function startHeadlessServer(options: { stateDir: string; sessionDir?: st
   ]);
 }
 
-/** Peak resident memory of a live process, from /proc (Linux). */
+/** Peak resident memory of a live process (every thread and native memory), from /proc (Linux). */
 export function peakRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Resident memory of a live process now, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }

@@ -39,6 +39,8 @@ export class App {
   private readonly demoBadge: HTMLElement;
   private readonly main: HTMLElement;
   private readonly scrollTops = new Map<HTMLElement, number>();
+  /** Per screen, what had focus when it was left (the row or hit opened), to return to. */
+  private readonly lastFocus = new Map<HTMLElement, HTMLElement>();
   private current: HTMLElement | undefined;
   private readonly onHashChange = () => this.route(parseRoute(window.location.hash));
   private readonly onKey = (e: KeyboardEvent) => this.onKeyDown(e);
@@ -49,7 +51,7 @@ export class App {
   ) {
     this.store = new SessionStore(bridge);
     this.list = new SessionList(this.store);
-    this.search = new SearchScreen(bridge, (query) => {
+    this.search = new SearchScreen(bridge, this.store, (query) => {
       const href = searchHref(query);
       if (window.location.hash !== href) history.replaceState(null, '', href);
     });
@@ -73,10 +75,18 @@ export class App {
     this.demoBadge = h('span', { class: 'demo-badge', title: sessionFolderText.demoNote }, sessionFolderText.demoTitle);
     this.demoBadge.hidden = true;
     this.store.onChange(() => this.showDemo());
-    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/', 'aria-label': 'Pi Sessions' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), this.demoBadge, nav, this.connection, forget);
-    this.main = h('main', { class: 'app-main' }, this.list.element, this.search.element, this.session.element);
+    // The name is the text shown ("π Sessions"); at phone width " Sessions" is only hidden visually.
+    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), this.demoBadge, nav, this.connection, forget);
+    // The first tab stop: past the top bar to the screen's heading. Not a fragment link,
+    // since fragments are this page's routes.
+    const skip = h('a', { class: 'skip-link', href: '#main-content' }, 'Skip to content');
+    skip.addEventListener('click', (e) => {
+      e.preventDefault();
+      this.headingOf(this.current)?.focus();
+    });
+    this.main = h('main', { class: 'app-main', id: 'main-content' }, this.list.element, this.search.element, this.session.element);
     for (const screen of [this.list.element, this.search.element, this.session.element]) screen.hidden = true;
-    this.element = h('div', { class: 'app' }, top, this.main, this.toast.element);
+    this.element = h('div', { class: 'app' }, skip, top, this.main, this.toast.element);
 
     bridge.onConnectionChange?.((state) => this.showConnection(state));
   }
@@ -98,10 +108,20 @@ export class App {
     this.bridge.dispose();
   }
 
+  private headingOf(screen: HTMLElement | undefined): HTMLElement | undefined {
+    if (screen === this.list.element) return this.list.heading;
+    if (screen === this.search.element) return this.search.heading;
+    if (screen === this.session.element) return this.session.title;
+    return undefined;
+  }
+
   private route(route: Route): void {
     const next = route.screen === 'list' ? this.list.element : route.screen === 'search' ? this.search.element : this.session.element;
+    const first = this.current === undefined;
     if (this.current && this.current !== next) {
       this.scrollTops.set(this.current, this.current.scrollTop);
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && this.current.contains(active)) this.lastFocus.set(this.current, active);
       this.current.hidden = true;
     }
     if (route.screen !== 'session') this.session.hide();
@@ -115,7 +135,6 @@ export class App {
     this.current = next;
     if (route.screen === 'search') {
       this.search.setQuery(route.query);
-      if (changed) this.search.focus();
       document.title = 'Search · Pi Sessions';
     } else if (route.screen === 'session') {
       this.session.show(route.path, route.entryId);
@@ -123,6 +142,26 @@ export class App {
       document.title = 'Pi Sessions';
     }
     if (changed) next.scrollTop = this.scrollTops.get(next) ?? 0;
+    if (changed || route.screen === 'session') this.placeFocus(next, route, first);
+  }
+
+  /**
+   * Focus follows the screen, so it never falls to the page body: back on the row or hit a
+   * screen was left from, else on the new screen's heading (the search screen: its field).
+   */
+  private placeFocus(screen: HTMLElement, route: Route, first: boolean): void {
+    const previous = this.lastFocus.get(screen);
+    this.lastFocus.delete(screen);
+    const back = previous && route.screen !== 'session' ? (previous.isConnected ? previous : sameLink(screen, previous)) : undefined;
+    if (back) {
+      back.focus();
+      return;
+    }
+    if (route.screen === 'search' && !first) {
+      this.search.focus();
+      return;
+    }
+    this.headingOf(screen)?.focus({ preventScroll: true });
   }
 
   private showDemo(): void {
@@ -144,4 +183,15 @@ export class App {
       window.location.hash = '#/search';
     }
   }
+}
+
+/** The list is rebuilt when sessions change: the row that was left, found again by its link. */
+function sameLink(screen: HTMLElement, gone: HTMLElement): HTMLElement | undefined {
+  const href = gone.getAttribute('href');
+  const path = gone.dataset.path;
+  return (
+    (href ? screen.querySelector<HTMLElement>(`a[href="${CSS.escape(href)}"]`) : null) ??
+    (path ? screen.querySelector<HTMLElement>(`[data-path="${CSS.escape(path)}"]`) : null) ??
+    undefined
+  );
 }

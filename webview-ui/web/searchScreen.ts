@@ -3,6 +3,7 @@ import type { HttpBridge } from '../shared/httpBridge';
 import { baseName, h, highlighted } from './dom';
 import { failureText } from './feedback';
 import { sessionHref } from './routes';
+import type { SessionStore } from './sessionStore';
 import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
 
 
@@ -22,6 +23,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export class SearchScreen {
   readonly element: HTMLElement;
+  readonly heading: HTMLElement;
   readonly input: HTMLInputElement;
   private readonly role: HTMLSelectElement;
   private readonly status: HTMLElement;
@@ -33,6 +35,7 @@ export class SearchScreen {
 
   constructor(
     private readonly bridge: HttpBridge,
+    private readonly store: SessionStore,
     private readonly onQueryChange: (query: string) => void,
   ) {
     this.input = h('input', { type: 'search', class: 'field search-input', placeholder: 'Search all messages', 'aria-label': 'Search all messages', autocomplete: 'off', enterkeyhint: 'search' });
@@ -55,7 +58,8 @@ export class SearchScreen {
     this.input.addEventListener('input', () => this.schedule());
     this.role.addEventListener('change', () => this.run(true));
     this.more.addEventListener('click', () => this.run(false));
-    this.element = h('section', { class: 'screen screen-search', 'aria-label': 'Search' }, form, this.status, this.results, this.more);
+    this.heading = h('h1', { class: 'visually-hidden', id: 'search-heading', tabindex: '-1' }, 'Search');
+    this.element = h('section', { class: 'screen screen-search', 'aria-labelledby': 'search-heading' }, this.heading, form, this.status, this.results, this.more);
   }
 
   /** Shows a query (from the URL) without echoing it back into the URL. */
@@ -137,12 +141,18 @@ export class SearchScreen {
     }
   }
 
+  /** The session's title by the shared rule (name, else first message), never its file name. */
+  private hitTitle(hit: SearchHit): string {
+    const info = this.store.get(hit.session_path);
+    return info ? sessionTitle(info) : sessionTitle({ name: hit.session_name, first_message: '', id: hit.session_id });
+  }
+
   private hitRow(hit: SearchHit): HTMLElement {
     delete this.status.dataset.fallback;
     return h(
       'a',
       { class: 'search-hit', href: sessionHref(hit.session_path, hit.entry_id), 'data-path': hit.session_path },
-      h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, hit.role), hit.session_name || baseName(hit.session_path)),
+      h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, hit.role), this.hitTitle(hit)),
       h('span', { class: 'hit-snippet' }, highlighted(hit.snippet, hit.highlights)),
       h('span', { class: 'row-meta' }, [baseName(hit.cwd), relativeTime(hit.timestamp, Date.now())].filter(Boolean).join(' · ')),
     );

@@ -29,6 +29,7 @@ const dateLimitsMs: Record<Exclude<DateRange, 'any'>, number> = { today: 86_400_
  */
 export class SessionList {
   readonly element: HTMLElement;
+  readonly heading: HTMLElement;
   private readonly rows: HTMLElement;
   private readonly summary: HTMLElement;
   /** Shown instead of rows on a first run: which folders are watched and how pi fills them. */
@@ -82,7 +83,8 @@ export class SessionList {
     this.rows = h('div', { class: 'session-groups' });
     this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
     const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
-    this.element = h('section', { class: 'screen screen-list', 'aria-label': 'Sessions' }, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
+    this.heading = h('h1', { class: 'visually-hidden', id: 'list-heading', tabindex: '-1' }, 'Sessions');
+    this.element = h('section', { class: 'screen screen-list', 'aria-labelledby': 'list-heading' }, this.heading, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
     this.observer = new IntersectionObserver((seen) => {
       if (seen.some((e) => e.isIntersecting)) this.showMore();
     }, { rootMargin: '600px 0px' });
@@ -149,7 +151,7 @@ export class SessionList {
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
-      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
+      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', role: 'img', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
       secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
       h('span', { class: 'row-meta' }, live ? h('span', { class: 'live-mark', 'data-kind': liveMark(live).kind }, liveMark(live).short) : null, meta),
       tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,

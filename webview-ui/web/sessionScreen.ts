@@ -24,7 +24,9 @@ const exportFormats = [
  */
 export class SessionScreen {
   readonly element: HTMLElement;
-  private readonly title: HTMLElement;
+  /** The screen's one h1, the session's title; it takes focus when a session opens. */
+  readonly title: HTMLElement;
+  private readonly actions: HTMLElement;
   private readonly favorite: HTMLButtonElement;
   private readonly host: HTMLElement;
   private view: SessionView | undefined;
@@ -36,25 +38,20 @@ export class SessionScreen {
     private readonly toast: Toast,
     private readonly navigateHome: () => void,
   ) {
-    this.title = h('h1', { class: 'session-title' });
+    this.title = h('h1', { class: 'session-title', tabindex: '-1' });
     this.favorite = this.action('☆', 'Favorite', 'favorite', () => void this.toggleFavorite());
     this.favorite.setAttribute('aria-pressed', 'false');
     const back = h('a', { class: 'icon-button back-link', href: '#/', 'aria-label': 'Back to sessions', title: 'Back to sessions' }, '‹');
-    const toolbar = h(
+    this.actions = h(
       'div',
-      { class: 'session-toolbar', role: 'toolbar', 'aria-label': 'Session actions' },
-      back,
-      this.title,
-      h(
-        'div',
-        { class: 'toolbar-actions' },
-        this.favorite,
-        this.action('✎', 'Rename', 'rename', () => void this.rename()),
-        this.action('#', 'Tags', 'tags', () => void this.editTags()),
-        this.action('⤓', 'Export', 'export', () => void this.export()),
-        this.action('✕', 'Delete', 'delete', () => void this.delete()),
-      ),
+      { class: 'toolbar-actions', role: 'group', 'aria-label': 'Session actions' },
+      this.favorite,
+      this.action('✎', 'Rename', 'rename', () => void this.rename()),
+      this.action('#', 'Tags', 'tags', () => void this.editTags()),
+      this.action('⤓', 'Export', 'export', () => void this.export()),
+      this.action('✕', 'Delete', 'delete', () => void this.delete()),
     );
+    const toolbar = h('div', { class: 'session-toolbar' }, back, this.title, this.actions);
     this.host = h('div', { class: 'session-host' });
     this.element = h('section', { class: 'screen screen-session', 'aria-label': 'Session' }, toolbar, this.host);
     store.onChange(() => this.renderToolbar());
@@ -67,10 +64,21 @@ export class SessionScreen {
     }
     this.hide();
     this.path = path;
+    // Nothing of the session shown before stays: its title and actions would act on it.
+    this.title.textContent = 'Loading session…';
+    this.title.removeAttribute('title');
+    this.actions.hidden = false;
     this.renderToolbar();
     this.view = new SessionView(this.host, this.bridge, {
+      headerTitle: false,
       onTitleChange: (title) => {
         if (!this.store.get(path)) this.title.textContent = title;
+      },
+      onOpenFailed: () => {
+        if (path !== this.path) return;
+        this.title.textContent = 'Session not opened';
+        this.title.removeAttribute('title');
+        this.actions.hidden = true;
       },
     });
     void this.view.open(path, entryId);
@@ -95,14 +103,14 @@ export class SessionScreen {
 
   private renderToolbar(): void {
     const info = this.info;
-    if (info) {
+    if (info && !this.actions.hidden) {
       this.title.textContent = sessionTitle(info);
       this.title.title = info.cwd;
     }
     const on = info?.favorite ?? false;
     this.favorite.setAttribute('aria-pressed', String(on));
+    // The name stays "Favorite", the word shown; aria-pressed says whether it is one.
     this.favorite.querySelector('[aria-hidden]')!.textContent = on ? '★' : '☆';
-    this.favorite.setAttribute('aria-label', on ? 'Remove from favorites' : 'Add to favorites');
   }
 
   private async toggleFavorite(): Promise<void> {

@@ -19,7 +19,7 @@ export function refusalText(code: string | undefined): string {
  * checked with a cheap authenticated call before anything else is shown.
  */
 export function signInScreen(message: string | null, onSignedIn: (result: SignInResult) => void): HTMLElement {
-  const input = h('input', { type: 'password', class: 'field', id: 'token-input', name: 'token', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'sign-in-error' });
+  const input = h('input', { type: 'password', class: 'field', id: 'token-input', name: 'token', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', required: true, 'aria-describedby': 'sign-in-error sign-in-help' });
   const remember = h('input', { type: 'checkbox', id: 'remember-token', checked: true });
   const error = h('p', { class: 'sign-in-error', id: 'sign-in-error', role: 'alert' }, message ?? '');
   error.hidden = !message;
@@ -29,6 +29,18 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
     { class: 'sign-in-form', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, 'Pi Sessions'),
     h('p', { class: 'sign-in-intro' }, 'This server needs an API token to show your sessions on this device.'),
+    h(
+      'div',
+      { class: 'sign-in-help', id: 'sign-in-help' },
+      h('p', {}, 'To get one, on the computer that runs Pi Sessions:'),
+      h(
+        'ul',
+        {},
+        h('li', {}, 'in VS Code, run ', h('strong', {}, 'Pi Sessions: Create API Token…'), ' from the Command Palette (the token is copied to the clipboard), or ', h('strong', {}, 'Pi Sessions: Show Web Client QR Code'), ' with a read-only token and scan it to sign in at once;'),
+        h('li', {}, 'in a terminal, run ', h('code', {}, 'node dist/cli.js token create <name>'), ' in the extension’s folder.'),
+      ),
+      h('p', {}, 'Paste the token below. It is shown only once when it is created.'),
+    ),
     error,
     h('label', { for: 'token-input', class: 'dialog-label' }, 'API token'),
     input,

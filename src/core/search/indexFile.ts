@@ -2,20 +2,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Segment } from './segment';
 import type { SearchSessionMeta } from './types';
 
 /**
- * The search index on disk: one file, `search-index.bin`, laid out as
+ * The manifest of the search index on disk: `search-index.bin`, laid out as
  *   8-byte magic, u32 format version, u32 header length, header JSON, then raw typed-array
  *   blocks in the order the header lists them.
- * Each block is read straight into its own typed array, so loading copies nothing twice and
- * nothing has to be aligned. The file is written to a temp file, flushed and renamed.
+ * It holds the sessions and the per-document columns, and names the segment files
+ * (segmentFile.ts) that hold the postings. Each block is read straight into its own typed
+ * array. The file is written to a temp file, flushed and renamed: renaming it is what
+ * commits a save, so the segments it names are always whole.
  */
 
 export const searchIndexFileName = 'search-index.bin';
 const magic = Buffer.from('PSMSRCH\n', 'latin1');
-export const searchIndexFormatVersion = 1;
+export const searchIndexFormatVersion = 2;
 
 export interface IndexFileData {
   /** Null marks a removed session whose documents are still in the postings. */
@@ -32,7 +33,14 @@ export interface IndexFileData {
   };
   entryIds: { bytes: Uint8Array; ends: Uint32Array };
   texts: { bytes: Uint8Array; ends: Uint32Array };
-  segments: Segment[];
+  segments: SegmentRef[];
+}
+
+/** A segment file (name within the index folder) and the doc ids it covers. */
+export interface SegmentRef {
+  file: string;
+  minDoc: number;
+  maxDoc: number;
 }
 
 type BlockKind = 'u8' | 'u32' | 'i32' | 'f64';
@@ -42,7 +50,7 @@ interface Header {
   endianness: 'LE' | 'BE';
   sessions: (SearchSessionMeta | null)[];
   blocks: { kind: BlockKind; count: number }[];
-  segments: { minDoc: number; maxDoc: number }[];
+  segments: SegmentRef[];
 }
 
 function kindOf(block: Block): BlockKind {
@@ -69,7 +77,6 @@ function blocksOf(data: IndexFileData): Block[] {
   const d = data.docs;
   const blocks: Block[] = [d.session, d.role, d.flags, d.time, d.length, d.sourceOffset, d.sourceLength, d.text];
   blocks.push(data.entryIds.bytes, data.entryIds.ends, data.texts.bytes, data.texts.ends);
-  for (const s of data.segments) blocks.push(Buffer.from(s.terms, 'utf8'), s.termEnds, s.docCounts, s.postingEnds, s.postings);
   return blocks;
 }
 
@@ -80,7 +87,7 @@ export async function writeIndexFile(dir: string, data: IndexFileData): Promise<
     endianness: os.endianness(),
     sessions: data.sessions,
     blocks: blocks.map((b) => ({ kind: kindOf(b), count: b.length })),
-    segments: data.segments.map((s) => ({ minDoc: s.minDoc, maxDoc: s.maxDoc })),
+    segments: data.segments,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(16);
@@ -144,7 +151,7 @@ export async function readIndexFile(dir: string): Promise<IndexFileData | undefi
     const header = JSON.parse(headerBytes.toString('utf8')) as Header;
     if (header.endianness !== os.endianness()) return undefined;
     const expected = 16 + headerLength + header.blocks.reduce((n, b) => n + b.count * bytesPer(b.kind), 0);
-    if (expected !== size || header.blocks.length !== 12 + header.segments.length * 5) return undefined;
+    if (expected !== size || header.blocks.length !== 12 || !Array.isArray(header.segments)) return undefined;
     let position = 16 + headerLength;
     const blocks: Block[] = [];
     for (const { kind, count } of header.blocks) {
@@ -155,11 +162,6 @@ export async function readIndexFile(dir: string): Promise<IndexFileData | undefi
       blocks.push(block);
     }
     const take = <B extends Block>(i: number): B => blocks[i] as B;
-    const segments = header.segments.map((s, k) => {
-      const at = 12 + k * 5;
-      const terms = Buffer.from(take<Uint8Array>(at).buffer).toString('utf8');
-      return new Segment(terms, take(at + 1), take(at + 2), take(at + 3), take(at + 4), s.minDoc, s.maxDoc);
-    });
     return {
       sessions: header.sessions,
       docs: {
@@ -174,7 +176,7 @@ export async function readIndexFile(dir: string): Promise<IndexFileData | undefi
       },
       entryIds: { bytes: take(8), ends: take(9) },
       texts: { bytes: take(10), ends: take(11) },
-      segments,
+      segments: header.segments,
     };
   } catch {
     return undefined;

@@ -1,35 +1,153 @@
+import * as fs from 'node:fs';
 import { GrowableArray, VarintReader, u32 } from './compactArrays';
 
 /**
  * An immutable slice of the inverted index: a sorted term dictionary and, per term, a postings
  * list of `(doc delta, tf, byte length of positions, position deltas…)` varints. Sorted terms
- * give prefix queries as a binary-searched range, and cost ~(term length × 2 + 12) bytes each
+ * give prefix queries as a binary-searched range, and cost ~(term length × 2 + 16) bytes each
  * instead of a JS Map entry and a string object per term.
+ *
+ * Lists longer than `blockSize` documents also get:
+ * - a block table: per block of `blockSize` postings its last doc, end offset, highest tf and
+ *   shortest document. A query skips whole blocks whose best possible score cannot reach the
+ *   current top-k (block-max WAND), and reads only the blocks it decodes.
+ * - session postings: `(session delta, documents)` varints, so the total of a one-word query
+ *   comes from per-session document frequencies instead of walking the list.
+ *
+ * The dictionary and the tables live in memory; the posting bytes live in a PostingSource,
+ * in memory while the segment is new and in its own file once written (read on demand).
  *
  * Every segment covers a doc-id range after the previous segment's, so merging two adjacent
  * segments is a concatenation per term.
  */
-export class Segment {
+
+export const blockSize = 128;
+
+/** Where a segment's posting bytes are: the session postings follow the doc postings. */
+export interface PostingSource {
+  /** Bytes [start, end) of the region; the result may be a view, valid until the next read. */
+  read(start: number, end: number): Uint8Array;
+  readonly byteLength: number;
+  close(): void;
+}
+
+export class MemorySource implements PostingSource {
+  constructor(readonly bytes: Uint8Array) {}
+
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+
+  read(start: number, end: number): Uint8Array {
+    return this.bytes.subarray(start, end);
+  }
+
+  close(): void {}
+}
+
+/** Positioned reads from an open file: the postings never sit in the heap as a whole. */
+export class FileSource implements PostingSource {
+  private closed = false;
+
   constructor(
-    /** All terms concatenated, in code-unit order. */
-    readonly terms: string,
-    /** End offset in `terms` of each term. */
-    readonly termEnds: Uint32Array,
-    /** Documents per term. */
-    readonly docCounts: Uint32Array,
-    /** End offset in `postings` of each term's list. */
-    readonly postingEnds: Uint32Array,
-    readonly postings: Uint8Array,
-    readonly minDoc: number,
-    readonly maxDoc: number,
+    private readonly fd: number,
+    /** File offset of the region's first byte. */
+    private readonly base: number,
+    readonly byteLength: number,
+    readonly file: string,
   ) {}
+
+  read(start: number, end: number): Uint8Array {
+    if (this.closed) throw new Error(`search segment ${this.file} is closed`);
+    const length = end - start;
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(this.fd, out, done, length - done, this.base + start + done);
+      if (n === 0) throw new Error(`search segment ${this.file} is truncated`);
+      done += n;
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+}
+
+/** The in-memory part of a segment: dictionary, per-term counts and offsets, block tables. */
+export interface SegmentTables {
+  /** All terms concatenated, in code-unit order. */
+  terms: string;
+  /** End offset in `terms` of each term. */
+  termEnds: Uint32Array;
+  /** Documents per term. */
+  docCounts: Uint32Array;
+  /** End offset in the postings of each term's list. */
+  postingEnds: Uint32Array;
+  /** End offset (after the doc postings) of each term's session postings; empty for short lists. */
+  sessionEnds: Uint32Array;
+  /** Block index where each term's blocks start (termCount + 1 entries). */
+  termBlocks: Uint32Array;
+  blockLastDoc: Uint32Array;
+  blockEnd: Uint32Array;
+  blockMaxTf: Uint32Array;
+  blockMinLength: Uint32Array;
+  minDoc: number;
+  maxDoc: number;
+  /** Bytes of doc postings; the session postings follow. */
+  postingBytes: number;
+}
+
+export class Segment {
+  readonly terms: string;
+  readonly termEnds: Uint32Array;
+  readonly docCounts: Uint32Array;
+  readonly postingEnds: Uint32Array;
+  readonly sessionEnds: Uint32Array;
+  readonly termBlocks: Uint32Array;
+  readonly blockLastDoc: Uint32Array;
+  readonly blockEnd: Uint32Array;
+  readonly blockMaxTf: Uint32Array;
+  readonly blockMinLength: Uint32Array;
+  readonly minDoc: number;
+  readonly maxDoc: number;
+  readonly postingBytes: number;
+
+  constructor(
+    tables: SegmentTables,
+    public source: PostingSource,
+    /** The file holding this segment, once written. */
+    public file?: string,
+  ) {
+    this.terms = tables.terms;
+    this.termEnds = tables.termEnds;
+    this.docCounts = tables.docCounts;
+    this.postingEnds = tables.postingEnds;
+    this.sessionEnds = tables.sessionEnds;
+    this.termBlocks = tables.termBlocks;
+    this.blockLastDoc = tables.blockLastDoc;
+    this.blockEnd = tables.blockEnd;
+    this.blockMaxTf = tables.blockMaxTf;
+    this.blockMinLength = tables.blockMinLength;
+    this.minDoc = tables.minDoc;
+    this.maxDoc = tables.maxDoc;
+    this.postingBytes = tables.postingBytes;
+  }
+
+  get tables(): SegmentTables {
+    return this;
+  }
 
   get termCount(): number {
     return this.termEnds.length;
   }
 
+  /** Bytes of postings and dictionary: what merging weighs. */
   get byteSize(): number {
-    return this.postings.length + this.terms.length * 2 + this.termEnds.length * 12;
+    return this.source.byteLength + this.terms.length * 2 + this.termEnds.length * 16;
   }
 
   term(i: number): string {
@@ -38,6 +156,19 @@ export class Segment {
 
   postingStart(i: number): number {
     return i === 0 ? 0 : this.postingEnds[i - 1];
+  }
+
+  /** The doc postings of term `i`. */
+  postings(i: number): Uint8Array {
+    return this.source.read(this.postingStart(i), this.postingEnds[i]);
+  }
+
+  /** The session postings of term `i`, or undefined for a short list (walk its docs instead). */
+  sessionPostings(i: number): Uint8Array | undefined {
+    if (this.sessionEnds.length === 0) return undefined;
+    const start = this.postingBytes + (i === 0 ? 0 : this.sessionEnds[i - 1]);
+    const end = this.postingBytes + this.sessionEnds[i];
+    return end > start ? this.source.read(start, end) : undefined;
   }
 
   /** First term index whose term is ≥ `key`. */
@@ -67,7 +198,25 @@ export class Segment {
   }
 }
 
-export const emptySegment = new Segment('', new Uint32Array(0), new Uint32Array(0), new Uint32Array(0), new Uint8Array(0), 0, -1);
+const none = new Uint32Array(0);
+export const emptySegment = new Segment(
+  {
+    terms: '',
+    termEnds: none,
+    docCounts: none,
+    postingEnds: none,
+    sessionEnds: none,
+    termBlocks: new Uint32Array(1),
+    blockLastDoc: none,
+    blockEnd: none,
+    blockMaxTf: none,
+    blockMinLength: none,
+    minDoc: 0,
+    maxDoc: -1,
+    postingBytes: 0,
+  },
+  new MemorySource(new Uint8Array(0)),
+);
 
 /** An append-only byte buffer with varint writes, for building postings in one pass. */
 class ByteSink {
@@ -88,24 +237,13 @@ class ByteSink {
   /** Values are doc ids, counts and positions: all below 2^32, so `>>>` is exact. */
   varint(value: number): void {
     this.ensure(5);
-    const buffer = this.buffer;
-    let pos = this.pos;
-    while (value >= 0x80) {
-      buffer[pos++] = (value & 0x7f) | 0x80;
-      value >>>= 7;
-    }
-    buffer[pos++] = value;
-    this.pos = pos;
+    this.pos = putVarint(this.buffer, this.pos, value);
   }
 
   bytes(source: Uint8Array, start: number, end: number): void {
     this.ensure(end - start);
     this.buffer.set(source.subarray(start, end), this.pos);
     this.pos += end - start;
-  }
-
-  result(): Uint8Array {
-    return this.buffer.slice(0, this.pos);
   }
 }
 
@@ -123,6 +261,164 @@ function smallVarintSize(value: number): number {
   return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
 }
 
+/** Per-document facts the writer needs for block bounds and session postings. */
+export interface DocFacts {
+  session: Uint32Array;
+  length: Uint32Array;
+}
+
+/**
+ * Writes a segment term by term: callers write each posting's header with `posting`, its
+ * position bytes into `sink`, then call `endPosting`. Block tables and session postings are
+ * derived here, so building and merging produce the same layout.
+ */
+class SegmentWriter {
+  readonly sink: ByteSink;
+  private readonly sessions = new ByteSink(4096);
+  private readonly termList: string[] = [];
+  private readonly docCounts = new GrowableArray(u32, 1024);
+  private readonly postingEnds = new GrowableArray(u32, 1024);
+  private readonly sessionEnds = new GrowableArray(u32, 1024);
+  private readonly termBlocks = new GrowableArray(u32, 1024);
+  private readonly blockLastDoc = new GrowableArray(u32, 256);
+  private readonly blockEnd = new GrowableArray(u32, 256);
+  private readonly blockMaxTf = new GrowableArray(u32, 256);
+  private readonly blockMinLength = new GrowableArray(u32, 256);
+  private sessionCounts = new Uint32Array(0);
+  private touched: number[] = [];
+  private termStart = 0;
+  private lastDoc = 0;
+  private docs = 0;
+  private inBlock = 0;
+  private maxTf = 0;
+  private minLength = 0;
+  private doc = 0;
+  private tf = 0;
+  minDoc = -1;
+  maxDoc = -1;
+
+  constructor(
+    capacity: number,
+    private readonly facts: DocFacts,
+  ) {
+    this.sink = new ByteSink(capacity);
+    this.termBlocks.push(0);
+  }
+
+  beginTerm(): void {
+    this.termStart = this.sink.pos;
+    this.lastDoc = 0;
+    this.docs = 0;
+    this.inBlock = 0;
+    this.maxTf = 0;
+    this.minLength = 0xffffffff;
+  }
+
+  /** Writes a posting's header; `bytes` of positions must follow in `sink`. */
+  posting(doc: number, tf: number, bytes: number): void {
+    const sink = this.sink;
+    sink.ensure(15 + bytes);
+    let pos = putVarint(sink.buffer, sink.pos, doc - this.lastDoc);
+    pos = putVarint(sink.buffer, pos, tf);
+    sink.pos = putVarint(sink.buffer, pos, bytes);
+    this.lastDoc = doc;
+    this.doc = doc;
+    this.tf = tf;
+  }
+
+  endPosting(): void {
+    const doc = this.doc;
+    if (this.minDoc < 0 || doc < this.minDoc) this.minDoc = doc;
+    if (doc > this.maxDoc) this.maxDoc = doc;
+    this.docs++;
+    if (this.tf > this.maxTf) this.maxTf = this.tf;
+    const length = this.facts.length[doc];
+    if (length < this.minLength) this.minLength = length;
+    const session = this.facts.session[doc];
+    if (session >= this.sessionCounts.length) {
+      const next = new Uint32Array(Math.max(session + 1, this.sessionCounts.length * 2, 1024));
+      next.set(this.sessionCounts);
+      this.sessionCounts = next;
+    }
+    if (this.sessionCounts[session]++ === 0) this.touched.push(session);
+    if (++this.inBlock === blockSize) this.endBlock();
+  }
+
+  private endBlock(): void {
+    this.blockLastDoc.push(this.lastDoc);
+    this.blockEnd.push(this.sink.pos);
+    this.blockMaxTf.push(this.maxTf);
+    this.blockMinLength.push(this.minLength);
+    this.inBlock = 0;
+    this.maxTf = 0;
+    this.minLength = 0xffffffff;
+  }
+
+  /** Closes the term; a term whose postings were all dropped is left out. */
+  endTerm(term: string): void {
+    const touched = this.touched;
+    if (this.docs === 0) {
+      this.sink.pos = this.termStart;
+      return;
+    }
+    if (this.docs > blockSize) {
+      if (this.inBlock > 0) this.endBlock();
+      touched.sort((a, b) => a - b);
+      let last = 0;
+      for (const session of touched) {
+        this.sessions.varint(session - last);
+        this.sessions.varint(this.sessionCounts[session]);
+        last = session;
+      }
+    } else {
+      // Short lists have no block table: decoding one costs less than the table would.
+      this.blockLastDoc.truncate(this.termBlocks.get(this.termBlocks.length - 1));
+      this.blockEnd.truncate(this.blockLastDoc.length);
+      this.blockMaxTf.truncate(this.blockLastDoc.length);
+      this.blockMinLength.truncate(this.blockLastDoc.length);
+    }
+    for (const session of touched) this.sessionCounts[session] = 0;
+    touched.length = 0;
+    this.termList.push(term);
+    this.docCounts.push(this.docs);
+    this.postingEnds.push(this.sink.pos);
+    this.sessionEnds.push(this.sessions.pos);
+    this.termBlocks.push(this.blockLastDoc.length);
+  }
+
+  finish(): Segment {
+    const termEnds = new Uint32Array(this.termList.length);
+    let chars = 0;
+    this.termList.forEach((t, k) => (termEnds[k] = chars += t.length));
+    const postingBytes = this.sink.pos;
+    const bytes = new Uint8Array(postingBytes + this.sessions.pos);
+    bytes.set(this.sink.buffer.subarray(0, postingBytes));
+    bytes.set(this.sessions.buffer.subarray(0, this.sessions.pos), postingBytes);
+    const trimmed = <A extends Uint32Array>(a: GrowableArray<A>): A => {
+      a.trim();
+      return a.view();
+    };
+    return new Segment(
+      {
+        terms: this.termList.join(''),
+        termEnds,
+        docCounts: trimmed(this.docCounts),
+        postingEnds: trimmed(this.postingEnds),
+        sessionEnds: trimmed(this.sessionEnds),
+        termBlocks: trimmed(this.termBlocks),
+        blockLastDoc: trimmed(this.blockLastDoc),
+        blockEnd: trimmed(this.blockEnd),
+        blockMaxTf: trimmed(this.blockMaxTf),
+        blockMinLength: trimmed(this.blockMinLength),
+        minDoc: this.minDoc,
+        maxDoc: this.maxDoc,
+        postingBytes,
+      },
+      new MemorySource(bytes),
+    );
+  }
+}
+
 /**
  * Collects the tokens of newly added documents as flat (term id, doc, position) occurrences
  * — 12 bytes each, no per-document maps or arrays — and turns them into a Segment. Documents
@@ -137,8 +433,6 @@ export class SegmentBuilder {
   private occurrenceDoc = new GrowableArray(u32, 65536);
   private occurrencePosition = new GrowableArray(u32, 65536);
   private currentDoc = 0;
-  private minDoc = -1;
-  private maxDoc = -1;
 
   /** Pending occurrences: what bounds the builder's memory. */
   get positionCount(): number {
@@ -162,15 +456,12 @@ export class SegmentBuilder {
       this.termIds.set(term, id);
       this.termList.push(term);
     }
-    const doc = this.currentDoc;
-    if (this.minDoc < 0) this.minDoc = doc;
-    this.maxDoc = doc;
     this.occurrenceTerm.push(id);
-    this.occurrenceDoc.push(doc);
+    this.occurrenceDoc.push(this.currentDoc);
     this.occurrencePosition.push(position);
   };
 
-  build(): Segment {
+  build(facts: DocFacts): Segment {
     const termCount = this.termList.length;
     // The default string sort (code-unit order, native comparator) is the order lookups assume.
     const sortedTerms = this.termList.slice().sort();
@@ -188,21 +479,11 @@ export class SegmentBuilder {
 
     const docs = this.occurrenceDoc.view();
     const positions = this.occurrencePosition.view();
-    const sink = new ByteSink(count * 3);
-    const docCounts = new Uint32Array(termCount);
-    const postingEnds = new Uint32Array(termCount);
-    const termEnds = new Uint32Array(termCount);
-    let termChars = 0;
+    const writer = new SegmentWriter(count * 3, facts);
+    const sink = writer.sink;
     for (let r = 0; r < termCount; r++) {
-      termChars += sortedTerms[r].length;
-      termEnds[r] = termChars;
+      writer.beginTerm();
       const end = bucketStart[r + 1];
-      // Worst case per occurrence: doc delta, tf, byte count and position, 5 bytes each.
-      sink.ensure((end - bucketStart[r]) * 20);
-      const buffer = sink.buffer;
-      let pos = sink.pos;
-      let lastDoc = 0;
-      let termDocs = 0;
       let k = bucketStart[r];
       while (k < end) {
         const doc = docs[sorted[k]];
@@ -222,10 +503,9 @@ export class SegmentBuilder {
           }
           groupEnd++;
         }
-        pos = putVarint(buffer, pos, doc - lastDoc);
-        pos = putVarint(buffer, pos, tf);
-        pos = putVarint(buffer, pos, bytes);
-        lastDoc = doc;
+        writer.posting(doc, tf, bytes);
+        const buffer = sink.buffer;
+        let pos = sink.pos;
         last = 0;
         previous = -1;
         for (let g = k; g < groupEnd; g++) {
@@ -235,52 +515,49 @@ export class SegmentBuilder {
           last = p;
           previous = p;
         }
-        termDocs++;
+        sink.pos = pos;
+        writer.endPosting();
         k = groupEnd;
       }
-      sink.pos = pos;
-      docCounts[r] = termDocs;
-      postingEnds[r] = pos;
+      writer.endTerm(sortedTerms[r]);
     }
-    const terms = sortedTerms.join('');
-    return new Segment(terms, termEnds, docCounts, postingEnds, sink.result(), this.minDoc, this.maxDoc);
+    return writer.finish();
   }
+}
+
+function inMemory(segment: Segment): Segment {
+  if (segment.source instanceof MemorySource) return segment;
+  return new Segment(segment.tables, new MemorySource(segment.source.read(0, segment.postingBytes)));
 }
 
 /**
  * Concatenates two adjacent segments (all of `a`'s docs before `b`'s), passing every doc id
  * through `mapDoc`: a negative result drops the posting (a removed session), another value
- * renumbers it (compaction). Merging with `emptySegment` rewrites one segment.
+ * renumbers it (compaction). Merging with `emptySegment` rewrites one segment. `facts` are
+ * indexed by the mapped doc ids. Each term's postings are read from the source once.
  */
-export function mergeSegments(a: Segment, b: Segment, mapDoc: (doc: number) => number): Segment {
-  const sink = new ByteSink(a.postings.length + b.postings.length);
-  const terms: string[] = [];
-  const docCounts = new GrowableArray(u32, 1024);
-  const postingEnds = new GrowableArray(u32, 1024);
-  let minDoc = -1;
-  let maxDoc = -1;
-  let lastDoc = 0;
-  let kept = 0;
+export function mergeSegments(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts): Segment {
+  // One read of each input instead of one per term (merges are bounded by maxSegmentBytes).
+  const a = inMemory(first);
+  const b = inMemory(second);
+  const writer = new SegmentWriter(Math.min(a.postingBytes + b.postingBytes, 64 * 1024 * 1024), facts);
+  const sink = writer.sink;
   const copy = (segment: Segment, index: number): void => {
-    const reader = new VarintReader(segment.postings, segment.postingStart(index));
-    const end = segment.postingEnds[index];
+    const bytes = segment.postings(index);
+    const reader = new VarintReader(bytes, 0);
+    const end = bytes.length;
     let doc = 0;
     while (reader.pos < end) {
       doc += reader.next();
       const tf = reader.next();
-      const bytes = reader.next();
+      const length = reader.next();
       const start = reader.pos;
-      reader.pos += bytes;
+      reader.pos += length;
       const mapped = mapDoc(doc);
       if (mapped < 0) continue;
-      sink.varint(mapped - lastDoc);
-      sink.varint(tf);
-      sink.varint(bytes);
-      sink.bytes(segment.postings, start, start + bytes);
-      lastDoc = mapped;
-      kept++;
-      if (minDoc < 0 || mapped < minDoc) minDoc = mapped;
-      if (mapped > maxDoc) maxDoc = mapped;
+      writer.posting(mapped, tf, length);
+      sink.bytes(bytes, start, start + length);
+      writer.endPosting();
     }
   };
   let i = 0;
@@ -289,19 +566,10 @@ export function mergeSegments(a: Segment, b: Segment, mapDoc: (doc: number) => n
     const ta = i < a.termCount ? a.term(i) : undefined;
     const tb = j < b.termCount ? b.term(j) : undefined;
     const term = ta === undefined ? (tb as string) : tb === undefined || ta <= tb ? ta : tb;
-    lastDoc = 0;
-    kept = 0;
+    writer.beginTerm();
     if (ta === term) copy(a, i++);
     if (tb === term) copy(b, j++);
-    if (kept === 0) continue;
-    terms.push(term);
-    docCounts.push(kept);
-    postingEnds.push(sink.pos);
+    writer.endTerm(term);
   }
-  const termEnds = new Uint32Array(terms.length);
-  let chars = 0;
-  terms.forEach((t, k) => (termEnds[k] = chars += t.length));
-  docCounts.trim();
-  postingEnds.trim();
-  return new Segment(terms.join(''), termEnds, docCounts.view(), postingEnds.view(), sink.result(), minDoc, maxDoc);
+  return writer.finish();
 }

@@ -6,12 +6,20 @@ import { highlightCode } from './highlight';
 import { renderMarkdown } from './markdown';
 
 /**
- * A path from a tool call. It has no `href`: clicking does nothing by itself, and each host
- * decides what to do with `data-path` (open in the editor, copy, …).
+ * A path from a tool call. It has no `href`, role or tab stop, so it is plain text where
+ * nothing can open files (a browser, an exported page); a host that can open them makes it
+ * a link (see the viewer's `enableFileLinks`) and decides what `data-path` does. Never put
+ * one in a `<summary>`: a control inside a control is unreachable for keyboards and
+ * screen readers; summaries show the path as text (`filePathText`).
  */
 export function fileLink(filePath: string, line?: number): string {
   const lineAttr = typeof line === 'number' && Number.isInteger(line) && line > 0 ? line : undefined;
-  return `<a${attrs({ class: 'file-link', 'data-path': filePath, 'data-line': lineAttr, role: 'link', tabindex: '0', title: filePath })}>${escapeHtml(filePath)}</a>`;
+  return `<a${attrs({ class: 'file-link', 'data-path': filePath, 'data-line': lineAttr, title: filePath })}>${escapeHtml(filePath)}</a>`;
+}
+
+/** A path as plain text, for one-line summaries (which are controls themselves). */
+export function filePathText(filePath: string): string {
+  return `<span${attrs({ class: 'psm-path', title: filePath })}>${escapeHtml(filePath)}</span>`;
 }
 
 export function renderImage(block: { data?: unknown; mimeType?: unknown }): string {
@@ -29,8 +37,14 @@ export function renderCode(code: string, languageTag: string | null, extraClass 
   return `<pre class="${escapeHtml(['psm-code', extraClass].filter(Boolean).join(' '))}"><code class="${escapeHtml(codeClass)}">${html}</code></pre>`;
 }
 
-export function renderPre(text: string, className: string): string {
-  return `<pre class="${escapeHtml(className)}">${escapeHtml(text)}</pre>`;
+/**
+ * Preformatted text. Output blocks (`psm-output`) have a maximum height and scroll, so they
+ * are a tab stop and a named region: a keyboard can then scroll them, and a screen reader
+ * says what they hold.
+ */
+export function renderPre(text: string, className: string, label = 'Output'): string {
+  const scrolls = className.split(' ').includes('psm-output');
+  return `<pre${attrs({ class: className, tabindex: scrolls ? '0' : undefined, role: scrolls ? 'region' : undefined, 'aria-label': scrolls ? label : undefined })}>${escapeHtml(text)}</pre>`;
 }
 
 export function renderJson(value: unknown, className = 'psm-json'): string {
@@ -59,13 +73,13 @@ export function renderUnknownBlock(block: ContentBlock): string {
  * User, custom and tool-result content: text as Markdown (or preformatted for tool output),
  * images inline as `data:` URLs of raster types only.
  */
-export function renderContent(content: unknown, textMode: 'markdown' | 'pre'): string {
+export function renderContent(content: unknown, textMode: 'markdown' | 'pre', outputLabel?: string): string {
   return contentBlocks(content)
     .map((block) => {
       if (isTextBlock(block)) {
         return textMode === 'markdown'
           ? `<div class="psm-text psm-markdown">${renderMarkdown(block.text)}</div>`
-          : renderPre(block.text, 'psm-output');
+          : renderPre(block.text, 'psm-output', outputLabel);
       }
       if (isImageBlock(block)) return renderImage(block);
       return renderUnknownBlock(block);

@@ -21,7 +21,7 @@ const LIGHT = `
   --psm-label-bg: var(--vscode-badge-background, #ddf4ff);
   --psm-label-fg: var(--vscode-badge-foreground, #0a3069);
   --psm-hl-keyword: #cf222e; --psm-hl-string: #0a3069; --psm-hl-number: #0550ae;
-  --psm-hl-comment: #6e7781; --psm-hl-title: #8250df; --psm-hl-type: #953800;
+  --psm-hl-comment: #57606a; --psm-hl-title: #8250df; --psm-hl-type: #953800;
   --psm-hl-attr: #0550ae; --psm-hl-meta: #57606a; --psm-hl-add: #116329; --psm-hl-del: #82071e;`;
 
 const DARK = `
@@ -49,6 +49,8 @@ export const sessionCss = `
   font-family: var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", sans-serif);
   font-size: var(--vscode-font-size, 14px);
   line-height: 1.5;
+  /* Paths and rules of ─ have no break opportunities; they wrap rather than widen the page. */
+  overflow-wrap: anywhere;
 }
 @media (prefers-color-scheme: dark) {
   body:not(.vscode-light):not(.vscode-high-contrast-light) .psm-session {${DARK}
@@ -58,7 +60,7 @@ body.vscode-dark .psm-session, body.vscode-high-contrast:not(.vscode-high-contra
 }
 .psm-session a { color: var(--psm-link); }
 .psm-session code, .psm-session pre { font-family: var(--vscode-editor-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace); font-size: 0.92em; }
-.psm-session pre { background: var(--psm-code-bg); padding: 8px 10px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-word; margin: 6px 0; }
+.psm-session pre { background: var(--psm-code-bg); padding: 8px 10px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; margin: 6px 0; }
 .psm-session :not(pre) > code { background: var(--psm-code-bg); padding: 0 4px; border-radius: 4px; }
 .psm-session-header { border-bottom: 1px solid var(--psm-border); padding-bottom: 8px; margin-bottom: 12px; }
 .psm-session-title { font-size: 1.4em; margin: 0 0 8px; word-break: break-word; }
@@ -102,7 +104,9 @@ article.psm-custom { border: 1px solid var(--psm-border); border-radius: 8px; pa
 .psm-tool-error .psm-tool-result-head, .psm-tool-error > .psm-output { color: var(--psm-error); }
 .psm-tool-note { font-size: 0.85em; color: var(--psm-muted); margin: 2px 0; }
 .psm-output { max-height: 32em; overflow-y: auto; }
-.file-link { cursor: pointer; text-decoration: underline dotted; color: var(--psm-link); font-family: var(--vscode-editor-font-family, ui-monospace, monospace); }
+.file-link, .psm-path { font-family: var(--vscode-editor-font-family, ui-monospace, monospace); overflow-wrap: anywhere; }
+.file-link[role="link"] { cursor: pointer; text-decoration: underline dotted; color: var(--psm-link); }
+.psm-session :focus-visible { outline: 2px solid var(--vscode-focusBorder, var(--psm-link)); outline-offset: 1px; }
 .psm-diff-line { display: block; }
 .psm-diff-add { background: var(--psm-add-bg); }
 .psm-diff-del { background: var(--psm-del-bg); }

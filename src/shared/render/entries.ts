@@ -65,9 +65,10 @@ export function contextEditNote(targetId: string, ctx: RenderContext): string {
   if (!edit.replacement || typeof edit.replacement !== 'object') {
     return `<div${attrs({ class: 'psm-context-edit psm-context-hidden', 'data-context-edit': edit.id })}>✂ ${ref}</div>`;
   }
+  // The summary is a control already: the link to the edit goes in the fold, not in it.
   return (
-    `<details${attrs({ class: 'psm-context-edit psm-context-replaced', 'data-context-edit': edit.id })}><summary>✎ ${ref}</summary>` +
-    `<div class="psm-context-replacement">${renderContent(edit.replacement.content, 'pre')}</div></details>`
+    `<details${attrs({ class: 'psm-context-edit psm-context-replaced', 'data-context-edit': edit.id })}><summary>✎ ${escapeHtml(contextEditEffect(edit))}</summary>` +
+    `<div class="psm-tool-note">${ref}</div><div class="psm-context-replacement">${renderContent(edit.replacement.content, 'pre', 'What the model saw instead')}</div></details>`
   );
 }
 
@@ -75,14 +76,19 @@ function entryId(entry: SessionEntry): string {
   return typeof entry.id === 'string' ? entry.id : '';
 }
 
-function wrap(tag: 'article' | 'div', entry: SessionEntry, classes: string[], inner: string, ctx: RenderContext, extra: Record<string, string | undefined> = {}): string {
+/**
+ * One entry's element. Messages are `<article>`s named by who wrote them and when, so a
+ * screen reader can list and jump between them; markers are plain `<div>`s.
+ */
+function wrap(tag: 'article' | 'div', entry: SessionEntry, classes: string[], inner: string, ctx: RenderContext, extra: Record<string, string | undefined> = {}, name?: string): string {
   const id = entryId(entry);
   const type = typeof entry.type === 'string' ? entry.type : 'unknown';
   const cls = ['psm-entry', `psm-entry-${classToken(type)}`, ...classes];
   if (ctx.isOffBranch?.(id)) cls.push('psm-off-branch');
   const edited = contextEditNote(id, ctx);
   if (edited) cls.push('psm-context-edited');
-  return `<${tag}${attrs({ class: cls.join(' '), id: entryAnchor(id), 'data-entry-id': id, 'data-entry-type': type, ...extra })}>${inner}${edited}</${tag}>`;
+  const label = tag === 'article' && name ? `${name}, ${formatTimestamp(entry.timestamp)}` : undefined;
+  return `<${tag}${attrs({ class: cls.join(' '), id: entryAnchor(id), 'data-entry-id': id, 'data-entry-type': type, 'aria-label': label, ...extra })}>${inner}${edited}</${tag}>`;
 }
 
 function labelBadge(entry: SessionEntry, ctx: RenderContext): string {
@@ -118,7 +124,7 @@ function renderUserContent(content: unknown): string {
 
 function renderUser(entry: MessageEntry, ctx: RenderContext): string {
   const message = entry.message as { content?: unknown };
-  return wrap('article', entry, ['psm-message', 'psm-role-user'], head(entry, ctx, 'User') + `<div class="psm-body">${renderUserContent(message.content)}</div>`, ctx, { 'data-role': 'user' });
+  return wrap('article', entry, ['psm-message', 'psm-role-user'], head(entry, ctx, 'User') + `<div class="psm-body">${renderUserContent(message.content)}</div>`, ctx, { 'data-role': 'user' }, 'User message');
 }
 
 function renderThinking(block: ThinkingBlock): string {
@@ -167,7 +173,7 @@ function renderAssistant(entry: MessageEntry, ctx: RenderContext): string {
     })
     .join('');
   const stopClass = message.stopReason === 'error' || message.stopReason === 'aborted' ? [`psm-stopped-${message.stopReason}`] : [];
-  return wrap('article', entry, ['psm-message', 'psm-role-assistant', ...stopClass], head(entry, ctx, 'Assistant', assistantMeta(message)) + `<div class="psm-body">${body}${stopNotice(message)}</div>`, ctx, { 'data-role': 'assistant' });
+  return wrap('article', entry, ['psm-message', 'psm-role-assistant', ...stopClass], head(entry, ctx, 'Assistant', assistantMeta(message)) + `<div class="psm-body">${body}${stopNotice(message)}</div>`, ctx, { 'data-role': 'assistant' }, 'Assistant message');
 }
 
 function renderToolResultEntry(entry: MessageEntry, ctx: RenderContext): string {
@@ -185,6 +191,7 @@ function renderToolResultEntry(entry: MessageEntry, ctx: RenderContext): string 
       `<div class="psm-body psm-tool-result">${renderToolResultBody(message)}</div>`,
     ctx,
     { 'data-role': 'toolResult', 'data-tool-call-id': typeof message.toolCallId === 'string' ? message.toolCallId : undefined },
+    `Tool result ${name}${isError ? ' (error)' : ''}`,
   );
 }
 
@@ -204,11 +211,12 @@ function renderBashExecution(entry: MessageEntry, ctx: RenderContext): string {
     ['psm-message', 'psm-role-bashexecution', ...(failed ? ['psm-tool-error'] : [])],
     head(entry, ctx, 'Shell') +
       `<div class="psm-body">${renderPre(`$ ${typeof m.command === 'string' ? m.command : ''}`, 'psm-bash-command')}` +
-      (typeof m.output === 'string' && m.output ? renderPre(m.output, 'psm-output') : '') +
+      (typeof m.output === 'string' && m.output ? renderPre(m.output, 'psm-output', 'Shell output') : '') +
       (status.length ? `<div class="psm-tool-note">${status.join(' · ')}</div>` : '') +
       `</div>`,
     ctx,
     { 'data-role': 'bashExecution' },
+    'Shell command',
   );
 }
 
@@ -226,7 +234,7 @@ function renderCustomMessage(entry: SessionEntry, source: CustomSource, ctx: Ren
   if (source.display === false) {
     return wrap('div', entry, ['psm-custom', 'psm-hidden-message'], `<details><summary>${escapeHtml(type)} <span class="psm-tool-note">(hidden in pi)</span>${labelBadge(entry, ctx)}</summary>${content}</details>`, ctx, extra);
   }
-  return wrap('article', entry, ['psm-custom'], head(entry, ctx, `<span class="psm-custom-type">${escapeHtml(type)}</span>`) + `<div class="psm-body">${content}</div>`, ctx, extra);
+  return wrap('article', entry, ['psm-custom'], head(entry, ctx, `<span class="psm-custom-type">${escapeHtml(type)}</span>`) + `<div class="psm-body">${content}</div>`, ctx, extra, `Extension message ${type}`);
 }
 
 function marker(entry: SessionEntry, ctx: RenderContext, kind: string, html: string): string {
@@ -255,7 +263,7 @@ function renderSystem(entry: MessageEntry, ctx: RenderContext): string {
     .map(([name, text]) =>
       text === null
         ? `<div${attrs({ class: 'psm-system-section psm-system-removed', 'data-section': name })}><span class="psm-tool-note">section removed:</span> <code>${escapeHtml(name)}</code></div>`
-        : `<details${attrs({ class: 'psm-system-section', 'data-section': name })}><summary><code>${escapeHtml(name)}</code></summary>${renderPre(text, 'psm-output')}</details>`,
+        : `<details${attrs({ class: 'psm-system-section', 'data-section': name })}><summary><code>${escapeHtml(name)}</code></summary>${renderPre(text, 'psm-output', `System prompt section ${name}`)}</details>`,
     )
     .join('');
   const tools = systemToolsAdded(message)
@@ -263,7 +271,7 @@ function renderSystem(entry: MessageEntry, ctx: RenderContext): string {
       (tool) =>
         `<details${attrs({ class: 'psm-system-tool', 'data-tool-name': tool.name })}><summary><span class="psm-tool-name">${escapeHtml(tool.name)}</span>` +
         `${tool.description ? ` <span class="psm-tool-note">${escapeHtml(oneLine(tool.description))}</span>` : ''}</summary>` +
-        `${tool.description ? renderPre(tool.description, 'psm-output') : ''}${tool.parameters !== undefined ? renderJson(tool.parameters) : ''}</details>`,
+        `${tool.description ? renderPre(tool.description, 'psm-output', `Description of ${tool.name}`) : ''}${tool.parameters !== undefined ? renderJson(tool.parameters) : ''}</details>`,
     )
     .join('');
   const body = `${sections ? `<div class="psm-system-sections">${sections}</div>` : ''}${tools ? `<div class="psm-system-tools"><div class="psm-tool-note">${isPatch ? 'Tools added' : 'Tools'}</div>${tools}</div>` : ''}`;
@@ -281,9 +289,16 @@ function renderSystem(entry: MessageEntry, ctx: RenderContext): string {
 function renderContextEdit(entry: ContextEditEntry, ctx: RenderContext): string {
   const target = entry.targetId;
   const ref = `<a${attrs({ class: 'psm-entry-ref', href: `#${entryAnchor(target)}`, 'data-target-id': target })}>${escapeHtml(target)}</a>`;
-  const what = `Context edit: ${ref} ${escapeHtml(contextEditEffect(entry))}`;
-  if (!entry.replacement || typeof entry.replacement !== 'object') return marker(entry, ctx, 'context_edit', what);
-  return foldedMarker(entry, ctx, 'context_edit', what, `<div class="psm-context-replacement">${renderContent(entry.replacement.content, 'pre')}</div>`);
+  const effect = escapeHtml(contextEditEffect(entry));
+  if (!entry.replacement || typeof entry.replacement !== 'object') return marker(entry, ctx, 'context_edit', `Context edit: ${ref} ${effect}`);
+  // A summary is a control: the target is named there as text and linked inside the fold.
+  return foldedMarker(
+    entry,
+    ctx,
+    'context_edit',
+    `Context edit: <span class="psm-entry-ref">${escapeHtml(target)}</span> ${effect}`,
+    `<div class="psm-tool-note">${ref}</div><div class="psm-context-replacement">${renderContent(entry.replacement.content, 'pre', 'What the model saw instead')}</div>`,
+  );
 }
 
 function renderUsageEntry(entry: UsageEntry, ctx: RenderContext): string {

@@ -111,7 +111,15 @@ function stat(label: string, valueHtml: string, key: string): string {
   return `<div${attrs({ class: 'psm-stat', 'data-stat': key })}><dt>${escapeHtml(label)}</dt><dd>${valueHtml}</dd></div>`;
 }
 
-export function renderSessionHeader(summary: SessionSummary): string {
+export interface SessionHeaderOptions {
+  /**
+   * The title as the page's `<h1>` (default). A host whose own toolbar already shows the
+   * title as the screen's heading turns it off, so the screen has one h1, not two.
+   */
+  title?: boolean;
+}
+
+export function renderSessionHeader(summary: SessionSummary, { title = true }: SessionHeaderOptions = {}): string {
   const created = isoTimestamp(summary.created);
   const c = summary.counts;
   const messages = `${c.user} user · ${c.assistant} assistant · ${c.toolResult} tool results${c.bashExecution ? ` · ${c.bashExecution} bash` : ''}`;
@@ -128,7 +136,7 @@ export function renderSessionHeader(summary: SessionSummary): string {
   if (summary.parentSession) rows.push(stat('Forked from', `<code>${escapeHtml(summary.parentSession)}</code>`, 'parent'));
   return (
     `<header${attrs({ class: 'psm-session-header', 'data-session-id': summary.id })}>` +
-    `<h1 class="psm-session-title">${escapeHtml(summaryTitle(summary))}</h1>` +
+    (title ? `<h1 class="psm-session-title">${escapeHtml(summaryTitle(summary))}</h1>` : '') +
     `<dl class="psm-stats">${rows.join('')}</dl></header>`
   );
 }

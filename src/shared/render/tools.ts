@@ -1,6 +1,6 @@
 import type { MessageEntry, ToolCallBlock, ToolResultMessage } from '../model/entries';
 import { attrs, entryAnchor, escapeHtml } from './escape';
-import { fileLink, renderCode, renderContent, renderDiff, renderJson, renderPre } from './blocks';
+import { fileLink, filePathText, renderCode, renderContent, renderDiff, renderJson, renderPre } from './blocks';
 import { oneLine } from './format';
 import { languageForPath } from './highlight';
 
@@ -21,16 +21,14 @@ function toolBrief(name: string, args: Record<string, unknown>, result: ToolResu
       return command ? `<code class="psm-tool-brief-command">$ ${escapeHtml(oneLine(command, 100))}</code>` : '';
     }
     case 'edit':
-      // The link goes to the first changed line when the result says which it is.
-      return filePath ? fileLink(filePath, int(result?.details?.firstChangedLine)) : '';
     case 'read':
     case 'write':
     case 'ls':
-      return filePath ? fileLink(filePath, int(args.offset)) : '';
+      return filePath ? filePathText(filePath) : '';
     case 'grep':
     case 'find': {
       const pattern = str(args.pattern);
-      return pattern ? `<code>${escapeHtml(oneLine(pattern, 80))}</code>${filePath ? ` in ${fileLink(filePath)}` : ''}` : '';
+      return pattern ? `<code>${escapeHtml(oneLine(pattern, 80))}</code>${filePath ? ` in ${filePathText(filePath)}` : ''}` : '';
     }
     default:
       return '';
@@ -54,6 +52,7 @@ function toolArguments(name: string, args: Record<string, unknown>, result: Tool
   if (name === 'write' && filePath !== null && str(args.content) !== null) {
     return `<div class="psm-tool-path">${fileLink(filePath)}</div>${renderCode(str(args.content)!, languageForPath(filePath))}`;
   }
+  if (name === 'ls' && filePath !== null) return `<div class="psm-tool-path">${fileLink(filePath)}</div>`;
   if (name === 'edit' && filePath !== null) {
     const oldText = str(args.oldText);
     const newText = str(args.newText);
@@ -62,10 +61,11 @@ function toolArguments(name: string, args: Record<string, unknown>, result: Tool
       !hasResultDiff && oldText !== null && newText !== null
         ? renderDiff([...oldText.split('\n').map((l) => `-${l}`), ...newText.split('\n').map((l) => `+${l}`)].join('\n'))
         : '';
-    // The path is already in the summary line.
-    return fallback;
+    // The link goes to the first changed line when the result says which it is.
+    return `<div class="psm-tool-path">${fileLink(filePath, int(result?.details?.firstChangedLine))}</div>${fallback}`;
   }
-  return renderJson(args, 'psm-json psm-tool-args-json');
+  const pathLink = (name === 'grep' || name === 'find') && filePath !== null ? `<div class="psm-tool-path">${fileLink(filePath)}</div>` : '';
+  return pathLink + renderJson(args, 'psm-json psm-tool-args-json');
 }
 
 function resultDiff(message: ToolResultMessage): string | null {
@@ -83,7 +83,7 @@ export function renderToolResultBody(message: ToolResultMessage): string {
   if (fullOutput) notes.push(`full output: ${fileLink(fullOutput)}`);
   return (
     (diff ? renderDiff(diff) : '') +
-    renderContent(message.content, 'pre') +
+    renderContent(message.content, 'pre', `Output of ${typeof message.toolName === 'string' ? message.toolName : 'the tool'}`) +
     (notes.length ? `<div class="psm-tool-note">${notes.join(' · ')}</div>` : '')
   );
 }
@@ -107,7 +107,7 @@ export function renderToolCall(block: ToolCallBlock, result: MessageEntry | unde
   const status = !result ? 'pending' : resultMessage?.isError ? 'error' : 'ok';
   const partial =
     Object.keys(args).length === 0 && typeof block.partialJson === 'string' && block.partialJson
-      ? `<div class="psm-tool-note">incomplete arguments:</div>${renderPre(block.partialJson, 'psm-output')}`
+      ? `<div class="psm-tool-note">incomplete arguments:</div>${renderPre(block.partialJson, 'psm-output', 'Incomplete arguments')}`
       : '';
   const statusBadge = status === 'error' ? ' <span class="psm-badge psm-badge-error">error</span>' : status === 'pending' ? ' <span class="psm-badge psm-badge-pending">no result</span>' : '';
   return (

@@ -107,7 +107,9 @@ test('viewer renders thinking, tool calls with results, an edit diff and bash ou
 });
 
 test('viewer file links open the file in the editor', async () => {
-  await browser.click(`${frame}.psm-tool[data-tool-name="read"] > summary .file-link`);
+  // The summary names the path as text; the link (a link only where files can be opened) is in the fold.
+  await browser.click(`${frame}.psm-tool[data-tool-name="read"] > summary`);
+  await browser.click(`${frame}.psm-tool[data-tool-name="read"] .psm-tool-path .file-link[role="link"]`);
   await waitUntil('README.md in an editor', () => vscode.window.visibleTextEditors.some((e) => path.basename(e.document.uri.fsPath) === 'README.md'), 10_000);
 });
 

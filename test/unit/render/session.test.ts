@@ -87,10 +87,13 @@ describe('renderEntry', () => {
     assert.match(html, /<details class="psm-thinking psm-thinking-redacted"><summary>Thinking \(redacted\)<\/summary><\/details>/);
     assert.match(html, /<details class="psm-tool psm-tool-ok" data-tool-call-id="c1" data-tool-name="bash"><summary><span class="psm-tool-name">bash<\/span> <code class="psm-tool-brief-command">\$ ls -la<\/code><\/summary>/);
     assert.match(html, /<pre class="psm-code psm-bash-command"><code class="hljs language-bash">/);
-    assert.match(html, /<div class="psm-tool-result" id="entry-r1" data-entry-id="r1"><div class="psm-tool-result-head">Result<\/div><pre class="psm-output">file1\nfile2<\/pre>/);
+    assert.match(html, /<div class="psm-tool-result" id="entry-r1" data-entry-id="r1"><div class="psm-tool-result-head">Result<\/div><pre class="psm-output" tabindex="0" role="region" aria-label="Output of bash">file1\nfile2<\/pre>/);
     assert.match(html, /<details class="psm-tool psm-tool-error" data-tool-call-id="c2" data-tool-name="read">/);
     assert.match(html, /<div class="psm-tool-result psm-tool-error" id="entry-r2" data-entry-id="r2"><div class="psm-tool-result-head">Error<\/div>/);
-    assert.match(html, /<a class="file-link" data-path="src\/a\.ts" data-line="10" role="link" tabindex="0" title="src\/a\.ts">src\/a\.ts<\/a> <span class="psm-tool-note">lines 10–14<\/span>/);
+    // The path in the one-line summary is text (a summary is a control itself); the link is in the fold.
+    assert.match(html, /<summary><span class="psm-tool-name">read<\/span> <span class="psm-path" title="src\/a\.ts">src\/a\.ts<\/span>/);
+    assert.match(html, /<div class="psm-tool-path"><a class="file-link" data-path="src\/a\.ts" data-line="10" title="src\/a\.ts">src\/a\.ts<\/a> <span class="psm-tool-note">lines 10–14<\/span>/);
+    assert.doesNotMatch(html, /<summary>(?:(?!<\/summary>).)*<a /s, 'no link inside a summary');
     assert.match(html, /data-tool-call-id="c3" data-tool-name="custom_tool">.*psm-badge-pending.*<pre class="psm-code psm-json psm-tool-args-json"><code class="hljs language-json">/s);
     // Each result appears once: inside its call, not again as its own entry.
     assert.equal((html.match(/data-entry-id="r1"/g) ?? []).length, 1);
@@ -141,7 +144,7 @@ describe('renderEntry', () => {
     assert.match(html, /data-entry-id="m1" data-entry-type="model_change"><span class="psm-marker-text">Model → <span class="psm-model">openai\/gpt-5<\/span>/);
     assert.match(html, /Thinking level → <span class="psm-thinking-level">high<\/span>/);
     assert.match(html, /data-entry-id="b1"[^>]*data-role="bashExecution"><div class="psm-entry-head"><span class="psm-role">Shell<\/span> <span class="psm-label" data-label="checkpoint">🏷 checkpoint<\/span>/);
-    assert.match(html, /<pre class="psm-bash-command">\$ npm test<\/pre><pre class="psm-output">2 passing<\/pre><div class="psm-tool-note">exit 0 · output truncated · not sent to the model<\/div>/);
+    assert.match(html, /<pre class="psm-bash-command">\$ npm test<\/pre><pre class="psm-output" tabindex="0" role="region" aria-label="Shell output">2 passing<\/pre><div class="psm-tool-note">exit 0 · output truncated · not sent to the model<\/div>/);
     assert.match(html, /<article class="psm-entry psm-entry-custom_message psm-custom" id="entry-c1"/);
     assert.match(html, /<div class="psm-entry psm-entry-custom_message psm-custom psm-hidden-message" id="entry-c2" data-entry-id="c2" data-entry-type="custom_message"><details><summary>secret-state/);
     assert.match(html, /psm-marker-compaction" id="entry-k1"[^>]*><details><summary>Compaction · 43k tokens before/);
@@ -269,12 +272,14 @@ describe('pi 1.6 entries', () => {
   it('marks the target of a context edit, with the replacement one click away', () => {
     // The tool result is shown inside its call, so the note is there.
     const call = html.get('p4')!;
-    assert.match(call, /<details class="psm-context-edit psm-context-replaced" data-context-edit="p7"><summary>✎ <a [^>]*>replaced for the model<\/a><\/summary><div class="psm-context-replacement"><pre class="psm-output">TOKEN=\[redacted\]/);
+    assert.match(call, /<details class="psm-context-edit psm-context-replaced" data-context-edit="p7"><summary>✎ replaced for the model<\/summary><div class="psm-tool-note"><a [^>]*>replaced for the model<\/a><\/div><div class="psm-context-replacement"><pre class="psm-output" tabindex="0" role="region" aria-label="What the model saw instead">TOKEN=\[redacted\]/);
     assert.equal(html.get('p6'), '');
     const hidden = html.get('p9')!;
     assert.match(hidden, /psm-context-edited/);
     assert.match(hidden, /✂ <a [^>]*href="#entry-pa"[^>]*>hidden from the model<\/a>/);
-    assert.match(html.get('p7')!, /Context edit: <a [^>]*href="#entry-p6"[^>]*>p6<\/a> replaced for the model/);
+    // Folded: the target is named in the summary as text and linked inside the fold.
+    assert.match(html.get('p7')!, /<summary>Context edit: <span class="psm-entry-ref">p6<\/span> replaced for the model/);
+    assert.match(html.get('p7')!, /<div class="psm-tool-note"><a [^>]*href="#entry-p6"[^>]*>p6<\/a><\/div>/);
     assert.match(html.get('pa')!, /Context edit: <a [^>]*>p9<\/a> hidden from the model/);
   });
 

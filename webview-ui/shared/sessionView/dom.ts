@@ -3,18 +3,35 @@
  * shared renderer (`src/shared/render`), which escapes transcript text and sanitises
  * Markdown; everything else in the viewer is built with DOM calls and textContent.
  */
-export function appendRenderedHtml(parent: Element, sanitisedHtml: string): void {
+/** A host's finishing touch on freshly rendered nodes, before they are shown. */
+export type PrepareRendered = (fragment: DocumentFragment) => void;
+
+export function appendRenderedHtml(parent: Element, sanitisedHtml: string, prepare?: PrepareRendered): void {
   if (!sanitisedHtml) return;
   const template = document.createElement('template');
   template.innerHTML = sanitisedHtml;
+  prepare?.(template.content);
   parent.append(template.content);
 }
 
 /** Replaces a node with the nodes of rendered HTML (an entry rendered again). */
-export function replaceWithRenderedHtml(node: Element, sanitisedHtml: string): void {
+export function replaceWithRenderedHtml(node: Element, sanitisedHtml: string, prepare?: PrepareRendered): void {
   const template = document.createElement('template');
   template.innerHTML = sanitisedHtml;
+  prepare?.(template.content);
   node.replaceWith(template.content);
+}
+
+/**
+ * Makes the renderer's file paths links: a tab stop with the link role. Only for hosts that
+ * can open files; elsewhere the paths stay text, since a link that does nothing misleads.
+ */
+export function enableFileLinks(fragment: DocumentFragment): void {
+  for (const link of fragment.querySelectorAll('a.file-link[data-path]')) {
+    if (link.closest('summary')) continue;
+    link.setAttribute('role', 'link');
+    link.setAttribute('tabindex', '0');
+  }
 }
 
 type Attributes = Record<string, string | undefined>;

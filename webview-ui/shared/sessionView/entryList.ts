@@ -1,7 +1,7 @@
 import type { AssistantMessage, MessageEntry, SessionEntry, ToolResultMessage } from '../../../src/shared/model/entries';
 import { createRenderContext, renderEntry, type RenderContext } from '../../../src/shared/render/entries';
 import { contentBlocks, isMessageEntry, roleOf } from '../../../src/shared/render/content';
-import { appendRenderedHtml, replaceWithRenderedHtml } from './dom';
+import { appendRenderedHtml, replaceWithRenderedHtml, type PrepareRendered } from './dom';
 
 /** Entries rendered before the first paint at most, however short they are. */
 const firstPaintEntryLimit = 60;
@@ -27,6 +27,7 @@ export class EntryList {
     private readonly container: HTMLElement,
     private readonly viewportHeight: () => number,
     private readonly onProgress: (rendered: number, total: number) => void = () => undefined,
+    private readonly prepare?: PrepareRendered,
   ) {}
 
   get size(): number {
@@ -115,7 +116,7 @@ export class EntryList {
       this.noteToolCalls(entry);
       html += renderEntry(entry, this.ctx);
     }
-    appendRenderedHtml(this.container, html);
+    appendRenderedHtml(this.container, html, this.prepare);
     this.rendered = to;
     this.updateProgress();
   }
@@ -123,7 +124,7 @@ export class EntryList {
   private renderAgain(entryId: string): void {
     const entry = this.entries.find((e) => e.id === entryId);
     const node = Array.from(this.container.children).find((c) => c.getAttribute('data-entry-id') === entryId);
-    if (entry && node) replaceWithRenderedHtml(node, renderEntry(entry, this.ctx));
+    if (entry && node) replaceWithRenderedHtml(node, renderEntry(entry, this.ctx), this.prepare);
   }
 
   private applyLabel(entry: SessionEntry): void {

@@ -6,6 +6,8 @@ export interface FindTarget {
   root: HTMLElement;
   /** Called before each search, so content rendered lazily is there to be found. */
   prepare(): void;
+  /** Where focus goes on close when what had it before opening is gone. */
+  fallbackFocus?: HTMLElement;
 }
 
 /**
@@ -21,6 +23,8 @@ export class FindBar {
   private current = -1;
   private searchTimer: number | undefined;
   private searching = false;
+  /** What had focus when the bar opened; it gets it back when the bar closes. */
+  private returnFocus: HTMLElement | null = null;
 
   constructor(private readonly target: FindTarget) {
     this.input = element('input', { type: 'search', class: 'psm-find-input', placeholder: 'Find in session', 'aria-label': 'Find in session', spellcheck: 'false' });
@@ -58,6 +62,8 @@ export class FindBar {
   }
 
   open(initialQuery?: string): void {
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && !this.element.contains(active)) this.returnFocus = active;
     this.element.hidden = false;
     if (initialQuery !== undefined) this.input.value = initialQuery;
     else {
@@ -70,9 +76,16 @@ export class FindBar {
   }
 
   close(): void {
+    const hadFocus = this.element.contains(document.activeElement);
     this.element.hidden = true;
     this.clear();
     this.updateCount();
+    // Focus inside a hidden bar would fall to the page body; it goes back where it was.
+    if (hadFocus) {
+      const back = this.returnFocus?.isConnected && this.returnFocus !== document.body ? this.returnFocus : this.target.fallbackFocus;
+      back?.focus({ preventScroll: true });
+    }
+    this.returnFocus = null;
   }
 
   /** Searches again (the content changed), keeping the current match where possible. */

@@ -1,9 +1,10 @@
 import type { HostBridge } from '../bridge';
 import type { SessionEntry } from '../../../src/shared/model/entries';
+import { isMessageEntry, roleOf } from '../../../src/shared/render/content';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { buildTree, renderTreeNav, type SessionTree } from '../../../src/shared/render/tree';
 import { renderSessionHeader, summarizeSession, summaryTitle } from '../../../src/shared/render/summary';
-import { appendRenderedHtml, element, entrySelector, openEnclosingDetails } from './dom';
+import { appendRenderedHtml, element, enableFileLinks, entrySelector, openEnclosingDetails, type PrepareRendered } from './dom';
 import { EntryList } from './entryList';
 import { FindBar } from './findBar';
 import { FollowScroll } from './followScroll';
@@ -25,7 +26,17 @@ export interface SessionViewOptions {
   onTitleChange?(title: string): void;
   /** Opens a file named in a tool call; defaults to the bridge's `openFile`. */
   openFile?(path: string, line?: number): void;
+  /**
+   * Whether the session header shows the title as the page's h1 (default true). A host with
+   * its own heading for the title (the web client's toolbar) turns it off.
+   */
+  headerTitle?: boolean;
+  /** Called when a session cannot be opened, after what was shown before is cleared. */
+  onOpenFailed?(message: string): void;
 }
+
+/** How a new message is announced in a followed session. */
+const roleNames: Record<string, string> = { user: 'user', assistant: 'assistant', toolResult: 'tool result', bashExecution: 'shell', custom: 'extension' };
 
 type Phase = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -47,6 +58,10 @@ export class SessionView {
   private readonly banner: HTMLElement;
   /** Screen-reader status line; its data attributes describe the view for hosts and tests. */
   private readonly status: HTMLElement;
+  /** Polite announcements of messages appended while the session is open. */
+  private readonly announcer: HTMLElement;
+  /** File paths become links only where something can open them. */
+  private readonly prepare: PrepareRendered | undefined;
   private readonly list: EntryList;
   private readonly find: FindBar;
   private readonly follow: FollowScroll;
@@ -87,18 +102,21 @@ export class SessionView {
     this.banner = element('div', { class: 'psm-viewer-banner', role: 'status', hidden: '' });
     const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: 'Scroll to the newest message and follow it' }, '↓ New messages');
     this.status = element('div', { class: 'psm-viewer-status', role: 'status', 'aria-live': 'polite' });
+    this.announcer = element('div', { class: 'psm-viewer-live psm-visually-hidden', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
+    this.prepare = options.openFile || bridge.openFile ? enableFileLinks : undefined;
     this.list = new EntryList(
       this.conversation,
       () => this.scroller.clientHeight || window.innerHeight,
       (rendered, total) => this.setStatus({ renderedEntries: String(rendered), totalEntries: String(total), renderComplete: String(rendered >= total) }),
+      this.prepare,
     );
-    this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll() });
+    this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll(), fallbackFocus: this.scroller });
     this.follow = new FollowScroll(this.scroller, latest);
     // Reads whether the reader is at the end before the stream grows: the scroll event that
     // would update it comes after the change.
     this.live = new LivePanel(bridge, { contentGrew: () => this.follow.contentAppended(this.follow.following) });
     this.sessionEl.append(this.live.stream);
-    root.replaceChildren(this.status, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
+    root.replaceChildren(this.status, this.announcer, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
 
     this.cleanups.push(
       bridge.onEvent((name, payload) => this.onEvent(name, payload)),
@@ -132,8 +150,12 @@ export class SessionView {
       reply = await fetchSession(this.bridge, path);
     } catch (err) {
       if (generation !== this.generation) return;
+      this.clearShown();
       this.setPhase('error');
-      this.setBanner(`Could not open this session: ${errorText(err)}`, 'error');
+      const message = `Could not open this session: ${errorText(err)}`;
+      this.setBanner(message, 'error');
+      this.root.ownerDocument.title = 'Session not opened';
+      this.options.onOpenFailed?.(message);
       return;
     }
     if (generation !== this.generation) return;
@@ -205,12 +227,25 @@ export class SessionView {
     this.tree = buildTree(toParsedSession(this.path, this.session));
   }
 
+  /** Forgets the session shown before, so a failed open does not leave it on screen. */
+  private clearShown(): void {
+    this.session = undefined;
+    this.tree = undefined;
+    this.info = null;
+    this.displayedKeys = [];
+    this.lastTitle = '';
+    this.headerSlot.replaceChildren();
+    this.navSlot.replaceChildren();
+    this.list.reset([], {});
+    this.announcer.replaceChildren();
+  }
+
   /** Header statistics and branch navigator; cheap enough to redo on every append. */
   private renderChrome(): void {
     if (!this.session || !this.path || !this.tree) return;
     const summary = summarizeSession(toParsedSession(this.path, this.session), this.info, this.tree.branches.length);
     this.headerSlot.replaceChildren();
-    appendRenderedHtml(this.headerSlot, renderSessionHeader(summary));
+    appendRenderedHtml(this.headerSlot, renderSessionHeader(summary, { title: this.options.headerTitle ?? true }), this.prepare);
     this.navSlot.replaceChildren();
     if (this.tree.hasBranches) appendRenderedHtml(this.navSlot, renderTreeNav(this.tree, { selectedLeafId: this.selectedLeaf ?? this.tree.leafId }));
     const title = summaryTitle(summary);
@@ -301,7 +336,9 @@ export class SessionView {
       const extendsShown = before.length <= now.length && before.every((k, i) => now[i] === k);
       if (extendsShown) {
         this.displayedKeys = [...now];
-        this.list.append(now.slice(before.length).map((k) => this.tree!.nodes.get(k)!.entry));
+        const added = now.slice(before.length).map((k) => this.tree!.nodes.get(k)!.entry);
+        this.list.append(added);
+        this.announce(added);
         this.setStatus({ leafId: this.tree.leafId ?? '' });
       } else {
         // pi moved to another branch: show that one from its start.
@@ -311,6 +348,16 @@ export class SessionView {
     this.renderChrome();
     this.follow.contentAppended(wasFollowing);
     this.find.refresh();
+  }
+
+  /** Says politely that messages arrived, without reading them out (they may be long). */
+  private announce(added: readonly SessionEntry[]): void {
+    const roles = added.filter(isMessageEntry).map((e) => roleOf(e) ?? '');
+    if (roles.length === 0) return;
+    const text = roles.length === 1 ? `New ${roleNames[roles[0]!] ?? 'other'} message` : `${roles.length} new messages`;
+    // One line per announcement; the oldest go, so the log stays short.
+    this.announcer.append(element('p', {}, text));
+    while (this.announcer.childElementCount > 3) this.announcer.firstElementChild?.remove();
   }
 
   private onKeyDown(e: KeyboardEvent): void {
@@ -405,6 +452,8 @@ export class SessionView {
   }
 
   private setBanner(text: string | null, kind: 'info' | 'warning' | 'error' = 'info'): void {
+    // Errors interrupt; notes wait their turn.
+    this.banner.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     this.banner.hidden = text === null;
     this.banner.textContent = text ?? '';
     this.banner.dataset.kind = kind;

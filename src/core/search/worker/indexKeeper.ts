@@ -58,7 +58,7 @@ interface Feed {
  * large store is being indexed.
  */
 export class IndexKeeper {
-  private index = new SearchIndex();
+  private index: SearchIndex;
   /** Files waiting to be (re)indexed, or null when the file is to be dropped; newest state wins. */
   private readonly queue = new Map<string, SessionFileState | null>();
   private current: string | undefined;
@@ -73,13 +73,22 @@ export class IndexKeeper {
   private readonly awaiting = new Map<string, { file: SessionFileState; since: number }>();
   private readonly feeds = new Map<string, Feed>();
 
-  constructor(private readonly options: IndexKeeperOptions) {}
+  constructor(private readonly options: IndexKeeperOptions) {
+    // Segments go to the index folder as they are built: the postings never sit in the heap.
+    this.index = new SearchIndex({ dir: options.indexDir });
+  }
 
   /** Loads the saved index; a missing or unreadable one means starting empty. */
   async load(): Promise<void> {
     try {
       const loaded = await SearchIndex.load(this.options.indexDir);
-      if (loaded) this.index = loaded;
+      if (loaded) {
+        this.index.close();
+        this.index = loaded;
+        if (loaded.forgotten.length > 0) {
+          this.options.log('warn', `search: part of the saved index was lost; ${loaded.forgotten.length} sessions will be indexed again`);
+        }
+      }
     } catch (err) {
       this.options.log('warn', `search: the saved index could not be read (${String(err)}); rebuilding it`);
     }
@@ -111,7 +120,8 @@ export class IndexKeeper {
 
   /** Drops everything and indexes the given files from scratch. */
   rebuild(files: readonly SessionFileState[]): void {
-    this.index = new SearchIndex();
+    this.index.close();
+    this.index = new SearchIndex({ dir: this.options.indexDir });
     this.queue.clear();
     this.awaiting.clear();
     // Files being fed right now started in the old index; they are read again here.

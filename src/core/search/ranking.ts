@@ -1,0 +1,138 @@
+/**
+ * Ranking: BM25 weights, the order of hits, and the top-k collector with the per-session cap.
+ *
+ * Hits are ordered by score rounded to 0.001 (closer scores tie), then the newer message,
+ * then the higher doc id. Rounding is monotonic, so "the rounded best possible score is below
+ * the k-th kept hit's rounded score" proves a document or block cannot enter the page.
+ */
+
+const bm25K1 = 1.2;
+const bm25B = 0.75;
+
+/** Scores documents for one term or clause of a query. */
+export class Bm25 {
+  constructor(
+    /** Documents matching the term (all segments). */
+    private readonly idf: number,
+    private readonly averageLength: number,
+  ) {}
+
+  static idf(liveDocs: number, frequency: number): number {
+    const df = Math.min(frequency, liveDocs);
+    return Math.log(1 + (liveDocs - df + 0.5) / (df + 0.5));
+  }
+
+  /** Increasing in `tf`, decreasing in `length`: what makes block bounds sound. */
+  weight(tf: number, length: number): number {
+    return (this.idf * tf * (bm25K1 + 1)) / (tf + bm25K1 * (1 - bm25B + (bm25B * length) / this.averageLength));
+  }
+}
+
+export function scoreKey(score: number): number {
+  return Math.round(score * 1000);
+}
+
+/** Per-document columns the order needs. */
+export interface RankColumns {
+  time: Float64Array;
+  session: Uint32Array;
+}
+
+/**
+ * Keeps the best `k` hits under a per-session cap while documents are offered in any order.
+ * Offers are buffered and pruned from time to time: each session keeps its best `cap`, then
+ * the best `k` overall stay. After a prune the k-th kept hit is a lower bound of the final
+ * k-th hit (every session's kept list only improves as more documents come), so anything
+ * rounding below it is refused at once and whole blocks below it are skipped by the caller.
+ */
+export class TopCollector {
+  private docs: number[] = [];
+  private scores: number[] = [];
+  private thresholdKey = -Infinity;
+  private readonly pruneAt: number;
+  private readonly capCounts: Uint16Array | undefined;
+
+  constructor(
+    private readonly k: number,
+    /** Hits per session at most; 0 = unlimited. */
+    private readonly cap: number,
+    private readonly columns: RankColumns,
+    sessionCount: number,
+  ) {
+    this.pruneAt = 2 * k + 256;
+    this.capCounts = cap > 0 ? new Uint16Array(sessionCount) : undefined;
+  }
+
+  /** Whether a document scoring at most `bound` could still enter the page. */
+  couldEnter(bound: number): boolean {
+    return scoreKey(bound) >= this.thresholdKey;
+  }
+
+  offer(doc: number, score: number): void {
+    if (scoreKey(score) < this.thresholdKey) return;
+    this.docs.push(doc);
+    this.scores.push(score);
+    if (this.docs.length >= this.pruneAt) this.prune();
+  }
+
+  /** The kept documents and scores, best first. */
+  result(): { docs: number[]; scores: number[] } {
+    this.prune();
+    return { docs: this.docs, scores: this.scores };
+  }
+
+  private prune(): void {
+    const { docs, scores } = this;
+    const { time } = this.columns;
+    const keys = scores.map(scoreKey);
+    const order = docs.map((_, i) => i);
+    order.sort((a, b) => keys[b] - keys[a] || time[docs[b]] - time[docs[a]] || docs[b] - docs[a]);
+    const keptDocs: number[] = [];
+    const keptScores: number[] = [];
+    const counts = this.capCounts;
+    const session = this.columns.session;
+    for (const i of order) {
+      if (keptDocs.length === this.k) break;
+      if (counts) {
+        const s = session[docs[i]];
+        if (counts[s] === this.cap) continue;
+        counts[s]++;
+      }
+      keptDocs.push(docs[i]);
+      keptScores.push(scores[i]);
+    }
+    if (counts) for (const doc of keptDocs) counts[session[doc]] = 0;
+    this.docs = keptDocs;
+    this.scores = keptScores;
+    if (keptDocs.length === this.k) this.thresholdKey = scoreKey(keptScores[this.k - 1]);
+  }
+}
+
+/**
+ * Counts hits per session for `total`: the number of hits in all pages under the cap is the
+ * sum over sessions of min(cap, matching documents).
+ */
+export class SessionCounter {
+  private readonly counts: Uint32Array;
+  private readonly touched: number[] = [];
+
+  constructor(sessionCount: number) {
+    this.counts = new Uint32Array(sessionCount);
+  }
+
+  add(session: number, documents: number): void {
+    if (this.counts[session] === 0) this.touched.push(session);
+    this.counts[session] += documents;
+  }
+
+  total(cap: number): number {
+    let total = 0;
+    for (const s of this.touched) total += cap > 0 ? Math.min(cap, this.counts[s]) : this.counts[s];
+    return total;
+  }
+}
+
+export function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}

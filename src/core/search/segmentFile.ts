@@ -1,0 +1,150 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FileSource, Segment, type SegmentTables } from './segment';
+
+/*
+ * One segment per file, written once and never changed: `search-seg-<id>.bin`, laid out as
+ *   8-byte magic, u32 format version, u32 header length, header JSON, the table blocks
+ *   (loaded into typed arrays), the posting bytes (left on disk, read on demand), and an
+ *   8-byte end mark.
+ * A file is written under a temp name, flushed and renamed, so a named segment is whole; the
+ * end mark and the sizes in the header catch one damaged afterwards. Which segments make up
+ * the index is said by the manifest (indexFile.ts) alone: a segment file it does not name is
+ * left over from an interrupted run and is deleted when the index is next loaded.
+ */
+
+const magic = Buffer.from('PSMSEG2\n', 'latin1');
+const endMark = Buffer.from('PSMSEGOK', 'latin1');
+const formatVersion = 2;
+export const segmentFilePrefix = 'search-seg-';
+
+const tableKeys = ['termEnds', 'docCounts', 'postingEnds', 'sessionEnds', 'termBlocks', 'blockLastDoc', 'blockEnd', 'blockMaxTf', 'blockMinLength'] as const;
+type TableKey = (typeof tableKeys)[number];
+
+interface SegmentHeader {
+  endianness: 'LE' | 'BE';
+  minDoc: number;
+  maxDoc: number;
+  postingBytes: number;
+  /** Posting bytes including the session postings. */
+  sourceBytes: number;
+  termBytes: number;
+  counts: Record<TableKey, number>;
+}
+
+export function isSegmentFileName(name: string): boolean {
+  return name.startsWith(segmentFilePrefix) && name.endsWith('.bin');
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/**
+ * Writes `segment` to a new file in `dir` and returns the same segment reading its postings
+ * from that file (the in-memory bytes can then be dropped). Synchronous: it runs inside the
+ * search worker, between documents.
+ */
+export function writeSegmentFile(dir: string, segment: Segment): Segment {
+  fs.mkdirSync(dir, { recursive: true });
+  const name = `${segmentFilePrefix}${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.bin`;
+  const file = path.resolve(dir, name);
+  const temp = path.resolve(dir, `.${name}.tmp`);
+  const termBytes = Buffer.from(segment.terms, 'utf8');
+  const header: SegmentHeader = {
+    endianness: os.endianness(),
+    minDoc: segment.minDoc,
+    maxDoc: segment.maxDoc,
+    postingBytes: segment.postingBytes,
+    sourceBytes: segment.source.byteLength,
+    termBytes: termBytes.length,
+    counts: Object.fromEntries(tableKeys.map((k) => [k, segment[k].length])) as Record<TableKey, number>,
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(16);
+  magic.copy(prefix, 0);
+  prefix.writeUInt32LE(formatVersion, 8);
+  prefix.writeUInt32LE(headerBytes.length, 12);
+  const fd = fs.openSync(temp, 'wx', 0o644);
+  let sourceAt = 0;
+  try {
+    try {
+      writeAll(fd, prefix);
+      writeAll(fd, headerBytes);
+      writeAll(fd, termBytes);
+      for (const key of tableKeys) {
+        const table = segment[key];
+        writeAll(fd, new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
+      }
+      sourceAt = 16 + headerBytes.length + termBytes.length + tableKeys.reduce((n, k) => n + segment[k].byteLength, 0);
+      // In slices: a file-backed source (a segment copied from another folder) is never read whole.
+      const chunk = 8 * 1024 * 1024;
+      for (let at = 0; at < segment.source.byteLength; at += chunk) writeAll(fd, segment.source.read(at, Math.min(segment.source.byteLength, at + chunk)));
+      writeAll(fd, endMark);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw err;
+  }
+  const readFd = fs.openSync(file, 'r');
+  return new Segment(segment.tables, new FileSource(readFd, sourceAt, header.sourceBytes, file), file);
+}
+
+function readExactly(fd: number, target: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < target.length) {
+    const n = fs.readSync(fd, target, done, target.length - done, position + done);
+    if (n === 0) throw new Error('search segment file is truncated');
+    done += n;
+  }
+}
+
+/**
+ * Opens a segment file: tables into memory, postings left on disk. Throws when the file is
+ * missing, of another format or damaged.
+ */
+export function openSegmentFile(file: string): Segment {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size < 16 + endMark.length) throw new Error('search segment file is truncated');
+    const prefix = Buffer.alloc(16);
+    readExactly(fd, prefix, 0);
+    if (!prefix.subarray(0, 8).equals(magic) || prefix.readUInt32LE(8) !== formatVersion) throw new Error('not a search segment of this version');
+    const headerLength = prefix.readUInt32LE(12);
+    if (16 + headerLength > size) throw new Error('search segment file is truncated');
+    const headerBytes = Buffer.alloc(headerLength);
+    readExactly(fd, headerBytes, 16);
+    const header = JSON.parse(headerBytes.toString('utf8')) as SegmentHeader;
+    if (header.endianness !== os.endianness()) throw new Error('search segment written on another byte order');
+    const tablesBytes = tableKeys.reduce((n, k) => n + header.counts[k] * 4, 0);
+    const sourceAt = 16 + headerLength + header.termBytes + tablesBytes;
+    if (sourceAt + header.sourceBytes + endMark.length !== size) throw new Error('search segment file has the wrong size');
+    const mark = Buffer.alloc(endMark.length);
+    readExactly(fd, mark, size - endMark.length);
+    if (!mark.equals(endMark)) throw new Error('search segment file is incomplete');
+    let at = 16 + headerLength;
+    const termBytes = Buffer.alloc(header.termBytes);
+    readExactly(fd, termBytes, at);
+    at += termBytes.length;
+    const tables = {} as Record<TableKey, Uint32Array>;
+    for (const key of tableKeys) {
+      const table = new Uint32Array(header.counts[key]);
+      readExactly(fd, new Uint8Array(table.buffer), at);
+      at += table.byteLength;
+      tables[key] = table;
+    }
+    const segmentTables: SegmentTables = { ...tables, terms: termBytes.toString('utf8'), minDoc: header.minDoc, maxDoc: header.maxDoc, postingBytes: header.postingBytes };
+    return new Segment(segmentTables, new FileSource(fd, sourceAt, header.sourceBytes, file), file);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
