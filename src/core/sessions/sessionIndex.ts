@@ -471,6 +471,8 @@ export class SessionIndex implements IDisposable {
     if (this.addDirTimer) clearTimeout(this.addDirTimer);
     this.watcher?.dispose();
     await this.processing;
+    // Rows wait up to a moment to be written in batches; the database may close right after.
+    this.options.cache.writePending();
   }
 }
 
