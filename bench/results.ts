@@ -115,7 +115,7 @@ const rows: Row[] = [
     what: 'B4 recall vs rg (sessions with the word in message text)',
     value: (c) => {
       const unjudged = c.scan.warmRun.words.filter((w) => w.partialPages > 0).map((w) => w.word);
-      return `${recallMisses(c.scan.warmRun.words)} missed${unjudged.length ? ` (not judged for ${unjudged.join(', ')}: answers stayed partial, cut by the time budget under load)` : ''}`;
+      return `${recallMisses(c.scan.warmRun.words)} missed${unjudged.length ? ` (not judged for ${unjudged.join(', ')}: answers stayed partial under load, or the word is in more sessions than the API pages to)` : ''}`;
     },
     target: '0 missed',
     met: (c) => (recallMisses(c.scan.warmRun.words) > 0 ? false : c.scan.warmRun.words.every((w) => w.partialPages === 0) ? true : null),
