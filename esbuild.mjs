@@ -80,6 +80,8 @@ const nodeEntries = {
   cli: 'src/cli.ts',
   // The full-text index runs in a worker thread; SearchService loads it from beside the bundle.
   searchWorker: 'src/core/search/worker/searchWorker.ts',
+  // Session files are parsed on worker threads during scans; ScanPool loads it from beside the bundle.
+  scanWorker: 'src/core/sessions/scan/scanWorker.ts',
   // Exports render in a worker thread per export; ExportRunner loads it from beside the bundle.
   exportWorker: 'src/core/export/exportWorker.ts',
 };

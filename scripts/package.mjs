@@ -39,14 +39,15 @@ function run(command, args, cwd) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status ?? result.signal}`);
 }
 
-/** The files every package shares: manifest, docs, media and the bundles (no source maps). */
+/** The files every package shares: manifest and its translations, docs, media, catalogues and the bundles (no source maps). */
 function stageCommon(stage) {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
-  for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore']) {
+  for (const file of ['package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore']) {
     cpSync(path.join(root, file), path.join(stage, file));
   }
   cpSync(path.join(root, 'media'), path.join(stage, 'media'), { recursive: true });
+  cpSync(path.join(root, 'l10n'), path.join(stage, 'l10n'), { recursive: true });
   const ptyDist = `${path.sep}node_modules${path.sep}node-pty${path.sep}`;
   cpSync(path.join(root, 'dist'), path.join(stage, 'dist'), {
     recursive: true,
@@ -81,7 +82,10 @@ export function packageTarget(target) {
   rmSync(out, { force: true });
   const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
   const targetArgs = target === 'universal' ? [] : ['--target', target];
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', ...targetArgs, '-o', out], stage);
+  // The README's screenshots are relative links. Without a repository vsce would refuse them (it
+  // rewrites relative links to a repository's URL); left as they are, they resolve inside the
+  // installed extension, which ships media/screenshots.
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', ...targetArgs, '-o', out], stage);
   rmSync(stage, { recursive: true, force: true });
   return out;
 }

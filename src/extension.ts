@@ -18,6 +18,7 @@ import { registerWebClientCommands } from './ui/webClientCommands';
 import { registerSessionViews } from './ui/sessionViews';
 import { registerDashboard } from './ui/webviews/dashboardPanel';
 import { registerSessionViewer } from './ui/webviews/sessionViewerPanel';
+import { useTranslator } from './shared/l10n';
 import { registerDemoCommands } from './ui/demoCommands';
 
 /** What the extension hands to other extensions and to its own tests. */
@@ -30,6 +31,8 @@ let stopAll: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<PiSessionsApi> {
   const started = Date.now();
+  // The shared modules (tree labels, renderer, formats) speak through vscode.l10n too.
+  useTranslator(vscode.env.language, (message, args) => vscode.l10n.t(message, ...args));
   const log = vscode.window.createOutputChannel('Pi Sessions', { log: true });
   context.subscriptions.push(log);
 
@@ -60,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     ...registerSessionViews(context, core, uiCaller, log),
     ...registerDashboard(context, core, uiCaller),
     ...registerSessionViewer(context, core, uiCaller, log),
-    ...registerDemoCommands(context, core, logger),
+    ...registerDemoCommands(context, core, log),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsServer(e)) supervisor.settingsChanged();
       if (e.affectsConfiguration(`${SettingKey.section}.${SettingKey.sessionDirectories}`)) {

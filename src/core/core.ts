@@ -18,7 +18,7 @@ import { resolveSessionDirs } from './sessions/sessionDirs';
 import type { SessionDir } from '../shared/model/sessionDirs';
 import { ScanCache, scanCacheMigrations } from './sessions/scanCache';
 import { SessionIndex, type ContentObserver } from './sessions/sessionIndex';
-import { summarizeFile } from './sessions/summary';
+import { ScanPool } from './sessions/scan/scanPool';
 import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
 import { createSessionCommands } from './sessions/sessionCommands';
 import { createSessionActionCommands } from './sessions/sessionActionCommands';
@@ -91,6 +91,8 @@ export class Core extends Disposable {
   readonly cacheDb: SqliteFile;
   readonly tokens: TokenStore;
   private opening: Promise<void> | undefined;
+  private readonly search: SearchService;
+  private readonly scanPool: ScanPool;
 
   /**
    * Cheap enough for the editor's activation: the databases are not read here but in
@@ -108,6 +110,9 @@ export class Core extends Disposable {
     this.cacheDb = cacheDb;
     this.register(toDisposable(() => stateDb.close()));
     this.register(toDisposable(() => cacheDb.close()));
+    const scanCache = new ScanCache(cacheDb);
+    // Disposed before the database closes (reverse order), so batched rows are written first.
+    this.register(toDisposable(() => scanCache.writePending()));
     const tokens = new TokenStore(stateDb);
     this.tokens = tokens;
     this.launchDirs = options.extraSessionDirs ?? [];
@@ -116,11 +121,17 @@ export class Core extends Disposable {
     this.settings = new UserSettings(stateDb);
 
     let userData: UserData | undefined;
+    let search: SearchService | undefined;
+    // Parses on worker threads during scans and feeds what it decodes to the search worker.
+    const scanPool = this.register(new ScanPool({ log, feed: () => search }));
+    this.scanPool = scanPool;
     this.sessions = new SessionIndex({
       bus: this.bus,
       log,
-      cache: new ScanCache(cacheDb),
-      summarize: summarizeFile,
+      cache: scanCache,
+      summarize: scanPool.summarize,
+      // Two files per thread keep every thread busy while the main thread handles results.
+      scanConcurrency: Math.max(1, scanPool.threads * 2),
       dirs: () => this.sessionDirs(),
       observer: contentObserver,
       decorate: (info) => (userData ? userData.decorate(info) : info),
@@ -191,7 +202,8 @@ export class Core extends Disposable {
     this.router.registerAll(createTerminalCommands(terminals));
     this.register(this.onClientGone((id) => terminals.onClientDisconnected(id)));
     this.router.registerAll(createStatsCommands({ sessions: this.sessions }));
-    const search = this.register(new SearchService({ bus: this.bus, sessions: this.sessions, indexDir: path.join(options.stateDir, 'search'), log }));
+    search = this.register(new SearchService({ bus: this.bus, sessions: this.sessions, indexDir: path.join(options.stateDir, 'search'), log }));
+    this.search = search;
     this.router.registerAll(
       createSearchCommands({ service: search, sessions: this.sessions, defaultPerSession: () => this.config.current().search.max_hits_per_session }),
     );
@@ -278,7 +290,26 @@ export class Core extends Disposable {
     if (this.isDisposed) return;
     this.register(watchSharedState(this.stateDb, this.log));
     this.register(this.sessions);
+    void this.sessions.ready().then(() => this.logFirstScan());
     await this.sessions.start();
+  }
+
+  /** What the first scan cost, in the log: memory held in the editor counts as much as time. */
+  private async logFirstScan(): Promise<void> {
+    const { sessions, full_parses, cache_hits, last_scan_ms } = this.sessions.status();
+    const rssMb = (process.memoryUsage().rss / 1048576).toFixed(0);
+    let heap = '';
+    try {
+      const memory = await this.search.memory();
+      if (memory) heap = `, search worker heap ${(memory.heap_used / 1048576).toFixed(0)} MB`;
+    } catch {
+      // The worker is restarting or shutting down; the process figure stands alone.
+    }
+    const { fed, not_fed } = this.scanPool.feedStats();
+    this.log.info(
+      `sessions: first scan listed ${sessions} session(s) in ${last_scan_ms} ms (${full_parses} parsed, ${cache_hits} from the cache; ` +
+        `${fed} fed to search, ${not_fed} left for it to read); process RSS ${rssMb} MB${heap}`,
+    );
   }
 
   /** What the HTTP/WS/SSE server needs from the core. */

@@ -63,6 +63,10 @@ const forwardedEvents = [
 ] as const;
 
 const maxBackoffMs = 30_000;
+/** Well under the server's 1 MiB frame limit, counted in UTF-16 units (up to 3 bytes each in UTF-8). */
+const maxFrameChars = 256 * 1024;
+/** What a large message or tool result keeps of its text when a frame must shrink. */
+const keptTextChars = 32 * 1024;
 
 export default function piSessionBridge(pi: PiApi): void {
   let bridge: Bridge | undefined;
@@ -224,7 +228,11 @@ class Bridge {
   private send(frame: Record<string, unknown>): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    ws.send(JSON.stringify(frame));
+    let text = JSON.stringify(frame);
+    // The server closes a socket whose frame (other than register) is over 1 MiB.
+    if (text.length > maxFrameChars) text = JSON.stringify(shrink(frame));
+    if (text.length > maxFrameChars) return this.note(`dropped a ${String(frame.type)} frame of ${text.length} characters`);
+    ws.send(text);
   }
 
   /** The server restarts with the editor: come back when it does, more slowly each time. */
@@ -265,7 +273,8 @@ function slim(name: string, event: PiEvent): Record<string, unknown> {
       const message = record(event.message);
       // pi 1.6's system message (prompt sections and tool schemas) is several KB and of no use live.
       if (message.role === 'system') return { message: { role: 'system' } };
-      return { message: pick(message, ['role', 'content', 'stopReason', 'errorMessage', 'model', 'provider', 'usage', 'timestamp']) };
+      const kept = pick(message, ['role', 'stopReason', 'errorMessage', 'model', 'provider', 'usage', 'timestamp']);
+      return { message: { ...kept, content: textOnly(message.content, Number.MAX_SAFE_INTEGER) } };
     }
     case 'agent_end': {
       const messages = Array.isArray(event.messages) ? event.messages : [];
@@ -285,6 +294,34 @@ function slim(name: string, event: PiEvent): Record<string, unknown> {
   }
 }
 
+/** Images never travel (the server reads the file); text is cut to what a live view needs. */
+function textOnly(content: unknown, limit: number): unknown {
+  if (typeof content === 'string') return content.length > limit ? `${content.slice(0, limit)}…` : content;
+  if (!Array.isArray(content)) return content;
+  return content.map((block) => {
+    const b = record(block);
+    if (b.type === 'image') return { type: 'image' };
+    if (typeof b.text === 'string' && b.text.length > limit) return { ...b, text: `${b.text.slice(0, limit)}…` };
+    if (typeof b.thinking === 'string' && b.thinking.length > limit) return { ...b, thinking: `${b.thinking.slice(0, limit)}…` };
+    return b;
+  });
+}
+
+/** A frame too large to send, cut down: message and tool texts shortened, tool arguments dropped. */
+function shrink(frame: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...frame };
+  if ('message' in out) {
+    const message = record(out.message);
+    out.message = { ...message, content: textOnly(message.content, keptTextChars) };
+  }
+  if (Array.isArray(out.messages)) out.messages = out.messages.map((m) => ({ ...record(m), content: textOnly(record(m).content, keptTextChars) }));
+  for (const key of ['result', 'partialResult']) {
+    if (key in out) out[key] = { content: textOnly(record(out[key]).content, keptTextChars) };
+  }
+  if ('args' in out) out.args = null;
+  return out;
+}
+
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -295,10 +332,14 @@ function pick(from: Record<string, unknown>, keys: readonly string[]): Record<st
   return out;
 }
 
-/** `config.json` beside this file, written at install; without it the bridge stays off. */
+/**
+ * `config.json` beside this file, written at install (or the file PI_SESSION_MANAGER_BRIDGE_CONFIG
+ * names); without it the bridge stays off.
+ */
 function readConfig(): BridgeConfig | undefined {
   try {
-    const raw = JSON.parse(fs.readFileSync(path.join(__dirname, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const file = process.env.PI_SESSION_MANAGER_BRIDGE_CONFIG || path.join(__dirname, 'config.json');
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     if (typeof raw.url !== 'string') return undefined;
     return { url: raw.url, token: typeof raw.token === 'string' && raw.token.length > 0 ? raw.token : null };
   } catch {

@@ -62,6 +62,37 @@ export type HostNotification =
 
 export type HostToPage = DispatchResponse | HostNotification;
 
+/**
+ * The display language a page starts with, embedded by the host as JSON in
+ * `<script id="l10n">`: the locale for `Intl`, and the catalogue of the extension's
+ * translations (English message → translation; empty in English).
+ */
+export interface PageL10n {
+  locale: string;
+  catalogue: Record<string, string>;
+}
+
+export const pageL10nElementId = 'l10n';
+
+/** Reads the embedded catalogue; anything malformed means English rather than a broken page. */
+export function parsePageL10n(text: string | null | undefined): PageL10n {
+  const english: PageL10n = { locale: 'en', catalogue: {} };
+  if (!text) return english;
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return english;
+  }
+  if (typeof value !== 'object' || value === null) return english;
+  const v = value as { locale?: unknown; catalogue?: unknown };
+  const catalogue: Record<string, string> = {};
+  if (typeof v.catalogue === 'object' && v.catalogue !== null) {
+    for (const [key, text] of Object.entries(v.catalogue)) if (typeof text === 'string') catalogue[key] = text;
+  }
+  return { locale: typeof v.locale === 'string' && v.locale ? v.locale : 'en', catalogue };
+}
+
 export function isPageToHost(value: unknown): value is PageToHost {
   if (value === null || typeof value !== 'object') return false;
   const m = value as { kind?: unknown; method?: unknown; id?: unknown };

@@ -41,6 +41,8 @@ export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 export const ViewId = {
   container: 'piSessions',
   sessions: 'piSessions.sessions',
+  /** The generated demo store, shown while "Open Demo Sessions" runs. */
+  demo: 'piSessions.demo',
 } as const;
 
 /** Webview panel types; a serializer registered under each brings its panel back after a reload. */

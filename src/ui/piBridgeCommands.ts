@@ -21,11 +21,11 @@ export function registerPiBridgeCommands(core: Core, controller: ServerSuperviso
       // The bundle sits beside this one in dist/.
       const done = await installBridge({ agentDir, script: path.join(__dirname, 'piSessionBridge.js'), url, tokens: core.tokens });
       log.info(`pi bridge installed in ${done.folder} for ${done.url}${done.token_created ? ' with a new bridge token' : ''}`);
-      const notice = `pi is connected to this editor: pis started from now on show their live sessions here. Restart pis that are already running.`;
+      const notice = vscode.l10n.t('pi is connected to this editor: pis started from now on show their live sessions here. Restart pis that are already running.');
       if (s.kind === 'serving') void vscode.window.showInformationMessage(notice);
-      else void vscode.window.showWarningMessage(`${notice} The API server is not running in this window, so they will connect once it is.`);
+      else void vscode.window.showWarningMessage(vscode.l10n.t('{0} The API server is not running in this window, so they will connect once it is.', notice));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not connect pi: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not connect pi: {0}', err instanceof Error ? err.message : String(err)));
     }
   };
 
@@ -33,10 +33,10 @@ export function registerPiBridgeCommands(core: Core, controller: ServerSuperviso
     try {
       const done = await uninstallBridge({ agentDir, tokens: core.tokens });
       log.info(`pi bridge removed from ${done.folder}${done.token_revoked ? ', its token revoked' : ''}`);
-      if (done.removed) void vscode.window.showInformationMessage('pi is disconnected from this editor. Running pis keep their connection until they restart.');
-      else void vscode.window.showInformationMessage('pi was not connected to this editor.');
+      if (done.removed) void vscode.window.showInformationMessage(vscode.l10n.t('pi is disconnected from this editor. Running pis keep their connection until they restart.'));
+      else void vscode.window.showInformationMessage(vscode.l10n.t('pi was not connected to this editor.'));
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not disconnect pi: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not disconnect pi: {0}', err instanceof Error ? err.message : String(err)));
     }
   };
 

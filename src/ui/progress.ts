@@ -24,10 +24,10 @@ export class FirstScanProgress implements vscode.Disposable {
 
   private begin(): void {
     let last = 0;
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Pi Sessions' }, (progress) => {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Pi Sessions') }, (progress) => {
       this.report = (done, total) => {
         const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-        progress.report({ message: `scanning ${done}/${total}`, increment: percent - last });
+        progress.report({ message: vscode.l10n.t('scanning {0}/{1}', done, total), increment: percent - last });
         last = percent;
       };
       return new Promise<void>((resolve) => (this.finish = resolve));

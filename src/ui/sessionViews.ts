@@ -36,7 +36,7 @@ export function registerSessionViews(
       const active = isFilterActive(filter);
       void vscode.commands.executeCommand('setContext', ContextKey.filterActive, active);
       view.description = active
-        ? `filtered: ${describeFilter(filter, { project: (cwd) => shortPath(cwd, homeDir), tag: (id) => provider.catalog.tag(id)?.name ?? String(id) })}`
+        ? vscode.l10n.t('filtered: {0}', describeFilter(filter, { project: (cwd) => shortPath(cwd, homeDir), tag: (id) => provider.catalog.tag(id)?.name ?? String(id) }))
         : undefined;
     },
   };

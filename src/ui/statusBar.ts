@@ -8,7 +8,7 @@ export class ServerStatusBar implements vscode.Disposable {
   private readonly subscription: { dispose(): unknown };
 
   constructor(controller: Pick<ServerSupervisor, 'state' | 'onDidChangeState'>) {
-    this.item.name = 'Pi Sessions API';
+    this.item.name = vscode.l10n.t('Pi Sessions API');
     this.item.command = CommandId.serverMenu;
     this.subscription = controller.onDidChangeState((s) => this.render(s));
     this.render(controller.state);
@@ -20,24 +20,24 @@ export class ServerStatusBar implements vscode.Disposable {
     switch (state.kind) {
       case 'serving':
         this.item.text = `$(broadcast) Pi :${state.port}`;
-        this.item.tooltip = `Pi Sessions API serving at ${state.url}`;
+        this.item.tooltip = vscode.l10n.t('Pi Sessions API serving at {0}', state.url);
         break;
       case 'starting':
         this.item.text = '$(sync~spin) Pi';
-        this.item.tooltip = 'Pi Sessions API starting…';
+        this.item.tooltip = vscode.l10n.t('Pi Sessions API starting…');
         break;
       case 'in-use':
-        this.item.text = `$(debug-disconnect) Pi :${state.port} in use`;
-        this.item.tooltip = `Port ${state.port} is served by another window or program. This window takes over when it is free.`;
+        this.item.text = `$(debug-disconnect) ${vscode.l10n.t('Pi :{0} in use', state.port)}`;
+        this.item.tooltip = vscode.l10n.t('Port {0} is served by another window or program. This window takes over when it is free.', state.port);
         break;
       case 'error':
-        this.item.text = '$(error) Pi API';
+        this.item.text = `$(error) ${vscode.l10n.t('Pi API')}`;
         this.item.tooltip = state.message;
         this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
       case 'stopped':
-        this.item.text = '$(circle-slash) Pi API off';
-        this.item.tooltip = 'The Pi Sessions API is off';
+        this.item.text = `$(circle-slash) ${vscode.l10n.t('Pi API off')}`;
+        this.item.tooltip = vscode.l10n.t('The Pi Sessions API is off');
         break;
     }
   }

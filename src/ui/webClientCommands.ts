@@ -15,7 +15,7 @@ export function registerWebClientCommands(core: Core, controller: ServerSupervis
   const webClientUri = async (): Promise<vscode.Uri | undefined> => {
     const state = controller.state;
     if (state.kind !== 'serving') {
-      void vscode.window.showWarningMessage('The Pi Sessions server is not running in this window.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('The Pi Sessions server is not running in this window.'));
       return undefined;
     }
     // In a remote window this maps the server's port to one the local machine can reach.
@@ -36,10 +36,10 @@ export function registerWebClientCommands(core: Core, controller: ServerSupervis
     // read-only one made for this purpose (in the URL fragment, which is never sent to a server).
     const choice = await vscode.window.showQuickPick(
       [
-        { label: 'Address only', description: 'the phone asks for a token when it opens the page', withToken: false },
-        { label: 'Address and a new read-only token', description: 'anyone who sees the code can read your sessions', withToken: true },
+        { label: vscode.l10n.t('Address only'), description: vscode.l10n.t('the phone asks for a token when it opens the page'), withToken: false },
+        { label: vscode.l10n.t('Address and a new read-only token'), description: vscode.l10n.t('anyone who sees the code can read your sessions'), withToken: true },
       ],
-      { title: 'QR code for the web client' },
+      { title: vscode.l10n.t('QR code for the web client') },
     );
     if (!choice) return;
     let target = uri.toString(true);
@@ -47,27 +47,27 @@ export function registerWebClientCommands(core: Core, controller: ServerSupervis
       const name = `phone (QR ${new Date().toISOString().slice(0, 16).replace('T', ' ')})`;
       const result = await core.dispatch('create_token', { name, scopes: ['read'] }, caller);
       if (!result.success) {
-        void vscode.window.showErrorMessage(`Could not create a token: ${result.error}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not create a token: {0}', result.error));
         return;
       }
       target += `#token=${encodeURIComponent(result.data.token)}`;
     }
     const image = await QRCode.toDataURL(target, { margin: 2, width: 320, errorCorrectionLevel: 'M' });
-    const panel = vscode.window.createWebviewPanel('piSessions.qr', 'Pi Sessions: Web Client QR Code', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel('piSessions.qr', vscode.l10n.t('Pi Sessions: Web Client QR Code'), vscode.ViewColumn.Active, {
       enableScripts: false,
       localResourceRoots: [],
     });
     const nonce = randomBytes(16).toString('base64');
     const shown = choice.withToken ? uri.toString(true) + '#token=…' : target;
-    panel.webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+    panel.webview.html = `<!DOCTYPE html><html lang="${escapeHtml(vscode.env.language)}"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'nonce-${nonce}'">
 <style nonce="${nonce}">body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:16px}img{background:#fff;padding:8px;border-radius:8px}.warn{color:var(--vscode-editorWarning-foreground)}</style>
 </head><body>
-<h2>Open Pi Sessions on your phone</h2>
-<img alt="QR code of the web client address" src="${image}" width="320" height="320">
+<h2>${escapeHtml(vscode.l10n.t('Open Pi Sessions on your phone'))}</h2>
+<img alt="${escapeHtml(vscode.l10n.t('QR code of the web client address'))}" src="${image}" width="320" height="320">
 <p><code>${escapeHtml(shown)}</code></p>
-${loopbackOnly ? '<p class="warn">The server listens on this machine only (piSessions.server.host is a loopback address), so other devices cannot reach it unless the port is forwarded. Set piSessions.server.host to this machine\'s network address to use it from a phone.</p>' : ''}
-${choice.withToken ? '<p class="warn">This code holds a read-only token. Revoke it from the server menu\'s token list when you no longer need it.</p>' : ''}
+${loopbackOnly ? `<p class="warn">${escapeHtml(vscode.l10n.t("The server listens on this machine only (piSessions.server.host is a loopback address), so other devices cannot reach it unless the port is forwarded. Set piSessions.server.host to this machine's network address to use it from a phone."))}</p>` : ''}
+${choice.withToken ? `<p class="warn">${escapeHtml(vscode.l10n.t("This code holds a read-only token. Revoke it from the server menu's token list when you no longer need it."))}</p>` : ''}
 </body></html>`;
   };
 

@@ -3,9 +3,13 @@
 //
 // Environment:
 //   PSM_E2E_FILTER=text     run only in-host tests whose name contains `text`
+//   PSM_E2E_FILES=a,b       run only the suite files whose name contains `a` or `b`
 //   PSM_E2E_SKIP_VSIX=1     skip the packaging check
 //   PSM_E2E_KEEP_WORK=1     keep the per-run work folders (under the system temp folder)
 //   PSM_E2E_TIMEOUT_MS=n    overall limit (default 5 minutes)
+//   PSM_E2E_ONLY=zh-cn      run only the Simplified Chinese session (suite/l10n.e2e.ts);
+//                           PSM_E2E_ONLY=main only the English one (no vsix check either)
+//   PSM_E2E_FILTER=a|b      several name parts
 // Output: screenshots under .test-output/e2e/, logs under .test-output/e2e/logs/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -17,7 +21,8 @@ import { checkVsix } from './vsix.mjs';
 
 const started = Date.now();
 const overallTimeoutMs = Number(process.env.PSM_E2E_TIMEOUT_MS ?? 300_000);
-const suiteTimeoutMs = 180_000;
+// PSM_E2E_SUITE_TIMEOUT_MS: more time for the in-host suite on a loaded machine.
+const suiteTimeoutMs = Number(process.env.PSM_E2E_SUITE_TIMEOUT_MS ?? 180_000);
 const say = (line) => console.log(line);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
@@ -49,19 +54,28 @@ function prepareMachine() {
   }
 }
 
+/**
+ * Display languages the suite runs in besides English: each gets its own code-server started
+ * with `--locale`, and runs only the tests named `<locale>: …` (suite/l10n.e2e.ts registers
+ * them when the extension host's language is that locale).
+ */
+const localeRuns = ['zh-cn'];
+
 /** Runs the in-host suite against the extension under development. */
-async function runInHostSuite(bin) {
+async function runInHostSuite(bin, { label = 'suite', locale, filter } = {}) {
   const { outFile, files } = await bundleSuite({
     suiteDir: path.join(repoRoot, 'test/e2e/suite'),
     outFile: path.join(repoRoot, '.test-output/e2e-suite/index.js'),
+    only: process.env.PSM_E2E_FILES ?? '',
   });
   say(`e2e: in-host suite: ${files.map((f) => path.relative(repoRoot, f)).join(', ')}`);
-  const session = new HostSession('suite');
+  const session = new HostSession(label);
   live.add(session);
   let report;
   let exitCode;
   try {
-    await session.startServer({ bin });
+    const only = filter ?? process.env.PSM_E2E_FILTER;
+    await session.startServer({ bin, locale, env: only ? { PSM_E2E_FILTER: only } : {} });
     say(`e2e: code-server on ${session.baseUrl}, API port ${session.apiPort} (${elapsed()})`);
     const workbench = await session.openBrowser({
       extensionDevelopmentPath: repoRoot,
@@ -98,11 +112,22 @@ async function main() {
   const bin = await ensureCodeServer({ say });
   say(`e2e: tools ready (${elapsed()})`);
 
-  const suite = await runInHostSuite(bin);
-  say(`e2e suite: ${suite.passed} passed, ${suite.failed} failed (${elapsed()})`);
+  const only = process.env.PSM_E2E_ONLY;
+  if (only && only !== 'main' && !localeRuns.includes(only)) throw new Error(`PSM_E2E_ONLY=${only}: known runs are main, ${localeRuns.join(', ')}`);
+  let suite = { passed: 0, failed: 0 };
+  if (!only || only === 'main') {
+    suite = await runInHostSuite(bin);
+    say(`e2e suite: ${suite.passed} passed, ${suite.failed} failed (${elapsed()})`);
+  }
+  for (const locale of localeRuns.filter((l) => !only || l === only)) {
+    // The English filter names English tests; each locale run has its own.
+    const run = await runInHostSuite(bin, { label: `suite-${locale}`, locale, filter: `${locale}:` });
+    say(`e2e suite (${locale}): ${run.passed} passed, ${run.failed} failed (${elapsed()})`);
+    suite = { passed: suite.passed + run.passed, failed: suite.failed + run.failed };
+  }
 
   let vsix = { passed: 0, failed: 0 };
-  if (process.env.PSM_E2E_SKIP_VSIX !== '1') {
+  if (process.env.PSM_E2E_SKIP_VSIX !== '1' && !only) {
     vsix = await checkVsix({ bin, say, track: (session, active) => (active ? live.add(session) : live.delete(session)) });
     say(`e2e vsix: ${vsix.passed} passed, ${vsix.failed} failed (${elapsed()})`);
   }

@@ -21,6 +21,9 @@ export const vsixPath = vsixFor('linux-x64');
 const maxVsixBytes = 5 * 1024 * 1024;
 const requiredEntries = [
   'extension/package.json',
+  'extension/package.nls.json',
+  'extension/package.nls.zh-cn.json',
+  'extension/l10n/bundle.l10n.zh-cn.json',
   'extension/dist/extension.js',
   'extension/dist/sql-wasm.wasm',
   'extension/dist/node_modules/node-pty/package.json',
@@ -29,6 +32,11 @@ const requiredEntries = [
   'extension/dist/node_modules/node-pty/build/Release/pty.node',
   'extension/media/pi-sessions.svg',
   'extension/media/icon.png',
+  // The README inside the package shows these (relative links, see scripts/package.mjs).
+  'extension/media/screenshots/tree.png',
+  'extension/media/screenshots/viewer.png',
+  'extension/media/screenshots/dashboard.png',
+  'extension/media/screenshots/web-client-phone.png',
 ];
 
 function listVsix(file) {
@@ -99,7 +107,7 @@ export async function checkVsix({ bin, say = console.log, build = true, track = 
     const missing = requiredEntries.filter((e) => !entries.includes(e));
     if (missing.length > 0) throw new Error(`missing from the vsix: ${missing.join(', ')}`);
     const unexpected = entries.filter(
-      (e) => e.startsWith('extension/') && !/^extension\/(package\.json|readme\.md|changelog\.md|license(\.txt)?|dist\/.*|media\/.*)$/i.test(e),
+      (e) => e.startsWith('extension/') && !/^extension\/(package(\.nls(\.[a-z-]+)?)?\.json|readme\.md|changelog\.md|license(\.txt)?|dist\/.*|media\/.*|l10n\/bundle\.l10n(\.[a-z-]+)?\.json)$/i.test(e),
     );
     if (unexpected.length > 0) throw new Error(`unexpected files in the vsix: ${unexpected.slice(0, 10).join(', ')}`);
     const maps = entries.filter((e) => e.endsWith('.map'));

@@ -15,6 +15,8 @@ wanted=(
   "pkg-config:pkg-config"
   "python3:python3"
   "curl:curl"
+  # Chinese text in the zh-cn end-to-end screenshots (Chromium shows boxes without a CJK font).
+  "fonts-noto-cjk:"
 )
 
 is_installed() {

@@ -1,4 +1,5 @@
 import { addDays } from './range';
+import { monthNames } from './labels';
 
 /** Heat levels 0–4, as CSS classes colour them (0 = no activity). */
 export type HeatLevel = 0 | 1 | 2 | 3 | 4;
@@ -16,7 +17,6 @@ export interface CalendarWeek {
   month: string | null;
 }
 
-const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Three years of weeks keeps the grid readable and its element count bounded. */
 export const maxCalendarDays = 3 * 366;
 

@@ -19,7 +19,8 @@ import {
 import type { ModelStats, ProjectStats, SessionStats } from '../../src/shared/model/stats';
 import { formatCost, formatCount } from '../../src/shared/render/format';
 import type { TableData } from './dom';
-import { hourLabel, plural, shortModel, shortProject, topWithOther } from './labels';
+import { countText, dayLabel, hourLabel, shortModel, shortProject, topWithOther } from './labels';
+import { l10n } from '../../src/shared/l10n';
 import { translucent, type Palette } from './theme';
 
 /**
@@ -93,7 +94,7 @@ function costTick(value: number): string {
 }
 
 const otherProject = (rest: readonly ProjectStats[]): ProjectStats => ({
-  cwd: `${rest.length} other projects`,
+  cwd: l10n.t('{0} other projects', rest.length),
   sessions: rest.reduce((n, p) => n + p.sessions, 0),
   messages: rest.reduce((n, p) => n + p.messages, 0),
   cost: rest.reduce((n, p) => n + p.cost, 0),
@@ -102,7 +103,7 @@ const otherProject = (rest: readonly ProjectStats[]): ProjectStats => ({
 });
 
 const otherModel = (rest: readonly ModelStats[]): ModelStats => ({
-  model: `${rest.length} other models`,
+  model: l10n.t('{0} other models', rest.length),
   provider: '',
   sessions: rest.reduce((n, m) => n + m.sessions, 0),
   messages: rest.reduce((n, m) => n + m.messages, 0),
@@ -120,11 +121,11 @@ function perDay(input: ChartInput): { date: string; messages: number; tokens: nu
 
 const activityPerDay: ChartSpec = {
   id: 'per-day',
-  title: 'Messages and tokens per day',
-  emptyText: 'No activity in this range.',
+  title: l10n.t('Messages and tokens per day'),
+  emptyText: l10n.t('No activity in this range.'),
   describe: (input) => {
     const days = perDay(input).filter((d) => d.messages > 0);
-    return `Bar and line chart: messages and tokens on each of ${input.days.length} days; ${days.length} days had activity.`;
+    return l10n.t('Bar and line chart: messages and tokens on each of {0} days; {1} days had activity.', input.days.length, days.length);
   },
   config: (input, palette) => {
     const days = perDay(input);
@@ -132,12 +133,12 @@ const activityPerDay: ChartSpec = {
     return {
       type: 'bar',
       data: {
-        labels: days.map((d) => d.date),
+        labels: days.map((d) => dayLabel(d.date)),
         datasets: [
-          { type: 'bar', label: 'Messages', data: days.map((d) => d.messages), backgroundColor: translucent(palette.blue, 0.75), borderColor: palette.blue, yAxisID: 'y', order: 2 },
+          { type: 'bar', label: l10n.t('Messages'), data: days.map((d) => d.messages), backgroundColor: translucent(palette.blue, 0.75), borderColor: palette.blue, yAxisID: 'y', order: 2 },
           {
             type: 'line',
-            label: 'Tokens',
+            label: l10n.t('Tokens'),
             data: days.map((d) => d.tokens),
             borderColor: palette.orange,
             backgroundColor: palette.orange,
@@ -153,15 +154,15 @@ const activityPerDay: ChartSpec = {
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: { ...axis(palette), ticks: { color: palette.foreground, maxRotation: 0, autoSkipPadding: 16 } },
-          y: { ...axis(palette, 'Messages'), beginAtZero: true, position: 'left', ticks: { color: palette.foreground, precision: 0 } },
-          tokens: { ...axis(palette, 'Tokens'), beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { color: palette.foreground, callback: (v) => formatCount(Number(v)) } },
+          y: { ...axis(palette, l10n.t('Messages')), beginAtZero: true, position: 'left', ticks: { color: palette.foreground, precision: 0 } },
+          tokens: { ...axis(palette, l10n.t('Tokens')), beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { color: palette.foreground, callback: (v) => formatCount(Number(v)) } },
         },
       },
     };
   },
   table: (input) => ({
-    caption: 'Messages, tokens and cost per day',
-    columns: ['Day', 'Messages', 'Tokens', 'Cost'],
+    caption: l10n.t('Messages, tokens and cost per day'),
+    columns: [l10n.t('Day'), l10n.t('Messages'), l10n.t('Tokens'), l10n.t('Cost')],
     rows: perDay(input)
       .filter((d) => d.messages > 0 || d.tokens > 0)
       .map((d) => [d.date, d.messages, d.tokens, formatCost(d.cost)]),
@@ -170,13 +171,13 @@ const activityPerDay: ChartSpec = {
 
 const costByModel: ChartSpec = {
   id: 'cost-by-model',
-  title: 'Cost by model',
-  emptyText: 'No cost recorded for these sessions.',
+  title: l10n.t('Cost by model'),
+  emptyText: l10n.t('No cost recorded for these sessions.'),
   describe: (input) => {
     const top = input.stats.by_model[0];
     return top && top.cost > 0
-      ? `Doughnut chart: cost split between ${input.stats.by_model.length} models; ${shortModel(top.model)} cost most (${formatCost(top.cost)}).`
-      : 'Doughnut chart: no cost recorded.';
+      ? l10n.t('Doughnut chart: cost split between {0} models; {1} cost most ({2}).', input.stats.by_model.length, shortModel(top.model), formatCost(top.cost))
+      : l10n.t('Doughnut chart: no cost recorded.');
   },
   config: (input, palette) => {
     const models = topWithOther(input.stats.by_model.filter((m) => m.cost > 0), 6, (m) => m.cost, otherModel);
@@ -185,7 +186,7 @@ const costByModel: ChartSpec = {
       type: 'doughnut',
       data: {
         labels: models.map((m) => shortModel(m.model)),
-        datasets: [{ label: 'Cost', data: models.map((m) => m.cost), backgroundColor: models.map((_, i) => palette.series[i % palette.series.length]!), borderColor: palette.border, borderWidth: 1 }],
+        datasets: [{ label: l10n.t('Cost'), data: models.map((m) => m.cost), backgroundColor: models.map((_, i) => palette.series[i % palette.series.length]!), borderColor: palette.border, borderWidth: 1 }],
       },
       options: {
         ...baseOptions(palette),
@@ -198,8 +199,8 @@ const costByModel: ChartSpec = {
     };
   },
   table: (input) => ({
-    caption: 'Cost, tokens and sessions by model',
-    columns: ['Model', 'Cost', 'Tokens', 'Sessions'],
+    caption: l10n.t('Cost, tokens and sessions by model'),
+    columns: [l10n.t('Model'), l10n.t('Cost'), l10n.t('Tokens'), l10n.t('Sessions')],
     rows: input.stats.by_model.map((m) => [m.model, formatCost(m.cost), m.tokens.total, m.sessions]),
   }),
 };
@@ -236,34 +237,38 @@ function horizontalBars({ labels, values, fullNames, label, colour, format, tick
 
 const costByProject: ChartSpec = {
   id: 'cost-by-project',
-  title: 'Cost by project',
-  emptyText: 'No cost recorded for these sessions.',
+  title: l10n.t('Cost by project'),
+  emptyText: l10n.t('No cost recorded for these sessions.'),
   describe: (input) => {
     const top = input.stats.by_project[0];
-    return top && top.cost > 0 ? `Bar chart: cost of the ${Math.min(topLimit, input.stats.by_project.length)} most expensive projects; ${top.cwd} cost most (${formatCost(top.cost)}).` : 'Bar chart: no cost recorded.';
+    return top && top.cost > 0
+      ? l10n.t('Bar chart: cost of the {0} most expensive projects; {1} cost most ({2}).', Math.min(topLimit, input.stats.by_project.length), top.cwd, formatCost(top.cost))
+      : l10n.t('Bar chart: no cost recorded.');
   },
   config: (input, palette) => {
     const projects = topWithOther(input.stats.by_project.filter((p) => p.cost > 0), topLimit, (p) => p.cost, otherProject);
     if (projects.length === 0) return null;
     return horizontalBars(
-      { labels: projects.map((p) => shortProject(p.cwd)), values: projects.map((p) => p.cost), fullNames: projects.map((p) => p.cwd), label: 'Cost', colour: palette.green, format: formatCost, tick: costTick },
+      { labels: projects.map((p) => shortProject(p.cwd)), values: projects.map((p) => p.cost), fullNames: projects.map((p) => p.cwd), label: l10n.t('Cost'), colour: palette.green, format: formatCost, tick: costTick },
       palette,
     );
   },
   table: (input) => ({
-    caption: 'Cost and tokens by project',
-    columns: ['Project', 'Cost', 'Tokens'],
+    caption: l10n.t('Cost and tokens by project'),
+    columns: [l10n.t('Project'), l10n.t('Cost'), l10n.t('Tokens')],
     rows: input.stats.by_project.map((p) => [p.cwd, formatCost(p.cost), p.tokens.total]),
   }),
 };
 
 const topProjects: ChartSpec = {
   id: 'top-projects',
-  title: 'Top projects',
-  emptyText: 'No projects in this range.',
+  title: l10n.t('Top projects'),
+  emptyText: l10n.t('No projects in this range.'),
   describe: (input) => {
     const top = [...input.stats.by_project].sort((a, b) => b.messages - a.messages)[0];
-    return top ? `Bar chart: messages in the ${Math.min(topLimit, input.stats.by_project.length)} busiest projects; ${top.cwd} leads with ${top.messages}.` : 'Bar chart: no projects.';
+    return top
+      ? l10n.t('Bar chart: messages in the {0} busiest projects; {1} leads with {2}.', Math.min(topLimit, input.stats.by_project.length), top.cwd, top.messages)
+      : l10n.t('Bar chart: no projects.');
   },
   config: (input, palette) => {
     const projects = [...input.stats.by_project].sort((a, b) => b.messages - a.messages || b.sessions - a.sessions).slice(0, topLimit);
@@ -272,8 +277,8 @@ const topProjects: ChartSpec = {
       {
         labels: projects.map((p) => shortProject(p.cwd)),
         values: projects.map((p) => p.messages),
-        fullNames: projects.map((p) => `${p.cwd} (${plural(p.sessions, 'session')})`),
-        label: 'Messages',
+        fullNames: projects.map((p) => `${p.cwd} (${countText.sessions(p.sessions)})`),
+        label: l10n.t('Messages'),
         colour: palette.purple,
         format: formatCount,
         tick: formatCount,
@@ -282,20 +287,20 @@ const topProjects: ChartSpec = {
     );
   },
   table: (input) => ({
-    caption: 'Sessions and messages by project',
-    columns: ['Project', 'Sessions', 'Messages', 'Last active'],
+    caption: l10n.t('Sessions and messages by project'),
+    columns: [l10n.t('Project'), l10n.t('Sessions'), l10n.t('Messages'), l10n.t('Last active')],
     rows: input.stats.by_project.map((p) => [p.cwd, p.sessions, p.messages, p.last_active]),
   }),
 };
 
 const hoursOfDay: ChartSpec = {
   id: 'hours',
-  title: 'Hours of the day',
-  emptyText: 'No activity in this range.',
+  title: l10n.t('Hours of the day'),
+  emptyText: l10n.t('No activity in this range.'),
   describe: (input) => {
     const hours = input.stats.heatmap.by_hour;
     const peak = hours.indexOf(Math.max(...hours));
-    return `Bar chart: messages in each hour of the day; the busiest hour starts at ${hourLabel(peak)}.`;
+    return l10n.t('Bar chart: messages in each hour of the day; the busiest hour starts at {0}.', hourLabel(peak));
   },
   config: (input, palette) => {
     const hours = input.stats.heatmap.by_hour;
@@ -304,18 +309,18 @@ const hoursOfDay: ChartSpec = {
       type: 'bar',
       data: {
         labels: hours.map((_, h) => String(h).padStart(2, '0')),
-        datasets: [{ label: 'Messages', data: hours, backgroundColor: translucent(palette.yellow, 0.75), borderColor: palette.yellow, borderWidth: 1 }],
+        datasets: [{ label: l10n.t('Messages'), data: hours, backgroundColor: translucent(palette.yellow, 0.75), borderColor: palette.yellow, borderWidth: 1 }],
       },
       options: {
         ...baseOptions(palette),
         plugins: { legend: { display: false }, tooltip: { callbacks: { title: (items: TooltipItem<ChartType>[]) => hourLabel(items[0]?.dataIndex ?? 0) } } },
-        scales: { x: { ...axis(palette, 'Hour'), ticks: { color: palette.foreground, maxRotation: 0 } }, y: { ...axis(palette), beginAtZero: true, ticks: { color: palette.foreground, precision: 0 } } },
+        scales: { x: { ...axis(palette, l10n.t('Hour')), ticks: { color: palette.foreground, maxRotation: 0 } }, y: { ...axis(palette), beginAtZero: true, ticks: { color: palette.foreground, precision: 0 } } },
       },
     };
   },
   table: (input) => ({
-    caption: 'Messages per hour of the day',
-    columns: ['Hour', 'Messages'],
+    caption: l10n.t('Messages per hour of the day'),
+    columns: [l10n.t('Hour'), l10n.t('Messages')],
     rows: input.stats.heatmap.by_hour.map((n, h) => [hourLabel(h), n]),
   }),
 };

@@ -4,9 +4,10 @@ import { callData, type HostBridge } from '../shared/bridge';
 import { formatCost, formatCount } from '../../src/shared/render/format';
 import { daysBetween } from './calendar';
 import { applyChartDefaults, chartSpecs, drawChart, type ChartInput, type ChartSpec } from './charts';
-import { dataTable, h } from './dom';
+import { dataTable, h, toolkit } from './dom';
 import { calendarHeatmap, weekdayHourHeatmap } from './heatmaps';
-import { plural, shortProject } from './labels';
+import { countText, shortProject } from './labels';
+import { l10n } from '../../src/shared/l10n';
 import { dayKey, rangeDays, statsQuery, type DashboardFilters } from './range';
 import { readPalette } from './theme';
 
@@ -30,11 +31,11 @@ interface ChartPanel {
 }
 
 const rangeChoices: { value: DashboardFilters['range']; label: string }[] = [
-  { value: '7', label: '7 days' },
-  { value: '30', label: '30 days' },
-  { value: '90', label: '90 days' },
-  { value: 'all', label: 'All time' },
-  { value: 'custom', label: 'Custom' },
+  { value: '7', label: l10n.t('{0} days', 7) },
+  { value: '30', label: l10n.t('{0} days', 30) },
+  { value: '90', label: l10n.t('{0} days', 90) },
+  { value: 'all', label: l10n.t('All time') },
+  { value: 'custom', label: l10n.t('Custom') },
 ];
 
 /** Refreshes wait for a burst of file changes (pi writes a line per message) to settle. */
@@ -49,14 +50,16 @@ export class Dashboard {
   private renders = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly projectSelect = h('select', { id: 'project', 'aria-label': 'Project' });
-  private readonly rangeButtons = rangeChoices.map((c) => h('button', { type: 'button', class: 'range', 'data-range': c.value, 'aria-pressed': 'false' }, c.label));
-  private readonly fromInput = h('input', { type: 'date', id: 'from', 'aria-label': 'From' });
-  private readonly toInput = h('input', { type: 'date', id: 'to', 'aria-label': 'To' });
-  private readonly customFields = h('span', { class: 'custom-range' }, h('label', { for: 'from' }, 'From'), this.fromInput, h('label', { for: 'to' }, 'to'), this.toInput);
-  private readonly refreshButton = h('button', { type: 'button', class: 'refresh', title: 'Refresh' }, 'Refresh');
+  // Toolkit components (registered in main.ts) where the toolkit has one; it has no date
+  // field, so the custom range keeps the browser's date inputs, themed by dashboard.css.
+  private readonly projectSelect = toolkit('vscode-dropdown', { id: 'project', 'aria-label': l10n.t('Project'), position: 'below' });
+  private readonly rangeButtons = rangeChoices.map((c) => toolkit('vscode-button', { class: 'range', 'data-range': c.value, 'aria-pressed': 'false', appearance: 'secondary' }, c.label));
+  private readonly fromInput = h('input', { type: 'date', id: 'from', 'aria-label': l10n.t('From') });
+  private readonly toInput = h('input', { type: 'date', id: 'to', 'aria-label': l10n.t('To') });
+  private readonly customFields = h('span', { class: 'custom-range' }, h('label', { for: 'from' }, l10n.t('From')), this.fromInput, h('label', { for: 'to' }, l10n.t('to')), this.toInput);
+  private readonly refreshButton = toolkit('vscode-button', { class: 'refresh', title: l10n.t('Refresh'), appearance: 'secondary' }, l10n.t('Refresh'));
   private readonly status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  private readonly cards = h('section', { class: 'cards', 'aria-label': 'Totals' });
+  private readonly cards = h('section', { class: 'cards', 'aria-label': l10n.t('Totals') });
   private readonly content = h('div', { class: 'content' });
   private readonly calendarSlot = h('div', { class: 'heat-slot' });
   private readonly hoursSlot = h('div', { class: 'heat-slot' });
@@ -82,10 +85,10 @@ export class Dashboard {
   private layout(): void {
     const filters = h(
       'div',
-      { class: 'filters', role: 'group', 'aria-label': 'Filters' },
-      h('label', { for: 'project' }, 'Project'),
+      { class: 'filters', role: 'group', 'aria-label': l10n.t('Filters') },
+      h('label', { for: 'project' }, l10n.t('Project')),
       this.projectSelect,
-      h('span', { class: 'ranges', role: 'group', 'aria-label': 'Time range' }, ...this.rangeButtons),
+      h('span', { class: 'ranges', role: 'group', 'aria-label': l10n.t('Time range') }, ...this.rangeButtons),
       this.customFields,
       this.refreshButton,
     );
@@ -93,10 +96,10 @@ export class Dashboard {
     const charts = this.chartPanels.map((p) => panel(p.spec.title, h('div', {}, p.box, p.empty, p.tableSlot), p.spec.id === 'per-day'));
     this.content.append(
       this.cards,
-      h('div', { class: 'panels' }, panel('Activity', this.calendarSlot, true), ...charts, panel('Weekday and hour', this.hoursSlot)),
+      h('div', { class: 'panels' }, panel(l10n.t('Activity'), this.calendarSlot, true), ...charts, panel(l10n.t('Weekday and hour'), this.hoursSlot)),
       this.note,
     );
-    this.root.append(h('header', {}, h('h1', {}, 'Pi Sessions'), filters), this.status, this.content);
+    this.root.append(h('header', {}, h('h1', {}, l10n.t('Pi Sessions')), filters), this.status, this.content);
     this.showFilters();
   }
 
@@ -129,7 +132,11 @@ export class Dashboard {
   }
 
   private showFilters(): void {
-    rangeChoices.forEach(({ value }, i) => this.rangeButtons[i]!.setAttribute('aria-pressed', String(value === this.filters.range)));
+    rangeChoices.forEach(({ value }, i) => {
+      const pressed = value === this.filters.range;
+      this.rangeButtons[i]!.setAttribute('aria-pressed', String(pressed));
+      this.rangeButtons[i]!.setAttribute('appearance', pressed ? 'primary' : 'secondary');
+    });
     this.customFields.hidden = this.filters.range !== 'custom';
     this.fromInput.value = this.filters.custom.from ?? '';
     this.toInput.value = this.filters.custom.to ?? '';
@@ -140,7 +147,7 @@ export class Dashboard {
   private fillProjects(): void {
     const names = new Set(this.projects);
     if (this.filters.cwd) names.add(this.filters.cwd);
-    const options = [h('option', { value: '' }, 'All projects'), ...[...names].sort().map((cwd) => h('option', { value: cwd, title: cwd }, shortProject(cwd)))];
+    const options = [toolkit('vscode-option', { value: '' }, l10n.t('All projects')), ...[...names].sort().map((cwd) => toolkit('vscode-option', { value: cwd, title: cwd }, shortProject(cwd)))];
     this.projectSelect.replaceChildren(...options);
     this.projectSelect.value = this.filters.cwd ?? '';
   }
@@ -178,7 +185,7 @@ export class Dashboard {
 
   private setState(state: PageState, message = ''): void {
     document.body.dataset.state = state;
-    this.status.textContent = state === 'loading' && this.stats ? '' : message || (state === 'loading' ? 'Loading statistics…' : '');
+    this.status.textContent = state === 'loading' && this.stats ? '' : message || (state === 'loading' ? l10n.t('Loading statistics…') : '');
     this.status.hidden = this.status.textContent === '';
     this.content.hidden = state === 'empty' || state === 'error' || (state === 'loading' && !this.stats);
   }
@@ -186,7 +193,7 @@ export class Dashboard {
   private showError(err: unknown): void {
     const code = (err as { code?: unknown }).code;
     const text = err instanceof Error ? err.message : String(err);
-    this.setState('error', code === 'not_available' ? `Statistics are not available yet: ${text}` : `Could not load statistics: ${text}`);
+    this.setState('error', code === 'not_available' ? l10n.t('Statistics are not available yet: {0}', text) : l10n.t('Could not load statistics: {0}', text));
   }
 
   private render(now: number): void {
@@ -195,7 +202,7 @@ export class Dashboard {
     if (stats.totals.sessions === 0) {
       const filtered = this.filters.cwd !== null || this.filters.range !== 'all';
       this.destroyCharts();
-      this.setState('empty', filtered ? 'No sessions match these filters. Try a longer time range or all projects.' : 'No pi sessions yet. They appear here as soon as pi writes one.');
+      this.setState('empty', filtered ? l10n.t('No sessions match these filters. Try a longer time range or all projects.') : l10n.t('No pi sessions yet. They appear here as soon as pi writes one.'));
       this.markRendered();
       return;
     }
@@ -212,7 +219,7 @@ export class Dashboard {
     this.hoursSlot.replaceChildren(hours.element, dataTable(hours.table));
     this.drawCharts(input);
     this.note.textContent = stats.approximated_sessions > 0
-      ? `${stats.approximated_sessions} of ${stats.totals.sessions} sessions have no per-hour breakdown; their activity is counted at their last message.`
+      ? l10n.t('{0} of {1} sessions have no per-hour breakdown; their activity is counted at their last message.', stats.approximated_sessions, stats.totals.sessions)
       : '';
     this.markRendered();
   }
@@ -234,11 +241,11 @@ export class Dashboard {
     const card = (label: string, value: string, detail: string, key: string) =>
       h('div', { class: 'card', 'data-card': key }, h('span', { class: 'card-label' }, label), h('span', { class: 'card-value' }, value), h('span', { class: 'card-detail' }, detail));
     this.cards.replaceChildren(
-      card('Sessions', formatCount(t.sessions), plural(t.projects, 'project'), 'sessions'),
-      card('Messages', formatCount(t.messages), `${formatCount(t.user_messages)} user · ${formatCount(t.assistant_messages)} assistant`, 'messages'),
-      card('Tool calls', formatCount(t.tool_calls), `${formatCount(t.bash_executions)} bash ${t.bash_executions === 1 ? 'run' : 'runs'}`, 'tool-calls'),
-      card('Tokens', formatCount(t.tokens.total), `↑${formatCount(t.tokens.input)} ↓${formatCount(t.tokens.output)}`, 'tokens'),
-      card('Cost', formatCost(t.cost), plural(t.models, 'model'), 'cost'),
+      card(l10n.t('Sessions'), formatCount(t.sessions), countText.projects(t.projects), 'sessions'),
+      card(l10n.t('Messages'), formatCount(t.messages), l10n.t('{0} user · {1} assistant', formatCount(t.user_messages), formatCount(t.assistant_messages)), 'messages'),
+      card(l10n.t('Tool calls'), formatCount(t.tool_calls), t.bash_executions === 1 ? l10n.t('1 bash run') : l10n.t('{0} bash runs', formatCount(t.bash_executions)), 'tool-calls'),
+      card(l10n.t('Tokens'), formatCount(t.tokens.total), `↑${formatCount(t.tokens.input)} ↓${formatCount(t.tokens.output)}`, 'tokens'),
+      card(l10n.t('Cost'), formatCost(t.cost), countText.models(t.models), 'cost'),
     );
   }
 

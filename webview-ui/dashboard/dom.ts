@@ -1,3 +1,5 @@
+import { l10n } from '../../src/shared/l10n';
+
 type Attributes = Record<string, string | number | boolean | null | undefined>;
 type Child = Node | string | null | undefined | false;
 
@@ -7,6 +9,23 @@ type Child = Node | string | null | undefined | false;
  */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child);
+  }
+  return element;
+}
+
+/**
+ * A webview UI toolkit element (`vscode-button`, `vscode-dropdown`, …), built like `h`. The
+ * components must be registered first (see shared/toolkit.ts).
+ */
+export function toolkit(tag: `vscode-${string}`, attributes: Attributes = {}, ...children: Child[]): HTMLElement & { value: string } {
+  const element = document.createElement(tag) as HTMLElement & { value: string };
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
     element.setAttribute(name, value === true ? '' : String(value));
@@ -29,7 +48,10 @@ export interface TableData {
  * a table never shrinks below its content, so hiding the table itself widens the page.
  */
 export function dataTable(data: TableData): HTMLElement {
-  const cell = (value: string | number, column: number) => (column === 0 ? h('th', { scope: 'row' }, String(value)) : h('td', {}, String(value)));
+  // Numbers are written the way the display language groups digits.
+  const numbers = new Intl.NumberFormat(l10n.locale);
+  const text = (value: string | number) => (typeof value === 'number' ? numbers.format(value) : value);
+  const cell = (value: string | number, column: number) => (column === 0 ? h('th', { scope: 'row' }, text(value)) : h('td', {}, text(value)));
   const table = h(
     'table',
     {},

@@ -1,7 +1,8 @@
 import type { SessionStats } from '../../src/shared/model/stats';
 import { calendarWeeks, heatLevel } from './calendar';
 import { h, type TableData } from './dom';
-import { hourLabel, plural, weekdayNames } from './labels';
+import { countText, dayLabel, hourLabel, weekdayNames } from './labels';
+import { l10n } from '../../src/shared/l10n';
 
 /**
  * The two heatmaps are CSS grids of cells: colours come from level classes in the stylesheet
@@ -9,7 +10,7 @@ import { hourLabel, plural, weekdayNames } from './labels';
  */
 
 function legend(): HTMLElement {
-  return h('div', { class: 'heat-legend', 'aria-hidden': 'true' }, 'Less', ...[0, 1, 2, 3, 4].map((l) => h('span', { class: `cell l${l}` })), 'More');
+  return h('div', { class: 'heat-legend', 'aria-hidden': 'true' }, l10n.t('Less'), ...[0, 1, 2, 3, 4].map((l) => h('span', { class: `cell l${l}` })), l10n.t('More'));
 }
 
 export function calendarHeatmap(stats: SessionStats, days: string[]): { element: HTMLElement; label: string; table: TableData } {
@@ -18,7 +19,9 @@ export function calendarHeatmap(stats: SessionStats, days: string[]): { element:
   const weeks = days.length > 0 ? calendarWeeks(days[0]!, days[days.length - 1]!, values) : [];
   const active = stats.heatmap.by_day.filter((d) => d.messages > 0);
   const busiest = [...active].sort((a, b) => b.messages - a.messages)[0];
-  const label = `Activity calendar, ${weeks.length} weeks: ${plural(active.length, 'active day')}${busiest ? `; busiest ${busiest.date} with ${plural(busiest.messages, 'message')}` : ''}.`;
+  const label = busiest
+    ? l10n.t('Activity calendar, {0} weeks: {1}; busiest {2} with {3}.', weeks.length, countText.activeDays(active.length), busiest.date, countText.messages(busiest.messages))
+    : l10n.t('Activity calendar, {0} weeks: {1}.', weeks.length, countText.activeDays(active.length));
 
   const grid = h('div', { class: 'calendar-grid', role: 'img', 'aria-label': label });
   for (const week of weeks) {
@@ -28,7 +31,7 @@ export function calendarHeatmap(stats: SessionStats, days: string[]): { element:
         grid.append(h('span', { class: 'cell out' }));
         continue;
       }
-      const tip = `${day.date}: ${plural(day.value, 'message')}, ${plural(sessions.get(day.date) ?? 0, 'session')}`;
+      const tip = l10n.t('{0}: {1}, {2}', dayLabel(day.date), countText.messages(day.value), countText.sessions(sessions.get(day.date) ?? 0));
       grid.append(h('span', { class: `cell l${day.level}`, title: tip, 'data-date': day.date }));
     }
   }
@@ -38,8 +41,8 @@ export function calendarHeatmap(stats: SessionStats, days: string[]): { element:
     element: h('div', { class: 'calendar' }, scroller, legend()),
     label,
     table: {
-      caption: 'Messages and sessions per active day',
-      columns: ['Day', 'Messages', 'Sessions'],
+      caption: l10n.t('Messages and sessions per active day'),
+      columns: [l10n.t('Day'), l10n.t('Messages'), l10n.t('Sessions')],
       rows: active.map((d) => [d.date, d.messages, d.sessions]),
     },
   };
@@ -53,8 +56,8 @@ export function weekdayHourHeatmap(stats: SessionStats): { element: HTMLElement;
     if (value > peak.value) peak = { weekday, hour, value };
   }));
   const label = max > 0
-    ? `Weekday by hour heatmap: busiest on ${weekdayNames[peak.weekday]} at ${hourLabel(peak.hour)} with ${plural(peak.value, 'message')}.`
-    : 'Weekday by hour heatmap: no activity.';
+    ? l10n.t('Weekday by hour heatmap: busiest on {0} at {1} with {2}.', weekdayNames[peak.weekday]!, hourLabel(peak.hour), countText.messages(peak.value))
+    : l10n.t('Weekday by hour heatmap: no activity.');
 
   const grid = h('div', { class: 'hours-grid', role: 'img', 'aria-label': label });
   grid.append(h('span', { class: 'corner' }));
@@ -63,15 +66,15 @@ export function weekdayHourHeatmap(stats: SessionStats): { element: HTMLElement;
   for (const weekday of [1, 2, 3, 4, 5, 6, 0]) {
     grid.append(h('span', { class: 'weekday-label', 'aria-hidden': 'true' }, weekdayNames[weekday]!));
     rows[weekday]!.forEach((value, hour) => {
-      grid.append(h('span', { class: `cell l${heatLevel(value, max)}`, title: `${weekdayNames[weekday]} ${hourLabel(hour)}: ${plural(value, 'message')}` }));
+      grid.append(h('span', { class: `cell l${heatLevel(value, max)}`, title: l10n.t('{0} {1}: {2}', weekdayNames[weekday]!, hourLabel(hour), countText.messages(value)) }));
     });
   }
   return {
     element: h('div', { class: 'hours' }, grid, legend()),
     label,
     table: {
-      caption: 'Messages by weekday and hour',
-      columns: ['Weekday', ...Array.from({ length: 24 }, (_, hour) => hourLabel(hour))],
+      caption: l10n.t('Messages by weekday and hour'),
+      columns: [l10n.t('Weekday'), ...Array.from({ length: 24 }, (_, hour) => hourLabel(hour))],
       rows: [1, 2, 3, 4, 5, 6, 0].map((weekday) => [weekdayNames[weekday]!, ...rows[weekday]!]),
     },
   };

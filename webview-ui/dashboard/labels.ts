@@ -1,4 +1,5 @@
 import { toolsAndSummariesKey } from '../../src/shared/rules/usage';
+import { isEnglish, l10n } from '../../src/shared/l10n';
 
 /** Short, readable names for chart axes; the full value stays in tooltips and tables. */
 
@@ -17,7 +18,22 @@ export function shortModel(model: string): string {
   return slash > 0 ? model.slice(slash + 1) : model;
 }
 
-export const weekdayNames = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** Short weekday names, Sunday first, in the display language (`Intl` outside English). */
+export const weekdayNames = isEnglish()
+  ? ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+  : Array.from({ length: 7 }, (_, day) => new Intl.DateTimeFormat(l10n.locale, { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2023, 0, 1 + day)));
+
+/** Short month names, January first, in the display language. */
+export const monthNames = isEnglish()
+  ? ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+  : Array.from({ length: 12 }, (_, month) => new Intl.DateTimeFormat(l10n.locale, { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2023, month, 1)));
+
+/** A `YYYY-MM-DD` day as the display language writes a short date (`Mar 5`, `3月5日`). */
+export function dayLabel(day: string): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (!Number.isFinite(ms)) return day;
+  return new Intl.DateTimeFormat(l10n.locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(ms);
+}
 
 export function hourLabel(hour: number): string {
   return `${String(hour).padStart(2, '0')}:00`;
@@ -31,6 +47,20 @@ export function topWithOther<T>(items: readonly T[], limit: number, value: (item
   return [...sorted.slice(0, limit - 1), other(rest)];
 }
 
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+/**
+ * A count with its noun, as the caller words both forms (`l10n.t('1 project')`,
+ * `l10n.t('{0} projects', n)`): languages differ in how counts agree, so the catalogue holds
+ * whole phrases rather than nouns to be pluralised here.
+ */
+export function counted(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
 }
+
+/** The counted phrases the dashboard uses. */
+export const countText = {
+  messages: (n: number) => counted(n, l10n.t('1 message'), l10n.t('{0} messages', n)),
+  sessions: (n: number) => counted(n, l10n.t('1 session'), l10n.t('{0} sessions', n)),
+  projects: (n: number) => counted(n, l10n.t('1 project'), l10n.t('{0} projects', n)),
+  models: (n: number) => counted(n, l10n.t('1 model'), l10n.t('{0} models', n)),
+  activeDays: (n: number) => counted(n, l10n.t('1 active day'), l10n.t('{0} active days', n)),
+};

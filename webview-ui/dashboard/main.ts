@@ -1,5 +1,7 @@
+import '../shared/pageL10n';
 import './dashboard.css';
 import { VscodeBridge } from '../shared/vscodeBridge';
+import { registerToolkit } from '../shared/toolkit';
 import { Dashboard } from './dashboard';
 import { filtersFrom } from './range';
 import { watchTheme } from './theme';
@@ -33,6 +35,7 @@ function embeddedState(): unknown {
 
 document.body.dataset.page = 'dashboard';
 countCspViolations();
+registerToolkit();
 const bridge = new VscodeBridge();
 const saved = (bridge.savedState() ?? embeddedState()) as { filters?: unknown } | null;
 const dashboard = new Dashboard(document.getElementById('app') ?? document.body, {

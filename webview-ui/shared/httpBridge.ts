@@ -1,4 +1,5 @@
 import type { HostBridge } from './bridge';
+import { l10n } from '../../src/shared/l10n';
 import type { CommandName, PayloadOf, ReplyOf } from '../../src/shared/api/commands';
 import type { ApiEnvelope } from '../../src/shared/api/envelope';
 import { isApiErrorCode, type ApiErrorCode } from '../../src/shared/api/errors';
@@ -84,10 +85,10 @@ export class HttpBridge implements HostBridge {
         credentials: 'omit',
       });
     } catch {
-      return failure('unavailable', 'The server cannot be reached. Check the connection and try again.');
+      return failure('unavailable', l10n.t('The server cannot be reached. Check the connection and try again.'));
     }
     const envelope = toEnvelope(await response.json().catch(() => undefined), response.status);
-    if (response.status === 401) this.signOut(envelope.error ?? 'The token was refused.');
+    if (response.status === 401) this.signOut(envelope.error ?? l10n.t('The token was refused.'));
     // The server answers this command's reply type (the shared command map).
     return envelope as ApiEnvelope<ReplyOf<N>>;
   }
@@ -224,9 +225,9 @@ function toEnvelope(body: unknown, status: number): ApiEnvelope {
     const b = body as { success: boolean; data?: unknown; error?: unknown; code?: unknown };
     if (b.success) return { success: true, data: b.data ?? null, error: null };
     const code = isApiErrorCode(b.code) ? b.code : codeForStatus(status);
-    return failure(code, typeof b.error === 'string' ? b.error : `The server answered HTTP ${status}.`);
+    return failure(code, typeof b.error === 'string' ? b.error : l10n.t('The server answered HTTP {0}.', status));
   }
-  return failure(codeForStatus(status), `The server answered HTTP ${status}.`);
+  return failure(codeForStatus(status), l10n.t('The server answered HTTP {0}.', status));
 }
 
 function codeForStatus(status: number): ApiErrorCode {

@@ -1,4 +1,5 @@
 import type { HostBridge } from './bridge';
+import { l10n } from '../../src/shared/l10n';
 import type { CommandName, PayloadOf, ReplyOf } from '../../src/shared/api/commands';
 import type { ApiEnvelope } from '../../src/shared/api/envelope';
 import type { HostNotification, HostToPage, PageCommand, PageToHost } from '../../src/shared/webviewProtocol';
@@ -74,7 +75,7 @@ export class VscodeBridge implements HostBridge {
 
   dispose(): void {
     window.removeEventListener('message', this.onWindowMessage);
-    const failure: ApiEnvelope = { success: false, data: null, error: 'the page is closing', code: 'unavailable' };
+    const failure: ApiEnvelope = { success: false, data: null, error: l10n.t('the page is closing'), code: 'unavailable' };
     for (const resolve of this.pending.values()) resolve(failure);
     this.pending.clear();
   }

@@ -1,6 +1,8 @@
+import '../shared/pageL10n';
 import './viewer.css';
 import { SessionView, type SessionViewState } from '../shared/sessionView';
 import { VscodeBridge } from '../shared/vscodeBridge';
+import { toolkitControls } from '../shared/toolkitControls';
 
 /** What the panel starts with: from the host on first open, from VS Code after a reload. */
 function isViewerState(value: unknown): value is SessionViewState {
@@ -32,6 +34,7 @@ const bridge = new VscodeBridge();
 const app = document.getElementById('app')!;
 const view = new SessionView(app, bridge, {
   onStateChange: (state) => bridge.saveState(state),
+  controls: toolkitControls,
 });
 
 bridge.onHostMessage((message) => {

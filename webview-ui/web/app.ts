@@ -1,4 +1,5 @@
 import type { ConnectionState, HttpBridge } from '../shared/httpBridge';
+import { l10n } from '../../src/shared/l10n';
 import { h } from './dom';
 import { Toast } from './feedback';
 import { parseRoute, searchHref, type Route } from './routes';
@@ -15,11 +16,11 @@ export interface AppOptions {
   onSignOut(reason: 'forget' | 'refused', message: string): void;
 }
 
-const stateText: Record<ConnectionState | 'idle', string> = {
-  idle: 'Connecting…',
-  connected: 'Live',
-  reconnecting: 'Reconnecting…',
-  'signed-out': 'Signed out',
+const stateText: Record<ConnectionState | 'idle', () => string> = {
+  idle: () => l10n.t('Connecting…'),
+  connected: () => l10n.t('Live'),
+  reconnecting: () => l10n.t('Reconnecting…'),
+  'signed-out': () => l10n.t('Signed out'),
 };
 
 /**
@@ -56,30 +57,30 @@ export class App {
       if (window.location.hash !== href) history.replaceState(null, '', href);
     });
     this.session = new SessionScreen(bridge, this.store, this.toast, () => (window.location.hash = '#/'));
-    this.connection = h('span', { class: 'connection', role: 'status', 'aria-live': 'polite', 'data-state': 'idle' }, stateText.idle);
+    this.connection = h('span', { class: 'connection', role: 'status', 'aria-live': 'polite', 'data-state': 'idle' }, stateText.idle());
     // Two places: the top bar has no room for it at phone width, so phones get it under the list.
     const forgetButton = (where: string) => {
-      const button = h('button', { type: 'button', class: `button forget-button forget-${where}`, title: 'Sign out and remove the token from this device' }, 'Forget me');
+      const button = h('button', { type: 'button', class: `button forget-button forget-${where}`, title: l10n.t('Sign out and remove the token from this device') }, l10n.t('Forget me'));
       button.hidden = !options.usesToken;
-      button.addEventListener('click', () => options.onSignOut('forget', 'The token was removed from this device.'));
+      button.addEventListener('click', () => options.onSignOut('forget', l10n.t('The token was removed from this device.')));
       return button;
     };
     const forget = forgetButton('top');
     this.list.element.append(h('footer', { class: 'list-footer' }, forgetButton('list')));
     const nav = h(
       'nav',
-      { class: 'topnav', 'aria-label': 'Screens' },
-      h('a', { href: '#/', 'data-screen': 'list' }, 'Sessions'),
-      h('a', { href: '#/search', 'data-screen': 'search' }, 'Search'),
+      { class: 'topnav', 'aria-label': l10n.t('Screens') },
+      h('a', { href: '#/', 'data-screen': 'list' }, l10n.t('Sessions')),
+      h('a', { href: '#/search', 'data-screen': 'search' }, l10n.t('Search')),
     );
     this.demoBadge = h('span', { class: 'demo-badge', title: sessionFolderText.demoNote }, sessionFolderText.demoTitle);
     this.demoBadge.hidden = true;
     this.store.onChange(() => this.showDemo());
-    // The name is the text shown ("π Sessions"); at phone width " Sessions" is only hidden visually.
-    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/' }, 'π', h('span', { class: 'brand-text' }, ' Sessions')), this.demoBadge, nav, this.connection, forget);
+    // The name is the text shown ("π Sessions"); at phone width the word is only hidden visually.
+    const top = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '#/' }, 'π', h('span', { class: 'brand-text' }, ` ${l10n.t('Sessions')}`)), this.demoBadge, nav, this.connection, forget);
     // The first tab stop: past the top bar to the screen's heading. Not a fragment link,
     // since fragments are this page's routes.
-    const skip = h('a', { class: 'skip-link', href: '#main-content' }, 'Skip to content');
+    const skip = h('a', { class: 'skip-link', href: '#main-content' }, l10n.t('Skip to content'));
     skip.addEventListener('click', (e) => {
       e.preventDefault();
       this.headingOf(this.current)?.focus();
@@ -98,7 +99,7 @@ export class App {
     this.route(parseRoute(window.location.hash));
     this.bridge.connect();
     const failed = await this.store.reload();
-    if (failed && failed.code !== 'unauthorized') this.toast.show(`Could not load the sessions: ${failed.error ?? failed.code ?? 'unknown error'}`, 'error');
+    if (failed && failed.code !== 'unauthorized') this.toast.show(l10n.t('Could not load the sessions: {0}', failed.error ?? failed.code ?? l10n.t('unknown error')), 'error');
   }
 
   dispose(): void {
@@ -135,11 +136,12 @@ export class App {
     this.current = next;
     if (route.screen === 'search') {
       this.search.setQuery(route.query);
-      document.title = 'Search · Pi Sessions';
+      if (changed) this.search.focus();
+      document.title = l10n.t('Search · Pi Sessions');
     } else if (route.screen === 'session') {
       this.session.show(route.path, route.entryId);
     } else {
-      document.title = 'Pi Sessions';
+      document.title = l10n.t('Pi Sessions');
     }
     if (changed) next.scrollTop = this.scrollTops.get(next) ?? 0;
     if (changed || route.screen === 'session') this.placeFocus(next, route, first);
@@ -172,7 +174,7 @@ export class App {
 
   private showConnection(state: ConnectionState): void {
     this.connection.dataset.state = state;
-    this.connection.textContent = stateText[state];
+    this.connection.textContent = stateText[state]();
     if (state === 'signed-out') this.options.onSignOut('refused', this.bridge.lastSignOutReason);
   }
 

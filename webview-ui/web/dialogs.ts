@@ -1,4 +1,5 @@
 import { h } from './dom';
+import { l10n } from '../../src/shared/l10n';
 
 interface DialogButton {
   label: string;
@@ -21,7 +22,7 @@ export function openDialog(title: string, body: Node[], buttons: DialogButton[],
       result = value;
       dialog.close();
     };
-    const cancel = h('button', { type: 'button', class: 'button' }, 'Cancel');
+    const cancel = h('button', { type: 'button', class: 'button' }, l10n.t('Cancel'));
     cancel.addEventListener('click', () => finish(null));
     actions.append(cancel);
     for (const b of buttons) {

@@ -38,3 +38,14 @@ export function baseName(dir: string): string {
   const parts = dir.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? dir;
 }
+
+/**
+ * A translated sentence with elements inside it: `{0}`, `{1}`… of `message` (the catalogue's
+ * text, placeholders kept) become the given nodes, so a translation may move them around.
+ */
+export function withNodes(message: string, ...nodes: Node[]): (string | Node)[] {
+  return message.split(/(\{\d+\})/).map((part) => {
+    const index = /^\{(\d+)\}$/.exec(part)?.[1];
+    return index !== undefined && nodes[Number(index)] ? nodes[Number(index)]! : part;
+  }).filter((part) => part !== '');
+}

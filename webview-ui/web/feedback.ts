@@ -1,24 +1,25 @@
 import type { ApiFailure } from '../../src/shared/api/envelope';
+import { l10n } from '../../src/shared/l10n';
 import { h } from './dom';
 
-/** What each action is called in "this token cannot …" messages. */
-const actionNames: Record<string, string> = {
-  rename_session: 'rename sessions',
-  toggle_favorite: 'change favorites',
-  assign_tag: 'tag sessions',
-  remove_tag: 'remove tags',
-  delete_session: 'delete sessions',
-  export_session: 'export sessions',
-  search: 'search',
+/** Why the server refused an action, one whole sentence per action (translations need whole sentences). */
+const refusals: Record<string, () => string> = {
+  rename_session: () => l10n.t('This token cannot rename sessions. Ask for a token with the write scope.'),
+  toggle_favorite: () => l10n.t('This token cannot change favorites. Ask for a token with the write scope.'),
+  assign_tag: () => l10n.t('This token cannot tag sessions. Ask for a token with the write scope.'),
+  remove_tag: () => l10n.t('This token cannot remove tags. Ask for a token with the write scope.'),
+  delete_session: () => l10n.t('This token cannot delete sessions. Ask for a token with the write scope.'),
+  export_session: () => l10n.t('This token cannot export sessions. Ask for a token with the write scope.'),
+  search: () => l10n.t('This token cannot search. Ask for a token with the write scope.'),
 };
 
 /** A failed envelope in words a user can act on. */
 export function failureText(command: string, envelope: ApiFailure): string {
   if (envelope.code === 'forbidden') {
-    return `This token cannot ${actionNames[command] ?? command.replace(/_/g, ' ')}. Ask for a token with the write scope.`;
+    return refusals[command]?.() ?? l10n.t('This token cannot {0}. Ask for a token with the write scope.', command.replace(/_/g, ' '));
   }
-  if (envelope.code === 'unavailable' && !envelope.error) return 'The server cannot be reached right now.';
-  return envelope.error ?? `${command.replace(/_/g, ' ')} failed`;
+  if (envelope.code === 'unavailable' && !envelope.error) return l10n.t('The server cannot be reached right now.');
+  return envelope.error ?? l10n.t('{0} failed', command.replace(/_/g, ' '));
 }
 
 /**

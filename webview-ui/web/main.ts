@@ -1,3 +1,5 @@
+import './browserL10n';
+import { l10n } from '../../src/shared/l10n';
 import './web.css';
 import { HttpBridge } from '../shared/httpBridge';
 import { App } from './app';
@@ -28,7 +30,7 @@ function startApp(bridge: HttpBridge, usesToken: boolean): void {
       forgetToken();
       app?.dispose();
       app = undefined;
-      showSignIn(reason === 'refused' ? 'You were signed out: the server no longer accepts this token (it was revoked, or it is wrong). Sign in with a valid token.' : message);
+      showSignIn(reason === 'refused' ? l10n.t('You were signed out: the server no longer accepts this token (it was revoked, or it is wrong). Sign in with a valid token.') : message);
     },
   });
   root.replaceChildren(app.element);
@@ -71,9 +73,9 @@ async function boot(): Promise<void> {
     showSignIn(token !== null ? refusalText('unauthorized') : null);
     return;
   }
-  const retry = h('button', { type: 'button', class: 'button button-primary' }, 'Try again');
+  const retry = h('button', { type: 'button', class: 'button button-primary' }, l10n.t('Try again'));
   retry.addEventListener('click', () => void boot());
-  root.replaceChildren(h('main', { class: 'sign-in' }, h('div', { class: 'sign-in-form' }, h('h1', {}, 'Pi Sessions'), h('p', { role: 'alert' }, probe.error ?? 'The server did not answer.'), retry)));
+  root.replaceChildren(h('main', { class: 'sign-in' }, h('div', { class: 'sign-in-form' }, h('h1', {}, l10n.t('Pi Sessions')), h('p', { role: 'alert' }, probe.error ?? l10n.t('The server did not answer.')), retry)));
 }
 
 void boot();

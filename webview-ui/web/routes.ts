@@ -4,11 +4,7 @@ export type Route =
   | { screen: 'search'; query: string }
   | { screen: 'session'; path: string; entryId?: string };
 
-export function sessionHref(path: string, entryId?: string): string {
-  const params = new URLSearchParams({ path });
-  if (entryId) params.set('entry', entryId);
-  return `#/session?${params.toString()}`;
-}
+export { sessionHref } from '../../src/shared/webClientLinks';
 
 export function searchHref(query = ''): string {
   return query ? `#/search?${new URLSearchParams({ q: query }).toString()}` : '#/search';

@@ -1,4 +1,5 @@
 import type { SearchHit } from '../../src/shared/model/search';
+import { l10n } from '../../src/shared/l10n';
 import type { HttpBridge } from '../shared/httpBridge';
 import { baseName, h, highlighted } from './dom';
 import { failureText } from './feedback';
@@ -38,18 +39,18 @@ export class SearchScreen {
     private readonly store: SessionStore,
     private readonly onQueryChange: (query: string) => void,
   ) {
-    this.input = h('input', { type: 'search', class: 'field search-input', placeholder: 'Search all messages', 'aria-label': 'Search all messages', autocomplete: 'off', enterkeyhint: 'search' });
+    this.input = h('input', { type: 'search', class: 'field search-input', placeholder: l10n.t('Search all messages'), 'aria-label': l10n.t('Search all messages'), autocomplete: 'off', enterkeyhint: 'search' });
     this.role = h(
       'select',
-      { class: 'field', 'aria-label': 'Role' },
-      h('option', { value: 'all' }, 'All roles'),
-      h('option', { value: 'user' }, 'User'),
-      h('option', { value: 'assistant' }, 'Assistant'),
-      h('option', { value: 'tool' }, 'Tool'),
+      { class: 'field', 'aria-label': l10n.t('Role') },
+      h('option', { value: 'all' }, l10n.t('All roles')),
+      h('option', { value: 'user' }, l10n.t('User')),
+      h('option', { value: 'assistant' }, l10n.t('Assistant')),
+      h('option', { value: 'tool' }, l10n.t('Tool')),
     );
     this.status = h('p', { class: 'list-summary search-status', role: 'status', 'aria-live': 'polite' });
     this.results = h('ol', { class: 'search-results' });
-    this.more = h('button', { type: 'button', class: 'button more-button', hidden: true }, 'More results');
+    this.more = h('button', { type: 'button', class: 'button more-button', hidden: true }, l10n.t('More results'));
     const form = h('form', { class: 'search-form', role: 'search' }, this.input, this.role);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -58,7 +59,7 @@ export class SearchScreen {
     this.input.addEventListener('input', () => this.schedule());
     this.role.addEventListener('change', () => this.run(true));
     this.more.addEventListener('click', () => this.run(false));
-    this.heading = h('h1', { class: 'visually-hidden', id: 'search-heading', tabindex: '-1' }, 'Search');
+    this.heading = h('h1', { class: 'visually-hidden', id: 'search-heading', tabindex: '-1' }, l10n.t('Search'));
     this.element = h('section', { class: 'screen screen-search', 'aria-labelledby': 'search-heading' }, this.heading, form, this.status, this.results, this.more);
   }
 
@@ -88,10 +89,10 @@ export class SearchScreen {
     if (!query) {
       this.results.replaceChildren();
       this.more.hidden = true;
-      this.status.textContent = 'Type to search every message of every session.';
+      this.status.textContent = l10n.t('Type to search every message of every session.');
       return;
     }
-    this.status.textContent = 'Searching…';
+    this.status.textContent = l10n.t('Searching…');
     const reply = await this.bridge.call('search', { query, role: this.role.value, limit: pageSize, offset: this.offset });
     if (sequence !== this.sequence) return;
     if (!reply.success && searchMissing.has(reply.code ?? '')) {
@@ -109,8 +110,8 @@ export class SearchScreen {
     this.results.append(...hits.map((hit) => h('li', {}, this.hitRow(hit))));
     this.offset += hits.length;
     this.more.hidden = this.offset >= total || hits.length === 0;
-    const took = ` in ${Math.round(tookMs)} ms`;
-    this.status.textContent = total === 0 ? `No messages match “${query}”.` : `${total} match${total === 1 ? '' : 'es'}${took}`;
+    const took = Math.round(tookMs);
+    this.status.textContent = total === 0 ? l10n.t('No messages match “{0}”.', query) : total === 1 ? l10n.t('1 match in {0} ms', took) : l10n.t('{0} matches in {1} ms', total, took);
   }
 
   /** Without the search service: sessions whose name, first message or folder match. */
@@ -120,8 +121,8 @@ export class SearchScreen {
     this.results.replaceChildren();
     this.more.hidden = true;
     const sessions = reply.success ? reply.data : [];
-    const note = 'Message search is not available on this server yet; showing sessions whose name, first message or folder match.';
-    this.status.textContent = sessions.length === 0 ? `${note} None do.` : note;
+    const note = l10n.t('Message search is not available on this server yet; showing sessions whose name, first message or folder match.');
+    this.status.textContent = sessions.length === 0 ? l10n.t('{0} None do.', note) : note;
     this.status.dataset.fallback = 'true';
     for (const info of sessions) {
       const title = sessionTitle(info);
@@ -152,9 +153,17 @@ export class SearchScreen {
     return h(
       'a',
       { class: 'search-hit', href: sessionHref(hit.session_path, hit.entry_id), 'data-path': hit.session_path },
-      h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, hit.role), this.hitTitle(hit)),
+      h('span', { class: 'row-title' }, h('span', { class: `role-badge role-${hit.role.replace(/[^a-z]/gi, '')}` }, roleName(hit.role)), this.hitTitle(hit)),
       h('span', { class: 'hit-snippet' }, highlighted(hit.snippet, hit.highlights)),
       h('span', { class: 'row-meta' }, [baseName(hit.cwd), relativeTime(hit.timestamp, Date.now())].filter(Boolean).join(' · ')),
     );
   }
+}
+
+/** The role badge of a hit in the display language; an unknown role shows as the server sent it. */
+function roleName(role: string): string {
+  if (role === 'user') return l10n.t('User');
+  if (role === 'assistant') return l10n.t('Assistant');
+  if (role === 'tool') return l10n.t('Tool');
+  return role;
 }

@@ -1,5 +1,6 @@
 import { liveMark } from '../../src/shared/rules/liveLabels';
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
+import { l10n } from '../../src/shared/l10n';
 import { baseName, h } from './dom';
 import { relativeTime, sessionTitle } from '../../src/shared/rules/sessionLabels';
 import type { SessionStore } from './sessionStore';
@@ -44,34 +45,34 @@ export class SessionList {
   private readonly observer: IntersectionObserver;
 
   constructor(private readonly store: SessionStore) {
-    const text = h('input', { type: 'search', class: 'field', placeholder: 'Filter by name or folder', 'aria-label': 'Filter sessions by name or folder', autocomplete: 'off' });
+    const text = h('input', { type: 'search', class: 'field', placeholder: l10n.t('Filter by name or folder'), 'aria-label': l10n.t('Filter sessions by name or folder'), autocomplete: 'off' });
     text.addEventListener('input', () => {
       this.filters.text = text.value.trim().toLowerCase();
       this.refresh(true);
     });
-    this.favoriteToggle = h('button', { type: 'button', class: 'chip-toggle', 'aria-pressed': 'false', title: 'Show favorites only' }, '★ Favorites');
+    this.favoriteToggle = h('button', { type: 'button', class: 'chip-toggle', 'aria-pressed': 'false', title: l10n.t('Show favorites only') }, `★ ${l10n.t('Favorites')}`);
     this.favoriteToggle.addEventListener('click', () => {
       this.filters.favoritesOnly = !this.filters.favoritesOnly;
       this.favoriteToggle.setAttribute('aria-pressed', String(this.filters.favoritesOnly));
       this.refresh(true);
     });
-    this.projectSelect = h('select', { class: 'field', 'aria-label': 'Project' });
+    this.projectSelect = h('select', { class: 'field', 'aria-label': l10n.t('Project') });
     this.projectSelect.addEventListener('change', () => {
       this.filters.project = this.projectSelect.value;
       this.refresh(true);
     });
-    this.tagSelect = h('select', { class: 'field', 'aria-label': 'Tag' });
+    this.tagSelect = h('select', { class: 'field', 'aria-label': l10n.t('Tag') });
     this.tagSelect.addEventListener('change', () => {
       this.filters.tagId = this.tagSelect.value;
       this.refresh(true);
     });
     const dateSelect = h(
       'select',
-      { class: 'field', 'aria-label': 'Date' },
-      h('option', { value: 'any' }, 'Any time'),
-      h('option', { value: 'today' }, 'Last 24 hours'),
-      h('option', { value: 'week' }, 'Last 7 days'),
-      h('option', { value: 'month' }, 'Last 30 days'),
+      { class: 'field', 'aria-label': l10n.t('Date') },
+      h('option', { value: 'any' }, l10n.t('Any time')),
+      h('option', { value: 'today' }, l10n.t('Last 24 hours')),
+      h('option', { value: 'week' }, l10n.t('Last {0} days', 7)),
+      h('option', { value: 'month' }, l10n.t('Last {0} days', 30)),
     );
     dateSelect.addEventListener('change', () => {
       this.filters.date = dateSelect.value as DateRange;
@@ -82,8 +83,8 @@ export class SessionList {
     this.firstRun.hidden = true;
     this.rows = h('div', { class: 'session-groups' });
     this.sentinel = h('div', { class: 'list-sentinel', 'aria-hidden': 'true' });
-    const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
-    this.heading = h('h1', { class: 'visually-hidden', id: 'list-heading', tabindex: '-1' }, 'Sessions');
+    const filterBar = h('div', { class: 'filters', role: 'group', 'aria-label': l10n.t('Filters') }, text, h('div', { class: 'filter-row' }, this.favoriteToggle, this.projectSelect, this.tagSelect, dateSelect));
+    this.heading = h('h1', { class: 'visually-hidden', id: 'list-heading', tabindex: '-1' }, l10n.t('Sessions'));
     this.element = h('section', { class: 'screen screen-list', 'aria-labelledby': 'list-heading' }, this.heading, filterBar, this.summary, this.firstRun, this.rows, this.sentinel);
     this.observer = new IntersectionObserver((seen) => {
       if (seen.some((e) => e.isIntersecting)) this.showMore();
@@ -103,12 +104,14 @@ export class SessionList {
     this.renderRows(Math.min(keep, this.ordered.length));
     const total = this.store.all().length;
     this.summary.textContent = !this.store.isLoaded
-      ? 'Loading sessions…'
+      ? l10n.t('Loading sessions…')
       : total === 0
         ? sessionFolderText.noSessions
         : this.ordered.length === total
-          ? `${total} session${total === 1 ? '' : 's'}`
-          : `${this.ordered.length} of ${total} sessions match the filters`;
+          ? total === 1
+            ? l10n.t('1 session')
+            : l10n.t('{0} sessions', total)
+          : l10n.t('{0} of {1} sessions match the filters', this.ordered.length, total);
     this.fillFirstRun(this.store.isLoaded && total === 0);
   }
 
@@ -147,11 +150,11 @@ export class SessionList {
     const tags = info.tag_ids.map((id) => this.store.tags.find((t) => t.id === id)).filter((t): t is TagListing => t !== undefined);
     const secondLine = info.name?.trim() ? info.first_message.split('\n')[0] : '';
     const live = this.store.liveOf(info.path);
-    const meta = [relativeTime(info.modified, Date.now()), `${info.message_count} message${info.message_count === 1 ? '' : 's'}`, info.model ?? ''].filter(Boolean).join(' · ');
+    const meta = [relativeTime(info.modified, Date.now()), info.message_count === 1 ? l10n.t('1 message') : l10n.t('{0} messages', info.message_count), info.model ?? ''].filter(Boolean).join(' · ');
     return h(
       'a',
       { class: 'session-row', href: sessionHref(info.path), 'data-path': info.path },
-      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', role: 'img', 'aria-label': 'Favorite', title: 'Favorite' }, '★') : null, sessionTitle(info)),
+      h('span', { class: 'row-title' }, info.favorite ? h('span', { class: 'fav-mark', role: 'img', 'aria-label': l10n.t('Favorite'), title: l10n.t('Favorite') }, '★') : null, sessionTitle(info)),
       secondLine ? h('span', { class: 'row-sub' }, secondLine) : null,
       h('span', { class: 'row-meta' }, live ? h('span', { class: 'live-mark', 'data-kind': liveMark(live).kind }, liveMark(live).short) : null, meta),
       tags.length > 0 ? h('span', { class: 'row-tags' }, ...tags.map((t) => tagChip(t))) : null,
@@ -184,7 +187,7 @@ export class SessionList {
     const key = projects.join('\n');
     if (this.projectSelect.dataset.key === key) return;
     this.projectSelect.dataset.key = key;
-    this.projectSelect.replaceChildren(h('option', { value: '' }, 'All projects'), ...projects.map((p) => h('option', { value: p, title: p }, baseName(p) || p)));
+    this.projectSelect.replaceChildren(h('option', { value: '' }, l10n.t('All projects')), ...projects.map((p) => h('option', { value: p, title: p }, baseName(p) || p)));
     this.projectSelect.value = projects.includes(this.filters.project) ? this.filters.project : '';
     this.filters.project = this.projectSelect.value;
   }
@@ -193,7 +196,7 @@ export class SessionList {
     const key = tags.map((t) => `${t.id}:${t.name}`).join('\n');
     if (this.tagSelect.dataset.key === key) return;
     this.tagSelect.dataset.key = key;
-    this.tagSelect.replaceChildren(h('option', { value: '' }, 'All tags'), ...tags.map((t) => h('option', { value: String(t.id) }, t.name)));
+    this.tagSelect.replaceChildren(h('option', { value: '' }, l10n.t('All tags')), ...tags.map((t) => h('option', { value: String(t.id) }, t.name)));
     this.tagSelect.hidden = tags.length === 0;
     this.tagSelect.value = tags.some((t) => String(t.id) === this.filters.tagId) ? this.filters.tagId : '';
     this.filters.tagId = this.tagSelect.value;

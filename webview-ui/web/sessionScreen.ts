@@ -1,4 +1,5 @@
 import type { SessionInfo } from '../../src/shared/model/sessionInfo';
+import { l10n } from '../../src/shared/l10n';
 import type { HttpBridge } from '../shared/httpBridge';
 import { SessionView } from '../shared/sessionView';
 import { askText, confirmAction, openDialog } from './dialogs';
@@ -12,9 +13,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 const exportFormats = [
-  { value: 'html', label: 'HTML page' },
-  { value: 'markdown', label: 'Markdown' },
-  { value: 'json', label: 'JSON' },
+  { value: 'html', label: () => l10n.t('HTML page') },
+  { value: 'markdown', label: () => 'Markdown' },
+  { value: 'json', label: () => 'JSON' },
 ] as const;
 
 /**
@@ -39,21 +40,21 @@ export class SessionScreen {
     private readonly navigateHome: () => void,
   ) {
     this.title = h('h1', { class: 'session-title', tabindex: '-1' });
-    this.favorite = this.action('☆', 'Favorite', 'favorite', () => void this.toggleFavorite());
+    this.favorite = this.action('☆', l10n.t('Favorite'), 'favorite', () => void this.toggleFavorite());
     this.favorite.setAttribute('aria-pressed', 'false');
-    const back = h('a', { class: 'icon-button back-link', href: '#/', 'aria-label': 'Back to sessions', title: 'Back to sessions' }, '‹');
+    const back = h('a', { class: 'icon-button back-link', href: '#/', 'aria-label': l10n.t('Back to sessions'), title: l10n.t('Back to sessions') }, '‹');
     this.actions = h(
       'div',
-      { class: 'toolbar-actions', role: 'group', 'aria-label': 'Session actions' },
+      { class: 'toolbar-actions', role: 'group', 'aria-label': l10n.t('Session actions') },
       this.favorite,
-      this.action('✎', 'Rename', 'rename', () => void this.rename()),
-      this.action('#', 'Tags', 'tags', () => void this.editTags()),
-      this.action('⤓', 'Export', 'export', () => void this.export()),
-      this.action('✕', 'Delete', 'delete', () => void this.delete()),
+      this.action('✎', l10n.t('Rename'), 'rename', () => void this.rename()),
+      this.action('#', l10n.t('Tags'), 'tags', () => void this.editTags()),
+      this.action('⤓', l10n.t('Export'), 'export', () => void this.export()),
+      this.action('✕', l10n.t('Delete'), 'delete', () => void this.delete()),
     );
     const toolbar = h('div', { class: 'session-toolbar' }, back, this.title, this.actions);
     this.host = h('div', { class: 'session-host' });
-    this.element = h('section', { class: 'screen screen-session', 'aria-label': 'Session' }, toolbar, this.host);
+    this.element = h('section', { class: 'screen screen-session', 'aria-label': l10n.t('Session') }, toolbar, this.host);
     store.onChange(() => this.renderToolbar());
   }
 
@@ -65,7 +66,7 @@ export class SessionScreen {
     this.hide();
     this.path = path;
     // Nothing of the session shown before stays: its title and actions would act on it.
-    this.title.textContent = 'Loading session…';
+    this.title.textContent = l10n.t('Loading session…');
     this.title.removeAttribute('title');
     this.actions.hidden = false;
     this.renderToolbar();
@@ -76,7 +77,7 @@ export class SessionScreen {
       },
       onOpenFailed: () => {
         if (path !== this.path) return;
-        this.title.textContent = 'Session not opened';
+        this.title.textContent = l10n.t('Session not opened');
         this.title.removeAttribute('title');
         this.actions.hidden = true;
       },
@@ -120,20 +121,20 @@ export class SessionScreen {
     if (!reply.success) return this.toast.show(failureText('toggle_favorite', reply), 'error');
     const favorite = isObject(reply.data) && typeof reply.data.favorite === 'boolean' ? reply.data.favorite : !(this.info?.favorite ?? false);
     this.store.patch(path, { favorite });
-    this.toast.show(favorite ? 'Added to favorites' : 'Removed from favorites');
+    this.toast.show(favorite ? l10n.t('Added to favorites') : l10n.t('Removed from favorites'));
   }
 
   private async rename(): Promise<void> {
     const path = this.path;
     if (!path) return;
-    const name = await askText('Rename session', 'Name', this.info?.name ?? '', 'Rename');
+    const name = await askText(l10n.t('Rename session'), l10n.t('Name'), this.info?.name ?? '', l10n.t('Rename'));
     if (!name || path !== this.path) return;
     const reply = await this.bridge.call('rename_session', { path, name });
     if (!reply.success) return this.toast.show(failureText('rename_session', reply), 'error');
     const session = isObject(reply.data) && isObject(reply.data.session) ? (reply.data.session as unknown as SessionInfo) : undefined;
     if (session && typeof session.path === 'string') this.store.update(session);
     else this.store.patch(path, { name });
-    this.toast.show('Renamed');
+    this.toast.show(l10n.t('Renamed'));
   }
 
   private async editTags(): Promise<void> {
@@ -145,9 +146,9 @@ export class SessionScreen {
       const box = h('input', { type: 'checkbox', value: String(tag.id), checked: current.has(tag.id) });
       return h('label', { class: 'tag-option' }, box, tag.name);
     });
-    const newTag = h('input', { type: 'text', class: 'field', placeholder: 'New tag', 'aria-label': 'New tag name', maxlength: '100', autocomplete: 'off' });
-    const body = [boxes.length > 0 ? h('div', { class: 'tag-options' }, ...boxes) : h('p', {}, 'No tags yet.'), newTag];
-    if ((await openDialog('Tags', body, [{ label: 'Save', value: 'ok', kind: 'primary' }], 'ok')) !== 'ok' || path !== this.path) return;
+    const newTag = h('input', { type: 'text', class: 'field', placeholder: l10n.t('New tag'), 'aria-label': l10n.t('New tag name'), maxlength: '100', autocomplete: 'off' });
+    const body = [boxes.length > 0 ? h('div', { class: 'tag-options' }, ...boxes) : h('p', {}, l10n.t('No tags yet.')), newTag];
+    if ((await openDialog(l10n.t('Tags'), body, [{ label: l10n.t('Save'), value: 'ok', kind: 'primary' }], 'ok')) !== 'ok' || path !== this.path) return;
     const wanted = new Set(boxes.map((l) => l.querySelector('input')!).filter((b) => b.checked).map((b) => Number(b.value)));
     if (newTag.value.trim()) {
       const created = await this.bridge.call('create_tag', { name: newTag.value.trim() });
@@ -166,32 +167,32 @@ export class SessionScreen {
     }
     await this.store.reloadTags();
     this.store.patch(path, { tag_ids: [...wanted] });
-    this.toast.show('Tags saved');
+    this.toast.show(l10n.t('Tags saved'));
   }
 
   private async export(): Promise<void> {
     const path = this.path;
     if (!path) return;
-    const answer = await openDialog('Export session', [h('p', {}, 'Download this session as:')], exportFormats.map((f) => ({ label: f.label, value: f.value })));
+    const answer = await openDialog(l10n.t('Export session'), [h('p', {}, l10n.t('Download this session as:'))], exportFormats.map((f) => ({ label: f.label(), value: f.value })));
     const format = exportFormats.find((f) => f.value === answer)?.value;
     if (!format) return;
     const reply = await this.bridge.call('export_session', { path, format });
     if (!reply.success) return this.toast.show(failureText('export_session', reply), 'error');
     const data = reply.data;
-    if (data.content === undefined) return this.toast.show('The export came back empty.', 'error');
+    if (data.content === undefined) return this.toast.show(l10n.t('The export came back empty.'), 'error');
     downloadText(data.filename, data.mime_type, data.content);
-    this.toast.show(`Downloading ${data.filename}`);
+    this.toast.show(l10n.t('Downloading {0}', data.filename));
   }
 
   private async delete(): Promise<void> {
     const path = this.path;
     if (!path) return;
-    const title = this.info ? sessionTitle(this.info) : 'this session';
-    if (!(await confirmAction('Delete session?', `“${title}” will be moved to the trash where the server supports it, otherwise deleted for good.`, 'Delete'))) return;
+    const title = this.info ? sessionTitle(this.info) : l10n.t('this session');
+    if (!(await confirmAction(l10n.t('Delete session?'), l10n.t('“{0}” will be moved to the trash where the server supports it, otherwise deleted for good.', title), l10n.t('Delete')))) return;
     const reply = await this.bridge.call('delete_session', { path });
     if (!reply.success) return this.toast.show(failureText('delete_session', reply), 'error');
     this.store.remove(path);
-    this.toast.show(isObject(reply.data) && reply.data.trashed === false ? 'Deleted' : 'Moved to the trash');
+    this.toast.show(isObject(reply.data) && reply.data.trashed === false ? l10n.t('Deleted') : l10n.t('Moved to the trash'));
     this.navigateHome();
   }
 }

@@ -1,5 +1,6 @@
 import { HttpBridge } from '../shared/httpBridge';
-import { h } from './dom';
+import { l10n } from '../../src/shared/l10n';
+import { h, withNodes } from './dom';
 
 export interface SignInResult {
   bridge: HttpBridge;
@@ -9,9 +10,9 @@ export interface SignInResult {
 
 /** Why a token was refused, in words that say what to do next. */
 export function refusalText(code: string | undefined): string {
-  if (code === 'rate_limited') return 'Too many wrong tokens from this device. Wait a minute, then try again.';
-  if (code === 'unavailable') return 'The server cannot be reached. Check the address and your connection.';
-  return 'This token was not accepted: it is wrong, or it was revoked. Create a new one with "Pi Sessions: Create API Token" or `node dist/cli.js token create <name>`.';
+  if (code === 'rate_limited') return l10n.t('Too many wrong tokens from this device. Wait a minute, then try again.');
+  if (code === 'unavailable') return l10n.t('The server cannot be reached. Check the address and your connection.');
+  return l10n.t('This token was not accepted: it is wrong, or it was revoked. Create a new one with "Pi Sessions: Create API Token" or `node dist/cli.js token create <name>`.');
 }
 
 /**
@@ -23,28 +24,36 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
   const remember = h('input', { type: 'checkbox', id: 'remember-token', checked: true });
   const error = h('p', { class: 'sign-in-error', id: 'sign-in-error', role: 'alert' }, message ?? '');
   error.hidden = !message;
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in');
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, l10n.t('Sign in'));
   const form = h(
     'form',
     { class: 'sign-in-form', 'aria-labelledby': 'sign-in-title' },
-    h('h1', { id: 'sign-in-title' }, 'Pi Sessions'),
-    h('p', { class: 'sign-in-intro' }, 'This server needs an API token to show your sessions on this device.'),
+    h('h1', { id: 'sign-in-title' }, l10n.t('Pi Sessions')),
+    h('p', { class: 'sign-in-intro' }, l10n.t('This server needs an API token to show your sessions on this device.')),
     h(
       'div',
       { class: 'sign-in-help', id: 'sign-in-help' },
-      h('p', {}, 'To get one, on the computer that runs Pi Sessions:'),
+      h('p', {}, l10n.t('To get one, on the computer that runs Pi Sessions:')),
       h(
         'ul',
         {},
-        h('li', {}, 'in VS Code, run ', h('strong', {}, 'Pi Sessions: Create API Token…'), ' from the Command Palette (the token is copied to the clipboard), or ', h('strong', {}, 'Pi Sessions: Show Web Client QR Code'), ' with a read-only token and scan it to sign in at once;'),
-        h('li', {}, 'in a terminal, run ', h('code', {}, 'node dist/cli.js token create <name>'), ' in the extension’s folder.'),
+        h(
+          'li',
+          {},
+          ...withNodes(
+            l10n.t('in VS Code, run {0} from the Command Palette (the token is copied to the clipboard), or {1} with a read-only token and scan it to sign in at once;'),
+            h('strong', {}, l10n.t('Pi Sessions: Create API Token…')),
+            h('strong', {}, l10n.t('Pi Sessions: Show Web Client QR Code')),
+          ),
+        ),
+        h('li', {}, ...withNodes(l10n.t('in a terminal, run {0} in the extension’s folder.'), h('code', {}, 'node dist/cli.js token create <name>'))),
       ),
-      h('p', {}, 'Paste the token below. It is shown only once when it is created.'),
+      h('p', {}, l10n.t('Paste the token below. It is shown only once when it is created.')),
     ),
     error,
-    h('label', { for: 'token-input', class: 'dialog-label' }, 'API token'),
+    h('label', { for: 'token-input', class: 'dialog-label' }, l10n.t('API token')),
     input,
-    h('label', { class: 'check-label' }, remember, 'Remember this device'),
+    h('label', { class: 'check-label' }, remember, l10n.t('Remember this device')),
     submit,
   );
   form.addEventListener('submit', (e) => {
@@ -61,7 +70,7 @@ export function signInScreen(message: string | null, onSignedIn: (result: SignIn
         return;
       }
       bridge.dispose();
-      error.textContent = reply.code === 'unauthorized' ? refusalText(reply.code) : reply.code === 'forbidden' ? 'This token cannot read sessions (it lacks the read scope).' : refusalText(reply.code);
+      error.textContent = reply.code === 'unauthorized' ? refusalText(reply.code) : reply.code === 'forbidden' ? l10n.t('This token cannot read sessions (it lacks the read scope).') : refusalText(reply.code);
       error.hidden = false;
       input.select();
     });

@@ -26,28 +26,78 @@ export interface IndexableMessage {
  */
 export const maxToolTextLength = 2048;
 
-function blocksText(content: unknown, types: ReadonlySet<string>): string {
-  if (typeof content === 'string') return content;
+/**
+ * Collects the pieces of a tool document up to one character past `maxToolTextLength`:
+ * tool output can be megabytes, and joining all of it only for cut() to keep 2 KB was most
+ * of the cost of extracting it. What it returns cuts exactly as the whole text would.
+ */
+class CappedText {
+  private readonly parts: string[] = [];
+  private length = 0;
+
+  get full(): boolean {
+    return this.length > maxToolTextLength;
+  }
+
+  add(piece: string): void {
+    if (this.full) return;
+    const room = maxToolTextLength + 1 - this.length;
+    const kept = piece.length > room ? piece.slice(0, room) : piece;
+    this.parts.push(kept);
+    this.length += kept.length;
+  }
+
+  toString(): string {
+    return this.parts.join('');
+  }
+}
+
+function blocksText(content: unknown, types: ReadonlySet<string>, into?: CappedText): string {
+  if (typeof content === 'string') {
+    into?.add(content);
+    return content;
+  }
   if (!Array.isArray(content)) return '';
   const parts: string[] = [];
   for (const block of content as unknown[]) {
+    if (into?.full) break;
     if (typeof block !== 'object' || block === null) continue;
     const b = block as Record<string, unknown>;
     if (!types.has(String(b.type))) continue;
-    if (b.type === 'text' && typeof b.text === 'string') parts.push(b.text);
-    else if (b.type === 'thinking' && typeof b.thinking === 'string' && b.redacted !== true) parts.push(b.thinking);
+    let text: string | undefined;
+    if (b.type === 'text' && typeof b.text === 'string') text = b.text;
+    else if (b.type === 'thinking' && typeof b.thinking === 'string' && b.redacted !== true) text = b.thinking;
+    if (text === undefined) continue;
+    if (into) {
+      if (parts.length > 0) into.add('\n');
+      into.add(text);
+    }
+    parts.push(into ? '' : text);
   }
-  return parts.join('\n');
+  return into ? '' : parts.join('\n');
+}
+
+/** Lines of a tool call document, joined by `\n`, collected only as far as they are kept. */
+class CappedLines {
+  private first = true;
+  constructor(readonly text: CappedText) {}
+
+  push(line: string): void {
+    if (!this.first) this.text.add('\n');
+    this.first = false;
+    this.text.add(line);
+  }
 }
 
 /** Argument values as plain text: JSON escapes would glue `\n` onto the next word. */
-function flattenValue(value: unknown, out: string[], depth: number): void {
-  if (depth > 6 || value === null || value === undefined) return;
+function flattenValue(value: unknown, out: CappedLines, depth: number): void {
+  if (out.text.full || depth > 6 || value === null || value === undefined) return;
   if (typeof value === 'string') out.push(value);
   else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value));
   else if (Array.isArray(value)) for (const v of value) flattenValue(v, out, depth + 1);
   else if (typeof value === 'object') {
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      if (out.text.full) return;
       out.push(`${key}:`);
       flattenValue(v, out, depth + 1);
     }
@@ -95,25 +145,33 @@ function fromMessage(entry: MessageEntry): IndexableMessage[] {
       const text = blocksText(content, assistantBlocks);
       if (text.trim()) out.push({ entry_id: entry.id, role: 'assistant', timestamp_ms: ts, text, truncated: false });
       if (Array.isArray(content)) {
-        const calls: string[] = [];
+        const calls = new CappedLines(new CappedText());
+        let any = false;
         for (const block of content) {
           if (block.type !== 'toolCall') continue;
+          any = true;
           calls.push(String(block.name ?? ''));
           flattenValue(block.arguments, calls, 0);
         }
-        if (calls.length > 0) out.push(toolDoc(entry, ts, calls.join('\n')));
+        if (any) out.push(toolDoc(entry, ts, calls.text.toString()));
       }
       break;
     }
     case 'toolResult': {
       const result = message as ToolResultMessage;
-      const text = blocksText(result.content, userBlocks);
-      out.push(toolDoc(entry, ts, `${String(result.toolName ?? '')}\n${text}`));
+      const text = new CappedText();
+      text.add(`${String(result.toolName ?? '')}\n`);
+      blocksText(result.content, userBlocks, text);
+      out.push(toolDoc(entry, ts, text.toString()));
       break;
     }
     case 'bashExecution': {
       const bash = message as BashExecutionMessage;
-      out.push(toolDoc(entry, ts, `${String(bash.command ?? '')}\n${String(bash.output ?? '')}`));
+      const text = new CappedText();
+      text.add(String(bash.command ?? ''));
+      text.add('\n');
+      text.add(String(bash.output ?? ''));
+      out.push(toolDoc(entry, ts, text.toString()));
       break;
     }
     default:

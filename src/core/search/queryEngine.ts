@@ -388,6 +388,26 @@ function phraseMatches(segment: Segment, clause: QueryClause, slots: Slots[], ad
   const termOrder = clause.terms
     .map((_, k) => k)
     .sort((a, b) => slots[a].reduce((n, i) => n + segment.docCounts[i], 0) - slots[b].reduce((n, i) => n + segment.docCounts[i], 0));
+  // Documents holding every term, from doc ids alone: positions are decoded only for those.
+  const base = segment.minDoc;
+  const inAll = new Uint8Array(segment.maxDoc - base + 1);
+  for (let step = 0; step < termOrder.length; step++) {
+    for (const slot of slots[termOrder[step]]) {
+      const bytes = segment.postings(slot);
+      const reader = new VarintReader(bytes, 0);
+      let doc = 0;
+      while (reader.pos < bytes.length) {
+        if (budget.tick()) return new Map();
+        doc += reader.next();
+        reader.next();
+        const skip = reader.next();
+        reader.pos += skip;
+        if (inAll[doc - base] === step) inAll[doc - base] = step + 1;
+      }
+    }
+  }
+  const everyTerm = termOrder.length;
+  const admitFirst = (doc: number): boolean => inAll[doc - base] === everyTerm && admit(doc);
   let starts: Map<number, number[]> | undefined;
   for (const k of termOrder) {
     const offset = clause.terms[k].offset;
@@ -402,7 +422,7 @@ function phraseMatches(segment: Segment, clause: QueryClause, slots: Slots[], ad
         doc += reader.next();
         const tf = reader.next();
         const length = reader.next();
-        if (starts ? !starts.has(doc) : !admit(doc)) {
+        if (starts ? !starts.has(doc) : !admitFirst(doc)) {
           reader.pos += length;
           continue;
         }

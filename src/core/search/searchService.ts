@@ -1,15 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import type { SearchResult } from './types';
-import type { FromWorker, SessionFileState, ToWorker, WorkerInit, WorkerSearchQuery } from './worker/protocol';
+import type { FromWorker, SessionFileState, ToWorker, WorkerInit, WorkerMemory, WorkerSearchQuery } from './worker/protocol';
+import type { DocumentFeedHost } from './worker/documentFeed';
 import type { IndexingStatus } from '../../shared/model/search';
+import { toFileState } from './worker/fileState';
 
 export interface SearchServiceOptions {
   bus: EventBus;
@@ -46,26 +48,14 @@ function workerLaunch(init: WorkerInit): { script: string; eval: boolean; worker
   return { script: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(source)});`, eval: true, workerData: init };
 }
 
-export function toFileState(info: SessionInfo): SessionFileState {
-  const modified = Date.parse(info.modified);
-  return {
-    path: info.path,
-    size: info.size_bytes,
-    mtime_ms: info.file_mtime_ms,
-    id: info.id,
-    name: info.name,
-    cwd: info.cwd,
-    modified_ms: Number.isFinite(modified) ? modified : info.file_mtime_ms,
-  };
-}
-
 /**
- * Full-text search for the core. The index lives in a worker thread that reads and
- * tokenises the session files itself; this side only forwards the session list's changes
- * (paths and fingerprints) and the queries. A worker that dies is restarted once with a
+ * Full-text search for the core. The index lives in a worker thread; the documents of the
+ * files the scan parses reach it over feed ports (documentFeed.ts), and it reads any other
+ * file itself. This side forwards the session list's changes (paths and fingerprints, marked
+ * `fed` when their documents were fed) and the queries. A worker that dies is restarted once with a
  * fresh index; meanwhile, and after a second death, searches answer `unavailable`.
  */
-export class SearchService implements IDisposable {
+export class SearchService implements IDisposable, DocumentFeedHost {
   private worker: Worker | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
@@ -75,6 +65,10 @@ export class SearchService implements IDisposable {
   /** The worker thread starts with the first message for it (the first scan), not with the core. */
   private launched = false;
   private readonly subscriptions: IDisposable[];
+  /** Counts worker starts: feed ports of an earlier worker lead nowhere. */
+  private generation = 0;
+  /** Versions (`size:mtime`) of files whose documents were fed, until the list announces them. */
+  private readonly fed = new Map<string, string>();
 
   constructor(private readonly options: SearchServiceOptions) {
     const { bus } = options;
@@ -89,16 +83,49 @@ export class SearchService implements IDisposable {
       ...(options.sessions.onFirstScanFile ? [options.sessions.onFirstScanFile((info) => this.queueEarly(info))] : []),
       bus.on('sessions-diff', (diff) => {
         const changed = [...diff.added, ...diff.updated];
-        if (changed.length > 0) this.post({ type: 'upsert', files: changed.map(toFileState) });
+        if (changed.length > 0) this.post({ type: 'upsert', files: changed.map((info) => this.stateOf(info)) });
         if (diff.removed.length > 0) this.post({ type: 'remove', paths: diff.removed });
       }),
     ];
   }
 
+  get feedGeneration(): number {
+    return this.generation;
+  }
+
+  openFeedPort(): { port: MessagePort; generation: number } | undefined {
+    const worker = this.running();
+    if (!worker || this.disposed) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ type: 'feed-port', port: port2 } satisfies ToWorker, [port2]);
+    return { port: port1, generation: this.generation };
+  }
+
+  noteFed(path: string, size: number, mtimeMs: number, generation: number): void {
+    if (generation === this.generation) this.fed.set(path, `${size}:${mtimeMs}`);
+  }
+
+  /** The worker's heap (for the log); undefined when it is not running. */
+  async memory(): Promise<WorkerMemory | undefined> {
+    if (!this.worker) return undefined;
+    return (await this.request({ type: 'memory' })) as WorkerMemory;
+  }
+
+  /** A listed session for the worker, marked `fed` when this very version was fed. */
+  private stateOf(info: SessionInfo): SessionFileState {
+    const state = toFileState(info);
+    const fed = this.fed.get(info.path);
+    if (fed !== undefined) {
+      this.fed.delete(info.path);
+      if (fed === `${state.size}:${state.mtime_ms}`) state.fed = true;
+    }
+    return state;
+  }
+
   private early: SessionFileState[] = [];
 
   private queueEarly(info: SessionInfo): void {
-    this.early.push(toFileState(info));
+    this.early.push(this.stateOf(info));
     if (this.early.length === 1) {
       setImmediate(() => {
         const files = this.early;
@@ -147,6 +174,8 @@ export class SearchService implements IDisposable {
   }
 
   private start(fresh: boolean): void {
+    this.generation++;
+    this.fed.clear();
     const init: WorkerInit = { indexDir: this.options.indexDir, fresh, persistDelayMs: this.options.persistDelayMs ?? 5_000 };
     const launch = workerLaunch(init);
     const worker = new Worker(launch.script, { eval: launch.eval, workerData: launch.workerData });

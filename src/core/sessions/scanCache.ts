@@ -24,21 +24,36 @@ export interface CachedFile {
   offset: number;
   /** null for a file that is not a session (kept so it is not parsed again until it changes). */
   info: SessionInfo | null;
+}
+
+/** A file's row as written after a parse: the state plus the summary state to resume from. */
+export interface CachedParse extends CachedFile {
   snapshot: unknown;
 }
 
+/** Rows are written in one transaction per this many changes (or per `writeDelayMs`). */
+const writeBatch = 256;
+const writeDelayMs = 200;
+
 /**
  * Derived per-file data (SessionInfo and the summary state needed to continue a tail read),
- * keyed by path and checked against size + mtime. It can be deleted at any time.
+ * keyed by path and checked against size + mtime. It can be deleted at any time. Snapshots
+ * are read one at a time when a file grows, never with the list: most files never grow,
+ * and the list is what a warm start waits for. Changes are written in batches, one
+ * transaction each: a statement of its own per file made sql.js rewrite its pages and
+ * journal thousands of times in a cold scan.
  */
 export class ScanCache {
+  /** Changes not written yet: a row, or null for a deletion. */
+  private readonly pending = new Map<string, CachedParse | null>();
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(private readonly db: SqliteFile) {}
 
   loadAll(): Map<string, CachedFile> {
+    this.writePending();
     const out = new Map<string, CachedFile>();
-    for (const row of this.db.all<{ path: string; size: number; mtime_ms: number; offset: number; info: string; snapshot: string }>(
-      'SELECT path, size, mtime_ms, offset, info, snapshot FROM files',
-    )) {
+    for (const row of this.db.all<{ path: string; size: number; mtime_ms: number; offset: number; info: string }>('SELECT path, size, mtime_ms, offset, info FROM files')) {
       try {
         out.set(row.path, {
           path: row.path,
@@ -46,7 +61,6 @@ export class ScanCache {
           mtimeMs: row.mtime_ms,
           offset: row.offset,
           info: JSON.parse(row.info) as SessionInfo | null,
-          snapshot: JSON.parse(row.snapshot) as unknown,
         });
       } catch {
         // A damaged row only costs a re-parse of that file.
@@ -55,24 +69,68 @@ export class ScanCache {
     return out;
   }
 
-  put(entry: CachedFile): void {
-    this.db.run('INSERT OR REPLACE INTO files (path, size, mtime_ms, offset, info, snapshot) VALUES (?, ?, ?, ?, ?, ?)', [
-      entry.path,
-      entry.size,
-      entry.mtimeMs,
-      entry.offset,
-      JSON.stringify(entry.info),
-      JSON.stringify(entry.snapshot),
-    ]);
-    this.db.markDirty();
+  /** The summary state saved with a file's row; undefined when there is none (or it is damaged). */
+  snapshotOf(path: string): unknown {
+    const waiting = this.pending.get(path);
+    if (waiting !== undefined) return waiting?.snapshot ?? undefined;
+    const row = this.db.get<{ snapshot: string }>('SELECT snapshot FROM files WHERE path = ?', [path]);
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.snapshot) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(entry: CachedParse): void {
+    this.change(entry.path, entry);
   }
 
   delete(path: string): void {
-    this.db.run('DELETE FROM files WHERE path = ?', [path]);
+    this.change(path, null);
+  }
+
+  /** Writes what is pending, then saves the database file. */
+  flush(): Promise<void> {
+    this.writePending();
+    return this.db.flush();
+  }
+
+  /** Writes what is pending into the database (which saves itself later). */
+  writePending(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const changes = [...this.pending];
+    this.pending.clear();
+    this.db.transaction(() => {
+      for (const [path, entry] of changes) {
+        if (entry === null) {
+          this.db.run('DELETE FROM files WHERE path = ?', [path]);
+          continue;
+        }
+        this.db.run('INSERT OR REPLACE INTO files (path, size, mtime_ms, offset, info, snapshot) VALUES (?, ?, ?, ?, ?, ?)', [
+          entry.path,
+          entry.size,
+          entry.mtimeMs,
+          entry.offset,
+          JSON.stringify(entry.info),
+          JSON.stringify(entry.snapshot),
+        ]);
+      }
+    });
     this.db.markDirty();
   }
 
-  flush(): Promise<void> {
-    return this.db.flush();
+  private change(path: string, entry: CachedParse | null): void {
+    this.pending.set(path, entry);
+    if (this.pending.size >= writeBatch) {
+      this.writePending();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.writePending(), writeDelayMs);
+      this.timer.unref();
+    }
   }
 }

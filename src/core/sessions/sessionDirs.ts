@@ -29,6 +29,37 @@ export interface PiSessionDirInput {
  * variable's, the global setting's when it is absolute, else the default folder.
  */
 export function piSessionDirs(input: PiSessionDirInput): Candidate[] {
+  return pickPiSessionDirs(input).filter((c) => {
+    if (!isTooBroad(c.path, input.home)) return true;
+    warnOnce(input.log, `sessions: not scanning ${c.path} (${c.why}): the file system root or the home folder itself cannot be a session folder`);
+    return false;
+  });
+}
+
+/**
+ * Every `.jsonl` under a session folder becomes readable through the API, and a project's
+ * settings.json is whatever the repository says, so the root and the home folder itself are
+ * never scanned, whichever setting names them (as for folders the user adds).
+ */
+function isTooBroad(dir: string, home: string): boolean {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return [dir, real(dir)].some((p) => path.parse(p).root === p || p === path.resolve(home) || p === real(home));
+}
+
+const warned = new Set<string>();
+function warnOnce(log: Logger | undefined, message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  log?.warn(message);
+}
+
+function pickPiSessionDirs(input: PiSessionDirInput): Candidate[] {
   const { agentDir, env, home, log } = input;
   const workingDirs = [...new Set(input.workingDirs.filter((d) => path.isAbsolute(d)).map((d) => path.resolve(d)))];
   const out: Candidate[] = [];
@@ -91,7 +122,7 @@ function readSessionDirSetting(file: string, log?: Logger): string | undefined {
 export function resolveSessionDirs(input: PiSessionDirInput & { userDirs: readonly string[]; launchDirs: readonly string[] }): SessionDir[] {
   const candidates: Candidate[] = [
     ...piSessionDirs(input),
-    ...input.launchDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'launch' as const, why: 'given at launch (--session-dir or the editor setting)' })),
+    ...input.launchDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'launch' as const, why: 'given at launch: --session-dir or the editor setting' })),
     ...input.userDirs.map((d) => ({ path: path.resolve(expandHome(d, input.home)), source: 'user' as const, why: 'added in the session folders list' })),
   ];
   const seen = new Set<string>();

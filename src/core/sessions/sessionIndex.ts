@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
@@ -11,6 +10,7 @@ import type { SessionDir } from '../../shared/model/sessionDirs';
 import type { CachedFile, ScanCache } from './scanCache';
 import { InvalidSessionFileError } from './parser';
 import { isInside } from './sessionPathGuard';
+import { FolderWatcher } from './folderWatcher';
 
 /** Where one entry sits in its file, for readers that come back for the raw line. */
 export interface LineSpan {
@@ -27,10 +27,18 @@ export interface SummarizeResult {
   offset: number;
 }
 
-export type Summarizer = (
-  file: string,
-  options: { fromOffset?: number; snapshot?: unknown; size: number; mtimeMs: number; onEntry?: EntrySink },
-) => Promise<SummarizeResult>;
+export interface SummarizeOptions {
+  /** Resume here with `snapshot` (a tail read). */
+  fromOffset?: number;
+  snapshot?: unknown;
+  size: number;
+  mtimeMs: number;
+  onEntry?: EntrySink;
+  /** Part of a scan over many files (rather than one file that changed). */
+  bulk?: boolean;
+}
+
+export type Summarizer = (file: string, options: SummarizeOptions) => Promise<SummarizeResult>;
 
 /** Consumers of message content (the search index) follow every parse through this. */
 export interface ContentObserver {
@@ -57,6 +65,8 @@ export interface SessionIndexOptions {
   reconcileMs?: number;
   /** Whether symlinks that point inside the session folders are followed (never outside). */
   followSymlinks?: () => boolean;
+  /** Files parsed at once during a scan (the summarizer's parallelism); default 1. */
+  scanConcurrency?: number;
 }
 
 interface Diff {
@@ -69,17 +79,17 @@ const yieldEveryMs = 12;
 
 /**
  * Knows every session file: a cold scan reuses the cache where size and mtime match,
- * tail-reads files that only grew, and re-parses the rest; a chokidar watcher keeps the
+ * tail-reads files that only grew, and re-parses the rest; a folder watcher keeps the
  * list fresh and publishes `session-changed` and `sessions-diff`.
  */
 export class SessionIndex implements IDisposable {
   private readonly sessions = new Map<string, SessionInfo>();
   /**
-   * Per-file parse state (size, mtime, offset, summary snapshot): loaded from the cache once,
-   * then kept current, so an append is tail-read without a database read.
+   * Per-file parse state (size, mtime, offset): loaded from the cache once, then kept
+   * current. Summary snapshots stay in the cache until a file grows (see ScanCache).
    */
   private fileStates: Map<string, CachedFile> | undefined;
-  private watcher: FSWatcher | undefined;
+  private watcher: FolderWatcher | undefined;
   private watchedRoots: string[] = [];
   private pending = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -223,17 +233,28 @@ export class SessionIndex implements IDisposable {
     let done = 0;
     let lastYield = Date.now();
     bus.publish('scan-progress', { done: 0, total, finished: false });
-    for (const file of files) {
-      await this.updateFile(file, diff, true);
-      done++;
-      if (Date.now() - lastYield > yieldEveryMs) {
-        // Let the editor (or the server) breathe during a long first scan.
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-        if (done % 50 === 0) bus.publish('scan-progress', { done, total, finished: false });
+    // Several files are in flight at once when the summarizer parses on worker threads.
+    const concurrency = Math.max(1, this.options.scanConcurrency ?? 1);
+    const queue = files.values();
+    const lane = async (): Promise<void> => {
+      for (let next = queue.next(); !next.done; next = queue.next()) {
+        await this.updateFile(next.value, diff, true);
+        done++;
+        if (Date.now() - lastYield > yieldEveryMs) {
+          // Let the editor (or the server) breathe during a long first scan.
+          lastYield = Date.now();
+          await new Promise((r) => setImmediate(r));
+          if (done - lastProgress >= 50) {
+            lastProgress = done;
+            bus.publish('scan-progress', { done, total, finished: false });
+          }
+        }
+        if (this.disposed) return;
       }
-      if (this.disposed) return;
-    }
+    };
+    let lastProgress = 0;
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, total)) }, lane));
+    if (this.disposed) return;
     for (const known of [...this.sessions.keys()]) {
       if (!files.has(known)) {
         this.dropFile(known);
@@ -297,16 +318,19 @@ export class SessionIndex implements IDisposable {
       }
       return;
     }
-    const canTail = cached && cached.info !== null && size > cached.size && cached.offset <= size && !observer?.needsFullRead(file, cached.size, cached.mtimeMs);
+    let canTail = cached && cached.info !== null && size > cached.size && cached.offset <= size && !observer?.needsFullRead(file, cached.size, cached.mtimeMs);
+    const snapshot = canTail ? this.options.cache.snapshotOf(file) : undefined;
+    if (snapshot === undefined) canTail = false;
     let result: SummarizeResult;
     try {
       const mode = canTail ? 'tail' : 'full';
       this.counters[canTail ? 'tail_reads' : 'full_parses']++;
       const sink = observer?.begin(file, mode);
       result = await this.options.summarize(file, {
-        ...(canTail ? { fromOffset: cached.offset, snapshot: cached.snapshot } : {}),
+        ...(canTail && cached ? { fromOffset: cached.offset, snapshot } : {}),
         size,
         mtimeMs,
+        bulk: listed,
         ...(sink ? { onEntry: sink } : {}),
       });
       observer?.end(file, result.info, size, mtimeMs);
@@ -314,8 +338,8 @@ export class SessionIndex implements IDisposable {
       this.options.log.warn(`sessions: skipped ${file}: ${describeError(err)}`);
       if (err instanceof InvalidSessionFileError) {
         // Remember that this file is not a session, so it is not read again until it changes.
-        const state: CachedFile = { path: file, size, mtimeMs, offset: 0, info: null, snapshot: null };
-        this.options.cache.put(state);
+        const state: CachedFile = { path: file, size, mtimeMs, offset: 0, info: null };
+        this.options.cache.put({ ...state, snapshot: null });
         this.fileStates?.set(file, state);
       }
       if (previous) {
@@ -325,8 +349,8 @@ export class SessionIndex implements IDisposable {
       return;
     }
     this.sessions.set(file, result.info);
-    const state: CachedFile = { path: file, size, mtimeMs, offset: result.offset, info: result.info, snapshot: result.snapshot };
-    this.options.cache.put(state);
+    const state: CachedFile = { path: file, size, mtimeMs, offset: result.offset, info: result.info };
+    this.options.cache.put({ ...state, snapshot: result.snapshot });
     this.fileStates?.set(file, state);
     (previous ? diff.updated : diff.added).push(this.decorated(result.info));
     this.announceFirstScanFile(result.info);
@@ -372,40 +396,30 @@ export class SessionIndex implements IDisposable {
   private async startWatching(): Promise<void> {
     const roots = existingRealRoots(this.options.dirs());
     this.watchedRoots = roots;
-    this.watcher = watch(roots, {
-      ignoreInitial: true,
-      persistent: true,
-      followSymlinks: false,
-      ignored: (p, stats) => path.basename(p).startsWith('.') || (stats?.isFile() === true && !p.endsWith('.jsonl')),
+    this.watcher = new FolderWatcher({
+      onFile: (p) => this.schedule(p),
+      onFolderRemoved: (dir) => {
+        for (const known of this.sessions.keys()) if (known.startsWith(dir + path.sep)) this.schedule(known);
+      },
+      // Files written into a folder right as it appears can race the folder's new watch, so
+      // a new folder is reconciled once it has settled.
+      onFolderAdded: () => this.rescanSoon(),
+      onTrouble: (reason) => {
+        this.options.log.warn(`sessions: watcher: ${reason}; a rescan will reconcile`);
+        this.rescanSoon();
+      },
     });
-    const onFile = (p: string) => {
-      if (p.endsWith('.jsonl')) this.schedule(p);
-    };
-    this.watcher.on('add', onFile).on('change', onFile).on('unlink', onFile);
-    this.watcher.on('unlinkDir', (dir) => {
-      for (const known of this.sessions.keys()) if (known.startsWith(dir + path.sep)) this.schedule(known);
-    });
-    // Files written into a folder right as it appears can race the folder's new watch, so
-    // a new folder is reconciled once it has settled.
-    this.watcher.on('addDir', () => {
-      if (this.addDirTimer) clearTimeout(this.addDirTimer);
-      this.addDirTimer = setTimeout(() => {
-        this.addDirTimer = undefined;
-        void this.rescan();
-      }, 250);
-    });
-    this.watcher.on('error', (err) => this.options.log.warn(`sessions: watcher: ${describeError(err)}; a rescan will reconcile`));
+    this.watcher.add(roots);
     this.rootPoll = setInterval(() => this.syncWatchedRoots(), 3_000);
     this.rootPoll.unref();
-    const watcher = this.watcher;
-    await new Promise<void>((resolve) => {
-      // A watcher over no folder at all may never call itself ready.
-      const fallback = setTimeout(resolve, roots.length === 0 ? 0 : 15_000);
-      watcher.once('ready', () => {
-        clearTimeout(fallback);
-        resolve();
-      });
-    });
+  }
+
+  private rescanSoon(): void {
+    if (this.addDirTimer) clearTimeout(this.addDirTimer);
+    this.addDirTimer = setTimeout(() => {
+      this.addDirTimer = undefined;
+      void this.rescan();
+    }, 250);
   }
 
   private rootPoll: NodeJS.Timeout | undefined;
@@ -421,7 +435,11 @@ export class SessionIndex implements IDisposable {
     const gone = this.watchedRoots.filter((p) => !current.includes(p));
     if (appeared.length === 0 && gone.length === 0) return;
     if (gone.length > 0) this.watcher.unwatch(gone);
-    if (appeared.length > 0) this.watcher.add(appeared);
+    if (appeared.length > 0) {
+      // A root that was deleted and made again needs new watches: the old ones watch nothing.
+      this.watcher.unwatch(appeared);
+      this.watcher.add(appeared);
+    }
     this.watchedRoots = current;
     this.missingRoots = new Set(dirs.filter((d) => !d.exists).map((d) => d.path));
     if (appeared.length > 0 || gone.length > 0) {
@@ -451,7 +469,7 @@ export class SessionIndex implements IDisposable {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     if (this.rootPoll) clearInterval(this.rootPoll);
     if (this.addDirTimer) clearTimeout(this.addDirTimer);
-    await this.watcher?.close();
+    this.watcher?.dispose();
     await this.processing;
   }
 }

@@ -3,7 +3,8 @@ import type { AssistantMessage, LabelEntry, MessageEntry, ModelChangeEntry, Sess
 import type { SessionInfo, TokenTotals, UsageBucket } from '../../shared/model/sessionInfo';
 import type { EntrySink, SummarizeResult } from './sessionIndex';
 import { EntryMigrator, type MigrationState } from './migrate';
-import { entryDedupKey, readSessionObjects, type ParsedObject } from './parser';
+import { entryDedupKey, readSessionObjects } from './parser';
+import type { ParsedObject } from './jsonl';
 import { addTokens, answerModelKey, billedUsage, usageCost, usageTokens, zeroTokens, type BilledUsage } from '../../shared/rules/usage';
 
 /**
@@ -140,9 +141,16 @@ function preview(text: string): string {
   return text.length > previewLimit ? text.slice(0, previewLimit) : text;
 }
 
+const hourMs = 3_600_000;
+/** The last hour formatted: entries come in time order, so most share their neighbour's hour. */
+let lastHour = { start: -1, key: '' };
+
 function hourKey(ms: number): string | null {
   if (!(ms > 0)) return null;
-  return new Date(ms).toISOString().slice(0, 13);
+  if (ms >= lastHour.start && ms < lastHour.start + hourMs) return lastHour.key;
+  const start = ms - (ms % hourMs);
+  lastHour = { start, key: new Date(start).toISOString().slice(0, 13) };
+  return lastHour.key;
 }
 
 export class SessionSummaryBuilder {
@@ -423,6 +431,10 @@ export interface SummarizeFileOptions {
   mtimeMs?: number;
   /** Receives every counted entry (migrated), with the span of its line. */
   onEntry?: EntrySink;
+  /** Told where reading starts: `fromOffset`, or 0 when the snapshot could not be used. */
+  onStart?: (fromOffset: number) => void;
+  /** Called between chunks of a large file; reading waits while it returns a promise. */
+  pause?: () => Promise<void> | undefined;
 }
 
 /**
@@ -448,6 +460,7 @@ export async function summarizeFile(file: string, options: SummarizeFileOptions 
     }
   }
   const sink = options.onEntry;
+  options.onStart?.(fromOffset);
   // Garbage before the header still counts once the header (and so the builder) exists.
   let skippedBeforeHeader = 0;
   const { offset } = await readSessionObjects(
@@ -466,7 +479,7 @@ export async function summarizeFile(file: string, options: SummarizeFileOptions 
         else skippedBeforeHeader++;
       },
     },
-    { fromOffset, toOffset: size },
+    { fromOffset, toOffset: size, ...(options.pause ? { pause: options.pause } : {}) },
   );
   if (!builder) throw new Error(`${file}: no session header`);
   return { info: builder.info({ size, mtimeMs }), snapshot: builder.snapshot(), offset };

@@ -95,7 +95,7 @@ export interface PiAgentEntriesReply {
   header: SessionHeader;
   entries: SessionEntry[];
   leaf_id: string | null;
-  /** Set while our own pi child runs a prompt: the text streamed so far. */
+  /** Set while a bridged pi or our own pi child has the session: the text streamed so far. */
   live: { pid: number | null; streaming: boolean; run_id: string | null; partial_text: string | null } | null;
 }
 

@@ -1,4 +1,5 @@
 import type { ContentBlock } from '../model/entries';
+import { l10n } from '../l10n';
 import { attrs, escapeHtml } from './escape';
 import { base64Bytes, classToken, contentBlocks, imageDataUrl, isImageBlock, isTextBlock } from './content';
 import { prettyJson } from './format';
@@ -24,10 +25,10 @@ export function filePathText(filePath: string): string {
 
 export function renderImage(block: { data?: unknown; mimeType?: unknown }): string {
   const url = imageDataUrl(block);
-  const mime = typeof block.mimeType === 'string' ? block.mimeType : 'unknown type';
-  if (!url) return `<div class="psm-image-blocked">Image not shown (${escapeHtml(mime)})</div>`;
+  const mime = typeof block.mimeType === 'string' ? block.mimeType : l10n.t('unknown type');
+  if (!url) return `<div class="psm-image-blocked">${escapeHtml(l10n.t('Image not shown ({0})', mime))}</div>`;
   const kb = (base64Bytes(block.data) / 1024).toFixed(1);
-  return `<figure class="psm-image"><img${attrs({ src: url, alt: `image (${mime}, ${kb} KB)`, loading: 'lazy' })}></figure>`;
+  return `<figure class="psm-image"><img${attrs({ src: url, alt: l10n.t('image ({0}, {1} KB)', mime, kb), loading: 'lazy' })}></figure>`;
 }
 
 /** Code with highlighting; `languageTag` may be a fence tag or a registered name. */
@@ -42,7 +43,7 @@ export function renderCode(code: string, languageTag: string | null, extraClass 
  * are a tab stop and a named region: a keyboard can then scroll them, and a screen reader
  * says what they hold.
  */
-export function renderPre(text: string, className: string, label = 'Output'): string {
+export function renderPre(text: string, className: string, label = l10n.t('Output')): string {
   const scrolls = className.split(' ').includes('psm-output');
   return `<pre${attrs({ class: className, tabindex: scrolls ? '0' : undefined, role: scrolls ? 'region' : undefined, 'aria-label': scrolls ? label : undefined })}>${escapeHtml(text)}</pre>`;
 }
@@ -65,7 +66,7 @@ export function renderDiff(diff: string): string {
 export function renderUnknownBlock(block: ContentBlock): string {
   return (
     `<details${attrs({ class: `psm-unknown-block psm-block-${classToken(block.type)}` })}>` +
-    `<summary>Unsupported block “${escapeHtml(block.type)}”</summary>${renderJson(block)}</details>`
+    `<summary>${escapeHtml(l10n.t('Unsupported block “{0}”', String(block.type)))}</summary>${renderJson(block)}</details>`
   );
 }
 

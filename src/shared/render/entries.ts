@@ -1,3 +1,4 @@
+import { l10n } from '../l10n';
 import type {
   AssistantMessage,
   BashExecutionMessage,
@@ -68,7 +69,7 @@ export function contextEditNote(targetId: string, ctx: RenderContext): string {
   // The summary is a control already: the link to the edit goes in the fold, not in it.
   return (
     `<details${attrs({ class: 'psm-context-edit psm-context-replaced', 'data-context-edit': edit.id })}><summary>✎ ${escapeHtml(contextEditEffect(edit))}</summary>` +
-    `<div class="psm-tool-note">${ref}</div><div class="psm-context-replacement">${renderContent(edit.replacement.content, 'pre', 'What the model saw instead')}</div></details>`
+    `<div class="psm-tool-note">${ref}</div><div class="psm-context-replacement">${renderContent(edit.replacement.content, 'pre', l10n.t('What the model saw instead'))}</div></details>`
   );
 }
 
@@ -87,7 +88,7 @@ function wrap(tag: 'article' | 'div', entry: SessionEntry, classes: string[], in
   if (ctx.isOffBranch?.(id)) cls.push('psm-off-branch');
   const edited = contextEditNote(id, ctx);
   if (edited) cls.push('psm-context-edited');
-  const label = tag === 'article' && name ? `${name}, ${formatTimestamp(entry.timestamp)}` : undefined;
+  const label = tag === 'article' && name ? l10n.t('{0}, {1}', name, formatTimestamp(entry.timestamp)) : undefined;
   return `<${tag}${attrs({ class: cls.join(' '), id: entryAnchor(id), 'data-entry-id': id, 'data-entry-type': type, 'aria-label': label, ...extra })}>${inner}${edited}</${tag}>`;
 }
 
@@ -113,7 +114,7 @@ function renderUserContent(content: unknown): string {
     const skill = SKILL_BLOCK.exec(content);
     if (skill) {
       return (
-        `<details class="psm-skill"><summary>Skill <code>${escapeHtml(skill[1])}</code></summary>` +
+        `<details class="psm-skill"><summary>${l10n.html('Skill {0}', `<code>${escapeHtml(skill[1])}</code>`)}</summary>` +
         `<div class="psm-tool-note">${fileLink(skill[2] ?? '')}</div><div class="psm-markdown">${renderMarkdown(skill[3] ?? '')}</div></details>` +
         (skill[4] ? `<div class="psm-text psm-markdown">${renderMarkdown(skill[4])}</div>` : '')
       );
@@ -124,13 +125,13 @@ function renderUserContent(content: unknown): string {
 
 function renderUser(entry: MessageEntry, ctx: RenderContext): string {
   const message = entry.message as { content?: unknown };
-  return wrap('article', entry, ['psm-message', 'psm-role-user'], head(entry, ctx, 'User') + `<div class="psm-body">${renderUserContent(message.content)}</div>`, ctx, { 'data-role': 'user' }, 'User message');
+  return wrap('article', entry, ['psm-message', 'psm-role-user'], head(entry, ctx, escapeHtml(l10n.t('User'))) + `<div class="psm-body">${renderUserContent(message.content)}</div>`, ctx, { 'data-role': 'user' }, l10n.t('User message'));
 }
 
 function renderThinking(block: ThinkingBlock): string {
-  if (block.redacted) return `<details class="psm-thinking psm-thinking-redacted"><summary>Thinking (redacted)</summary></details>`;
+  if (block.redacted) return `<details class="psm-thinking psm-thinking-redacted"><summary>${escapeHtml(l10n.t('Thinking (redacted)'))}</summary></details>`;
   const text = typeof block.thinking === 'string' ? block.thinking : '';
-  return `<details class="psm-thinking"><summary>Thinking</summary><div class="psm-thinking-body psm-markdown">${renderMarkdown(text)}</div></details>`;
+  return `<details class="psm-thinking"><summary>${escapeHtml(l10n.t('Thinking'))}</summary><div class="psm-thinking-body psm-markdown">${renderMarkdown(text)}</div></details>`;
 }
 
 function assistantMeta(message: AssistantMessage): string {
@@ -141,7 +142,7 @@ function assistantMeta(message: AssistantMessage): string {
   }
   if (message.usage && typeof message.usage === 'object') {
     const tokens = usageTokens(message.usage);
-    parts.push(`<span${attrs({ class: 'psm-usage', 'data-tokens-total': tokens.total, title: `${formatCount(tokens.total)} tokens` })}>${escapeHtml(formatTokens(tokens))}</span>`);
+    parts.push(`<span${attrs({ class: 'psm-usage', 'data-tokens-total': tokens.total, title: l10n.t('{0} tokens', formatCount(tokens.total)) })}>${escapeHtml(formatTokens(tokens))}</span>`);
     const cost = usageCost(message.usage);
     if (cost > 0) parts.push(`<span${attrs({ class: 'psm-cost', 'data-cost': cost })}>${escapeHtml(formatCost(cost))}</span>`);
   }
@@ -151,10 +152,10 @@ function assistantMeta(message: AssistantMessage): string {
 function stopNotice(message: AssistantMessage): string {
   const reason = message.stopReason;
   const detail = typeof message.errorMessage === 'string' && message.errorMessage ? `: ${escapeHtml(message.errorMessage)}` : '';
-  if (reason === 'error') return `<div class="psm-stop psm-stop-error" role="note">Error${detail}</div>`;
-  if (reason === 'aborted') return `<div class="psm-stop psm-stop-aborted" role="note">Aborted${detail}</div>`;
-  if (reason === 'length') return `<div class="psm-stop psm-stop-length" role="note">Stopped at the output length limit</div>`;
-  return detail ? `<div class="psm-stop psm-stop-error" role="note">Error${detail}</div>` : '';
+  if (reason === 'error') return `<div class="psm-stop psm-stop-error" role="note">${escapeHtml(l10n.t('Error'))}${detail}</div>`;
+  if (reason === 'aborted') return `<div class="psm-stop psm-stop-aborted" role="note">${escapeHtml(l10n.t('Aborted'))}${detail}</div>`;
+  if (reason === 'length') return `<div class="psm-stop psm-stop-length" role="note">${escapeHtml(l10n.t('Stopped at the output length limit'))}</div>`;
+  return detail ? `<div class="psm-stop psm-stop-error" role="note">${escapeHtml(l10n.t('Error'))}${detail}</div>` : '';
 }
 
 function renderAssistant(entry: MessageEntry, ctx: RenderContext): string {
@@ -173,7 +174,7 @@ function renderAssistant(entry: MessageEntry, ctx: RenderContext): string {
     })
     .join('');
   const stopClass = message.stopReason === 'error' || message.stopReason === 'aborted' ? [`psm-stopped-${message.stopReason}`] : [];
-  return wrap('article', entry, ['psm-message', 'psm-role-assistant', ...stopClass], head(entry, ctx, 'Assistant', assistantMeta(message)) + `<div class="psm-body">${body}${stopNotice(message)}</div>`, ctx, { 'data-role': 'assistant' }, 'Assistant message');
+  return wrap('article', entry, ['psm-message', 'psm-role-assistant', ...stopClass], head(entry, ctx, escapeHtml(l10n.t('Assistant')), assistantMeta(message)) + `<div class="psm-body">${body}${stopNotice(message)}</div>`, ctx, { 'data-role': 'assistant' }, l10n.t('Assistant message'));
 }
 
 function renderToolResultEntry(entry: MessageEntry, ctx: RenderContext): string {
@@ -187,11 +188,11 @@ function renderToolResultEntry(entry: MessageEntry, ctx: RenderContext): string 
     'article',
     entry,
     ['psm-message', 'psm-role-toolresult', ...(isError ? ['psm-tool-error'] : [])],
-    head(entry, ctx, `Tool result <span class="psm-tool-name">${escapeHtml(name)}</span>${isError ? ' <span class="psm-badge psm-badge-error">error</span>' : ''}`, meta) +
+    head(entry, ctx, `${l10n.html('Tool result {0}', `<span class="psm-tool-name">${escapeHtml(name)}</span>`)}${isError ? ` <span class="psm-badge psm-badge-error">${escapeHtml(l10n.t('error'))}</span>` : ''}`, meta) +
       `<div class="psm-body psm-tool-result">${renderToolResultBody(message)}</div>`,
     ctx,
     { 'data-role': 'toolResult', 'data-tool-call-id': typeof message.toolCallId === 'string' ? message.toolCallId : undefined },
-    `Tool result ${name}${isError ? ' (error)' : ''}`,
+    isError ? l10n.t('Tool result {0} (error)', name) : l10n.t('Tool result {0}', name),
   );
 }
 
@@ -199,24 +200,24 @@ function renderBashExecution(entry: MessageEntry, ctx: RenderContext): string {
   const m = entry.message as BashExecutionMessage;
   // Each item is HTML: fixed words, numbers, or an escaped file link.
   const status: string[] = [];
-  if (typeof m.exitCode === 'number') status.push(`exit ${escapeHtml(String(m.exitCode))}`);
-  if (m.cancelled) status.push('cancelled');
-  if (m.truncated) status.push('output truncated');
-  if (typeof m.fullOutputPath === 'string') status.push(`full output: ${fileLink(m.fullOutputPath)}`);
-  if (m.excludeFromContext) status.push('not sent to the model');
+  if (typeof m.exitCode === 'number') status.push(escapeHtml(l10n.t('exit {0}', m.exitCode)));
+  if (m.cancelled) status.push(escapeHtml(l10n.t('cancelled')));
+  if (m.truncated) status.push(escapeHtml(l10n.t('output truncated')));
+  if (typeof m.fullOutputPath === 'string') status.push(l10n.html('full output: {0}', fileLink(m.fullOutputPath)));
+  if (m.excludeFromContext) status.push(escapeHtml(l10n.t('not sent to the model')));
   const failed = typeof m.exitCode === 'number' && m.exitCode !== 0;
   return wrap(
     'article',
     entry,
     ['psm-message', 'psm-role-bashexecution', ...(failed ? ['psm-tool-error'] : [])],
-    head(entry, ctx, 'Shell') +
+    head(entry, ctx, escapeHtml(l10n.t('Shell'))) +
       `<div class="psm-body">${renderPre(`$ ${typeof m.command === 'string' ? m.command : ''}`, 'psm-bash-command')}` +
-      (typeof m.output === 'string' && m.output ? renderPre(m.output, 'psm-output', 'Shell output') : '') +
+      (typeof m.output === 'string' && m.output ? renderPre(m.output, 'psm-output', l10n.t('Shell output')) : '') +
       (status.length ? `<div class="psm-tool-note">${status.join(' · ')}</div>` : '') +
       `</div>`,
     ctx,
     { 'data-role': 'bashExecution' },
-    'Shell command',
+    l10n.t('Shell command'),
   );
 }
 
@@ -232,9 +233,9 @@ function renderCustomMessage(entry: SessionEntry, source: CustomSource, ctx: Ren
   const content = renderContent(source.content, 'markdown');
   const extra = role ? { 'data-role': role } : {};
   if (source.display === false) {
-    return wrap('div', entry, ['psm-custom', 'psm-hidden-message'], `<details><summary>${escapeHtml(type)} <span class="psm-tool-note">(hidden in pi)</span>${labelBadge(entry, ctx)}</summary>${content}</details>`, ctx, extra);
+    return wrap('div', entry, ['psm-custom', 'psm-hidden-message'], `<details><summary>${escapeHtml(type)} <span class="psm-tool-note">${escapeHtml(l10n.t('(hidden in pi)'))}</span>${labelBadge(entry, ctx)}</summary>${content}</details>`, ctx, extra);
   }
-  return wrap('article', entry, ['psm-custom'], head(entry, ctx, `<span class="psm-custom-type">${escapeHtml(type)}</span>`) + `<div class="psm-body">${content}</div>`, ctx, extra, `Extension message ${type}`);
+  return wrap('article', entry, ['psm-custom'], head(entry, ctx, `<span class="psm-custom-type">${escapeHtml(type)}</span>`) + `<div class="psm-body">${content}</div>`, ctx, extra, l10n.t('Extension message {0}', type));
 }
 
 function marker(entry: SessionEntry, ctx: RenderContext, kind: string, html: string): string {
@@ -250,9 +251,9 @@ function fileLists(details: unknown): string {
   const d = details as { readFiles?: unknown; modifiedFiles?: unknown };
   const list = (title: string, files: unknown) =>
     Array.isArray(files) && files.length
-      ? `<div class="psm-file-list"><span class="psm-tool-note">${title}:</span> ${files.filter((f): f is string => typeof f === 'string').map((f) => fileLink(f)).join(', ')}</div>`
+      ? `<div class="psm-file-list"><span class="psm-tool-note">${escapeHtml(title)}</span> ${files.filter((f): f is string => typeof f === 'string').map((f) => fileLink(f)).join(', ')}</div>`
       : '';
-  return list('Read', d.readFiles) + list('Modified', d.modifiedFiles);
+  return list(l10n.t('Read:'), d.readFiles) + list(l10n.t('Modified:'), d.modifiedFiles);
 }
 
 /** A system prompt checkpoint, folded: its sections as written and its tools with their parameters. */
@@ -262,8 +263,8 @@ function renderSystem(entry: MessageEntry, ctx: RenderContext): string {
   const sections = systemSections(message)
     .map(([name, text]) =>
       text === null
-        ? `<div${attrs({ class: 'psm-system-section psm-system-removed', 'data-section': name })}><span class="psm-tool-note">section removed:</span> <code>${escapeHtml(name)}</code></div>`
-        : `<details${attrs({ class: 'psm-system-section', 'data-section': name })}><summary><code>${escapeHtml(name)}</code></summary>${renderPre(text, 'psm-output', `System prompt section ${name}`)}</details>`,
+        ? `<div${attrs({ class: 'psm-system-section psm-system-removed', 'data-section': name })}><span class="psm-tool-note">${escapeHtml(l10n.t('section removed:'))}</span> <code>${escapeHtml(name)}</code></div>`
+        : `<details${attrs({ class: 'psm-system-section', 'data-section': name })}><summary><code>${escapeHtml(name)}</code></summary>${renderPre(text, 'psm-output', l10n.t('System prompt section {0}', name))}</details>`,
     )
     .join('');
   const tools = systemToolsAdded(message)
@@ -271,10 +272,10 @@ function renderSystem(entry: MessageEntry, ctx: RenderContext): string {
       (tool) =>
         `<details${attrs({ class: 'psm-system-tool', 'data-tool-name': tool.name })}><summary><span class="psm-tool-name">${escapeHtml(tool.name)}</span>` +
         `${tool.description ? ` <span class="psm-tool-note">${escapeHtml(oneLine(tool.description))}</span>` : ''}</summary>` +
-        `${tool.description ? renderPre(tool.description, 'psm-output', `Description of ${tool.name}`) : ''}${tool.parameters !== undefined ? renderJson(tool.parameters) : ''}</details>`,
+        `${tool.description ? renderPre(tool.description, 'psm-output', l10n.t('Description of {0}', tool.name)) : ''}${tool.parameters !== undefined ? renderJson(tool.parameters) : ''}</details>`,
     )
     .join('');
-  const body = `${sections ? `<div class="psm-system-sections">${sections}</div>` : ''}${tools ? `<div class="psm-system-tools"><div class="psm-tool-note">${isPatch ? 'Tools added' : 'Tools'}</div>${tools}</div>` : ''}`;
+  const body = `${sections ? `<div class="psm-system-sections">${sections}</div>` : ''}${tools ? `<div class="psm-system-tools"><div class="psm-tool-note">${escapeHtml(isPatch ? l10n.t('Tools added') : l10n.t('Tools'))}</div>${tools}</div>` : ''}`;
   const title = escapeHtml(systemTitle(message, isPatch));
   return wrap(
     'div',
@@ -290,14 +291,14 @@ function renderContextEdit(entry: ContextEditEntry, ctx: RenderContext): string 
   const target = entry.targetId;
   const ref = `<a${attrs({ class: 'psm-entry-ref', href: `#${entryAnchor(target)}`, 'data-target-id': target })}>${escapeHtml(target)}</a>`;
   const effect = escapeHtml(contextEditEffect(entry));
-  if (!entry.replacement || typeof entry.replacement !== 'object') return marker(entry, ctx, 'context_edit', `Context edit: ${ref} ${effect}`);
+  if (!entry.replacement || typeof entry.replacement !== 'object') return marker(entry, ctx, 'context_edit', l10n.html('Context edit: {0} {1}', ref, effect));
   // A summary is a control: the target is named there as text and linked inside the fold.
   return foldedMarker(
     entry,
     ctx,
     'context_edit',
-    `Context edit: <span class="psm-entry-ref">${escapeHtml(target)}</span> ${effect}`,
-    `<div class="psm-tool-note">${ref}</div><div class="psm-context-replacement">${renderContent(entry.replacement.content, 'pre', 'What the model saw instead')}</div>`,
+    l10n.html('Context edit: {0} {1}', `<span class="psm-entry-ref">${escapeHtml(target)}</span>`, effect),
+    `<div class="psm-tool-note">${ref}</div><div class="psm-context-replacement">${renderContent(entry.replacement.content, 'pre', l10n.t('What the model saw instead'))}</div>`,
   );
 }
 
@@ -331,7 +332,7 @@ function renderMessage(entry: MessageEntry, ctx: RenderContext): string {
     case 'system':
       return renderSystem(entry, ctx);
     default:
-      return renderUnknown(entry, ctx, `Message with unknown role “${role ?? '?'}”`);
+      return renderUnknown(entry, ctx, l10n.t('Message with unknown role “{0}”', role ?? '?'));
   }
 }
 
@@ -344,38 +345,38 @@ export function renderEntry(entry: SessionEntry, ctx: RenderContext): string {
   const e = entry as SessionEntry & Record<string, unknown>;
   switch (entry.type) {
     case 'message':
-      return renderUnknown(entry, ctx, 'Message without content');
+      return renderUnknown(entry, ctx, l10n.t('Message without content'));
     case 'model_change':
-      return marker(entry, ctx, 'model_change', `Model → <span class="psm-model">${escapeHtml(`${String(e.provider ?? '?')}/${String(e.modelId ?? '?')}`)}</span>`);
+      return marker(entry, ctx, 'model_change', l10n.html('Model → {0}', `<span class="psm-model">${escapeHtml(`${String(e.provider ?? '?')}/${String(e.modelId ?? '?')}`)}</span>`));
     case 'thinking_level_change':
-      return marker(entry, ctx, 'thinking_level_change', `Thinking level → <span class="psm-thinking-level">${escapeHtml(String(e.thinkingLevel ?? '?'))}</span>`);
+      return marker(entry, ctx, 'thinking_level_change', l10n.html('Thinking level → {0}', `<span class="psm-thinking-level">${escapeHtml(String(e.thinkingLevel ?? '?'))}</span>`));
     case 'compaction': {
-      const before = typeof e.tokensBefore === 'number' ? ` · ${escapeHtml(formatCount(e.tokensBefore))} tokens before` : '';
-      return foldedMarker(entry, ctx, 'compaction', `Compaction${before}${escapeHtml(summaryCostSuffix(e.usage))}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
+      const before = typeof e.tokensBefore === 'number' ? ` · ${escapeHtml(l10n.t('{0} tokens before', formatCount(e.tokensBefore)))}` : '';
+      return foldedMarker(entry, ctx, 'compaction', `${escapeHtml(l10n.t('Compaction'))}${before}${escapeHtml(summaryCostSuffix(e.usage))}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
     }
     case 'branch_summary': {
-      const from = typeof e.fromId === 'string' ? ` from <span class="psm-entry-ref">${escapeHtml(e.fromId)}</span>` : '';
-      return foldedMarker(entry, ctx, 'branch_summary', `Branch summary${from}${escapeHtml(summaryCostSuffix(e.usage))}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
+      const title = typeof e.fromId === 'string' ? l10n.html('Branch summary from {0}', `<span class="psm-entry-ref">${escapeHtml(e.fromId)}</span>`) : escapeHtml(l10n.t('Branch summary'));
+      return foldedMarker(entry, ctx, 'branch_summary', `${title}${escapeHtml(summaryCostSuffix(e.usage))}`, renderMarkdown(typeof e.summary === 'string' ? e.summary : '') + fileLists(e.details));
     }
     case 'label': {
       const target = typeof e.targetId === 'string' ? e.targetId : '';
       const ref = `<a${attrs({ class: 'psm-entry-ref', href: `#${entryAnchor(target)}`, 'data-target-id': target })}>${escapeHtml(target)}</a>`;
       const label = typeof e.label === 'string' && e.label ? e.label : null;
-      return marker(entry, ctx, 'label', label ? `Label <span class="psm-label">🏷 ${escapeHtml(label)}</span> on ${ref}` : `Label removed from ${ref}`);
+      return marker(entry, ctx, 'label', label ? l10n.html('Label {0} on {1}', `<span class="psm-label">🏷 ${escapeHtml(label)}</span>`, ref) : l10n.html('Label removed from {0}', ref));
     }
     case 'session_info': {
       const name = typeof e.name === 'string' && e.name.trim() ? e.name.trim() : null;
-      return marker(entry, ctx, 'session_info', name ? `Renamed to “<span class="psm-session-name">${escapeHtml(name)}</span>”` : 'Session info');
+      return marker(entry, ctx, 'session_info', name ? l10n.html('Renamed to “{0}”', `<span class="psm-session-name">${escapeHtml(name)}</span>`) : escapeHtml(l10n.t('Session info')));
     }
     case 'custom_message':
       return renderCustomMessage(entry, e as CustomSource, ctx);
     case 'usage':
       return renderUsageEntry(entry as UsageEntry, ctx);
     case 'context_edit':
-      return isContextEdit(entry) ? renderContextEdit(entry, ctx) : renderUnknown(entry, ctx, 'Context edit without a target');
+      return isContextEdit(entry) ? renderContextEdit(entry, ctx) : renderUnknown(entry, ctx, l10n.t('Context edit without a target'));
     case 'custom':
-      return foldedMarker(entry, ctx, 'custom', `Extension data <code>${escapeHtml(String(e.customType ?? 'custom'))}</code>`, renderJson(e.data));
+      return foldedMarker(entry, ctx, 'custom', l10n.html('Extension data {0}', `<code>${escapeHtml(String(e.customType ?? 'custom'))}</code>`), renderJson(e.data));
     default:
-      return renderUnknown(entry, ctx, `Unknown entry type “${String(entry.type)}”`);
+      return renderUnknown(entry, ctx, l10n.t('Unknown entry type “{0}”', String(entry.type)));
   }
 }

@@ -1,4 +1,5 @@
 import type { ContextEditEntry, SessionEntry, SystemMessage, UsageEntry } from '../model/entries';
+import { l10n } from '../l10n';
 import { usageCost, usageTokens } from '../rules/usage';
 import { isMessageEntry, roleOf } from './content';
 import { formatCost, formatTokens } from './format';
@@ -51,14 +52,16 @@ export function systemTitle(message: SystemMessage, isPatch: boolean): string {
   const added = systemToolsAdded(message).map((t) => t.name);
   const removed = systemToolsRemoved(message);
   if (!isPatch) {
-    return `System prompt · ${sections.length} section${sections.length === 1 ? '' : 's'} · ${added.length} tool${added.length === 1 ? '' : 's'}`;
+    const sectionCount = sections.length === 1 ? l10n.t('1 section') : l10n.t('{0} sections', sections.length);
+    const toolCount = added.length === 1 ? l10n.t('1 tool') : l10n.t('{0} tools', added.length);
+    return l10n.t('System prompt · {0} · {1}', sectionCount, toolCount);
   }
   const changes: string[] = [];
-  if (added.length || removed.length) changes.push(`tools ${[...added.map((n) => `+${n}`), ...removed.map((n) => `−${n}`)].join(' ')}`);
+  if (added.length || removed.length) changes.push(l10n.t('tools {0}', [...added.map((n) => `+${n}`), ...removed.map((n) => `−${n}`)].join(' ')));
   const changed = sections.filter(([, text]) => text !== null).map(([name]) => name);
   const dropped = sections.filter(([, text]) => text === null).map(([name]) => `−${name}`);
-  if (changed.length || dropped.length) changes.push(`sections ${[...changed, ...dropped].join(', ')}`);
-  return changes.length ? `Prompt changed: ${changes.join(' · ')}` : 'Prompt changed';
+  if (changed.length || dropped.length) changes.push(l10n.t('sections {0}', [...changed, ...dropped].join(', ')));
+  return changes.length ? l10n.t('Prompt changed: {0}', changes.join(' · ')) : l10n.t('Prompt changed');
 }
 
 /** Ids of the system messages after the first one among `entries` (display order): patches. */
@@ -75,7 +78,7 @@ export function systemPatchIds(entries: readonly SessionEntry[]): Set<string> {
 
 /** `cache warm · $0.0900`: what a `usage` entry was for and what it cost. */
 export function usageEntryTitle(entry: UsageEntry): string {
-  const kind = typeof entry.kind === 'string' && entry.kind ? entry.kind.replace(/_/g, ' ') : 'model work';
+  const kind = typeof entry.kind === 'string' && entry.kind ? entry.kind.replace(/_/g, ' ') : l10n.t('model work');
   return `${kind} · ${formatCost(usageCost(entry.usage))}`;
 }
 
@@ -88,7 +91,7 @@ export function usageEntryDetail(entry: UsageEntry): string {
 /** ` · $0.0015` for a compaction or branch summary that records what its summary call cost. */
 export function summaryCostSuffix(usage: unknown): string {
   if (!isObject(usage)) return '';
-  return ` · summary cost ${formatCost(usageCost(usage))}`;
+  return ` · ${l10n.t('summary cost {0}', formatCost(usageCost(usage)))}`;
 }
 
 export function isContextEdit(entry: SessionEntry): entry is ContextEditEntry {
@@ -97,7 +100,7 @@ export function isContextEdit(entry: SessionEntry): entry is ContextEditEntry {
 
 /** What a context edit does to its target, in pi's terms. */
 export function contextEditEffect(edit: ContextEditEntry): string {
-  return isObject(edit.replacement) ? 'replaced for the model' : 'hidden from the model';
+  return isObject(edit.replacement) ? l10n.t('replaced for the model') : l10n.t('hidden from the model');
 }
 
 /** Target id → the edit in force: the latest one in `entries` (display order) wins, as in pi. */

@@ -1,12 +1,23 @@
 import type { TokenTotals } from '../model/sessionInfo';
+import { isEnglish, l10n } from '../l10n';
 
+/**
+ * `12.3k`, `4.5M` in English; other display languages get their own compact notation from
+ * `Intl` (Chinese counts in 万 and 亿, not in thousands).
+ */
 export function formatCount(value: number): string {
+  if (!isEnglish()) return new Intl.NumberFormat(l10n.locale, { notation: 'compact', maximumFractionDigits: 1 }).format(Math.round(value));
   if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(value >= 10_000_000 ? 0 : 1)}M`;
   if (value >= 1_000) return `${(value / 1_000).toFixed(value >= 10_000 ? 0 : 1)}k`;
   return String(Math.round(value));
 }
 
+/** US dollars, as pi records them; the display language decides separators and symbol placement. */
 export function formatCost(value: number): string {
+  if (!isEnglish()) {
+    const digits = value <= 0 ? 0 : value >= 1 ? 2 : 4;
+    return new Intl.NumberFormat(l10n.locale, { style: 'currency', currency: 'USD', currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(Math.max(0, value));
+  }
   if (value <= 0) return '$0';
   return value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
 }

@@ -1,4 +1,5 @@
 import type { AssistantMessage, ParsedSession } from '../model/entries';
+import { l10n } from '../l10n';
 import type { SessionInfo, TokenTotals } from '../model/sessionInfo';
 import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
 import { attrs, escapeHtml } from './escape';
@@ -122,18 +123,20 @@ export interface SessionHeaderOptions {
 export function renderSessionHeader(summary: SessionSummary, { title = true }: SessionHeaderOptions = {}): string {
   const created = isoTimestamp(summary.created);
   const c = summary.counts;
-  const messages = `${c.user} user · ${c.assistant} assistant · ${c.toolResult} tool results${c.bashExecution ? ` · ${c.bashExecution} bash` : ''}`;
+  const messages = c.bashExecution
+    ? l10n.t('{0} user · {1} assistant · {2} tool results · {3} bash', c.user, c.assistant, c.toolResult, c.bashExecution)
+    : l10n.t('{0} user · {1} assistant · {2} tool results', c.user, c.assistant, c.toolResult);
   const rows = [
-    stat('Date', `<time${attrs({ datetime: created })}>${escapeHtml(formatTimestamp(summary.created))}</time>`, 'date'),
-    stat('Directory', `<code class="psm-cwd">${escapeHtml(summary.cwd)}</code>`, 'cwd'),
-    stat('Models', summary.models.map((m) => `<span class="psm-model">${escapeHtml(m)}</span>`).join(', ') || '—', 'models'),
-    stat('Messages', escapeHtml(messages), 'messages'),
-    stat('Tool calls', escapeHtml(String(summary.toolCalls)), 'tool-calls'),
-    stat('Tokens', `<span${attrs({ title: `${summary.tokens.total} tokens` })}>${escapeHtml(formatTokens(summary.tokens))}</span> (${escapeHtml(formatCount(summary.tokens.total))} total)`, 'tokens'),
-    stat('Cost', escapeHtml(formatCost(summary.cost)), 'cost'),
+    stat(l10n.t('Date'), `<time${attrs({ datetime: created })}>${escapeHtml(formatTimestamp(summary.created))}</time>`, 'date'),
+    stat(l10n.t('Directory'), `<code class="psm-cwd">${escapeHtml(summary.cwd)}</code>`, 'cwd'),
+    stat(l10n.t('Models'), summary.models.map((m) => `<span class="psm-model">${escapeHtml(m)}</span>`).join(', ') || '—', 'models'),
+    stat(l10n.t('Messages'), escapeHtml(messages), 'messages'),
+    stat(l10n.t('Tool calls'), escapeHtml(String(summary.toolCalls)), 'tool-calls'),
+    stat(l10n.t('Tokens'), `<span${attrs({ title: l10n.t('{0} tokens', summary.tokens.total) })}>${escapeHtml(formatTokens(summary.tokens))}</span> ${escapeHtml(l10n.t('({0} total)', formatCount(summary.tokens.total)))}`, 'tokens'),
+    stat(l10n.t('Cost'), escapeHtml(formatCost(summary.cost)), 'cost'),
   ];
-  if (summary.branches > 1) rows.push(stat('Branches', escapeHtml(String(summary.branches)), 'branches'));
-  if (summary.parentSession) rows.push(stat('Forked from', `<code>${escapeHtml(summary.parentSession)}</code>`, 'parent'));
+  if (summary.branches > 1) rows.push(stat(l10n.t('Branches'), escapeHtml(String(summary.branches)), 'branches'));
+  if (summary.parentSession) rows.push(stat(l10n.t('Forked from'), `<code>${escapeHtml(summary.parentSession)}</code>`, 'parent'));
   return (
     `<header${attrs({ class: 'psm-session-header', 'data-session-id': summary.id })}>` +
     (title ? `<h1 class="psm-session-title">${escapeHtml(summaryTitle(summary))}</h1>` : '') +

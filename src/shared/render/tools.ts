@@ -1,4 +1,5 @@
 import type { MessageEntry, ToolCallBlock, ToolResultMessage } from '../model/entries';
+import { l10n } from '../l10n';
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { fileLink, filePathText, renderCode, renderContent, renderDiff, renderJson, renderPre } from './blocks';
 import { oneLine } from './format';
@@ -28,7 +29,7 @@ function toolBrief(name: string, args: Record<string, unknown>, result: ToolResu
     case 'grep':
     case 'find': {
       const pattern = str(args.pattern);
-      return pattern ? `<code>${escapeHtml(oneLine(pattern, 80))}</code>${filePath ? ` in ${filePathText(filePath)}` : ''}` : '';
+      return pattern ? `<code>${escapeHtml(oneLine(pattern, 80))}</code>${filePath ? ` ${l10n.html('in {0}', filePathText(filePath))}` : ''}` : '';
     }
     default:
       return '';
@@ -40,7 +41,7 @@ function toolArguments(name: string, args: Record<string, unknown>, result: Tool
   const hasResultDiff = !!(result && resultDiff(result));
   const filePath = str(args.path);
   if (name === 'bash' && str(args.command) !== null) {
-    const timeout = typeof args.timeout === 'number' ? `<div class="psm-tool-note">timeout ${escapeHtml(String(args.timeout))}s</div>` : '';
+    const timeout = typeof args.timeout === 'number' ? `<div class="psm-tool-note">${escapeHtml(l10n.t('timeout {0}s', String(args.timeout)))}</div>` : '';
     return renderCode(`$ ${str(args.command)}`, 'bash', 'psm-bash-command') + timeout;
   }
   if (name === 'read' && filePath !== null) {
@@ -83,7 +84,7 @@ export function renderToolResultBody(message: ToolResultMessage): string {
   if (fullOutput) notes.push(`full output: ${fileLink(fullOutput)}`);
   return (
     (diff ? renderDiff(diff) : '') +
-    renderContent(message.content, 'pre', `Output of ${typeof message.toolName === 'string' ? message.toolName : 'the tool'}`) +
+    renderContent(message.content, 'pre', typeof message.toolName === 'string' ? l10n.t('Output of {0}', message.toolName) : l10n.t('Output of the tool')) +
     (notes.length ? `<div class="psm-tool-note">${notes.join(' · ')}</div>` : '')
   );
 }
@@ -94,7 +95,7 @@ export function renderEmbeddedToolResult(entry: MessageEntry): string {
   const isError = message.isError === true;
   return (
     `<div${attrs({ class: `psm-tool-result${isError ? ' psm-tool-error' : ''}`, id: entryAnchor(entry.id), 'data-entry-id': entry.id })}>` +
-    `<div class="psm-tool-result-head">${isError ? 'Error' : 'Result'}</div>${renderToolResultBody(message)}</div>`
+    `<div class="psm-tool-result-head">${escapeHtml(isError ? l10n.t('Error') : l10n.t('Result'))}</div>${renderToolResultBody(message)}</div>`
   );
 }
 
@@ -107,9 +108,9 @@ export function renderToolCall(block: ToolCallBlock, result: MessageEntry | unde
   const status = !result ? 'pending' : resultMessage?.isError ? 'error' : 'ok';
   const partial =
     Object.keys(args).length === 0 && typeof block.partialJson === 'string' && block.partialJson
-      ? `<div class="psm-tool-note">incomplete arguments:</div>${renderPre(block.partialJson, 'psm-output', 'Incomplete arguments')}`
+      ? `<div class="psm-tool-note">${escapeHtml(l10n.t('incomplete arguments:'))}</div>${renderPre(block.partialJson, 'psm-output', l10n.t('Incomplete arguments'))}`
       : '';
-  const statusBadge = status === 'error' ? ' <span class="psm-badge psm-badge-error">error</span>' : status === 'pending' ? ' <span class="psm-badge psm-badge-pending">no result</span>' : '';
+  const statusBadge = status === 'error' ? ` <span class="psm-badge psm-badge-error">${escapeHtml(l10n.t('error'))}</span>` : status === 'pending' ? ` <span class="psm-badge psm-badge-pending">${escapeHtml(l10n.t('no result'))}</span>` : '';
   return (
     `<details${attrs({ class: `psm-tool psm-tool-${status}`, 'data-tool-call-id': typeof block.id === 'string' ? block.id : undefined, 'data-tool-name': name })}>` +
     `<summary><span class="psm-tool-name">${escapeHtml(name)}</span> ${toolBrief(name, args, resultMessage)}${statusBadge}</summary>` +

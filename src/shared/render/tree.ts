@@ -1,4 +1,5 @@
 import type { ParsedSession, SessionEntry } from '../model/entries';
+import { l10n } from '../l10n';
 import { attrs, entryAnchor, escapeHtml } from './escape';
 import { contentBlocks, isMessageEntry, plainText, roleOf } from './content';
 import { formatTimestamp, oneLine } from './format';
@@ -178,17 +179,17 @@ export function renderTreeNav(tree: SessionTree, options: TreeNavOptions = {}): 
     const classes = ['psm-branch', b.isCurrent ? 'psm-branch-current' : '', b.leafId === selected ? 'psm-branch-selected' : '']
       .filter(Boolean)
       .join(' ');
-    const fork = b.forkFromId ? ` · from ${escapeHtml(b.forkFromId)}` : ' · current';
+    const fork = ` · ${escapeHtml(b.forkFromId ? l10n.t('from {0}', b.forkFromId) : l10n.t('current'))}`;
     return (
       `<li${attrs({ class: classes, 'data-leaf-id': b.leafId })}>` +
       `<a${attrs({ class: 'psm-branch-link', href: `#${entryAnchor(b.leafId)}`, 'data-leaf-id': b.leafId })}>${escapeHtml(b.title)}</a>` +
-      `<span class="psm-branch-meta">${b.messageCount} messages${fork} · ${escapeHtml(formatTimestamp(b.timestamp))}</span>` +
+      `<span class="psm-branch-meta">${escapeHtml(l10n.t('{0} messages', b.messageCount))}${fork} · ${escapeHtml(formatTimestamp(b.timestamp))}</span>` +
       `</li>`
     );
   });
   return (
-    `<nav class="psm-tree-nav" aria-label="Branches">` +
-    `<div class="psm-tree-nav-title">Branches (${tree.branches.length})</div>` +
+    `<nav class="psm-tree-nav" aria-label="${escapeHtml(l10n.t('Branches'))}">` +
+    `<div class="psm-tree-nav-title">${escapeHtml(l10n.t('Branches ({0})', tree.branches.length))}</div>` +
     `<ol class="psm-branch-list">${items.join('')}</ol></nav>`
   );
 }

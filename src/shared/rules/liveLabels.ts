@@ -1,4 +1,5 @@
 import type { LiveSession } from '../model/pi';
+import { l10n } from '../l10n';
 
 /*
  * How a live pi session reads on every face (the tree, the viewer's live header, the web
@@ -7,25 +8,61 @@ import type { LiveSession } from '../model/pi';
 
 /** Every user-visible word of this module, in one place for the translation catalogue. */
 export const liveLabelText = {
-  streaming: 'streaming…',
-  live: '● live',
-  maybe: 'maybe open in pi',
-  streamingLong: 'pi is answering',
-  liveLong: 'open in pi',
-  liveRpc: 'driven by Pi Sessions',
-  maybeLong: 'maybe open in a pi without the bridge',
-  model: 'Model',
-  thinking: 'Thinking',
-  mode: 'Mode',
-  context: 'Context',
-  pid: 'pid',
-  piVersion: 'pi',
-  detected: 'Found by',
+  get streaming() {
+    return l10n.t('streaming…');
+  },
+  get live() {
+    return l10n.t('● live');
+  },
+  get maybe() {
+    return l10n.t('maybe open in pi');
+  },
+  get streamingLong() {
+    return l10n.t('pi is answering');
+  },
+  get liveLong() {
+    return l10n.t('open in pi');
+  },
+  get liveRpc() {
+    return l10n.t('driven by Pi Sessions');
+  },
+  get maybeLong() {
+    return l10n.t('maybe open in a pi without the bridge');
+  },
+  get model() {
+    return l10n.t('Model');
+  },
+  get thinking() {
+    return l10n.t('Thinking');
+  },
+  get mode() {
+    return l10n.t('Mode');
+  },
+  get context() {
+    return l10n.t('Context');
+  },
+  get pid() {
+    return l10n.t('pid');
+  },
+  get piVersion() {
+    return l10n.t('pi');
+  },
+  get detected() {
+    return l10n.t('Found by');
+  },
   detectedBy: {
-    bridge: 'its bridge',
-    rpc: 'our RPC child',
-    process: 'the process list (a guess)',
-    'file-activity': 'recent writes to the file (a guess)',
+    get bridge() {
+      return l10n.t('its bridge');
+    },
+    get rpc() {
+      return l10n.t('our RPC child');
+    },
+    get process() {
+      return l10n.t('the process list (a guess)');
+    },
+    get 'file-activity'() {
+      return l10n.t('recent writes to the file (a guess)');
+    },
   },
 } as const;
 
@@ -75,8 +112,8 @@ export function contextUsageText(live: LiveSession): string | null {
   const usage = live.bridge?.context_usage;
   if (!usage) return null;
   const windowSize = usage.context_window ? `${Math.round(usage.context_window / 1000)}k` : null;
-  if (usage.percent !== null) return windowSize ? `${Math.round(usage.percent)}% of ${windowSize}` : `${Math.round(usage.percent)}%`;
-  if (usage.tokens !== null) return windowSize ? `${usage.tokens} of ${windowSize}` : String(usage.tokens);
+  if (usage.percent !== null) return windowSize ? l10n.t('{0}% of {1}', Math.round(usage.percent), windowSize) : `${Math.round(usage.percent)}%`;
+  if (usage.tokens !== null) return windowSize ? l10n.t('{0} tokens of {1}', usage.tokens, windowSize) : String(usage.tokens);
   return null;
 }
 

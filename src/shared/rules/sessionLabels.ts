@@ -1,4 +1,5 @@
 import type { SessionInfo } from '../model/sessionInfo';
+import { isEnglish, l10n } from '../l10n';
 
 /*
  * How a session is named and how old it reads, for the tree, the viewer, the exports and the
@@ -32,6 +33,7 @@ export function relativeTime(iso: string, nowMs: number): string {
   const then = Date.parse(iso);
   if (!Number.isFinite(then)) return '';
   const seconds = Math.max(0, Math.floor((nowMs - then) / 1000));
+  if (!isEnglish()) return localRelativeTime(seconds, l10n.locale);
   if (seconds < 60) return 'just now';
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;
@@ -43,4 +45,19 @@ export function relativeTime(iso: string, nowMs: number): string {
   if (days < 30) return ago(Math.floor(days / 7), 'week');
   if (days < 365) return ago(Math.floor(days / 30), 'month');
   return ago(Math.floor(days / 365), 'year');
+}
+
+/** The same steps in the display language, worded by `Intl` ("5 分钟前", "昨天", "3 周前"). */
+function localRelativeTime(seconds: number, locale: string): string {
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  if (seconds < 60) return format.format(0, 'second');
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return format.format(-minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return format.format(-hours, 'hour');
+  const days = Math.floor(hours / 24);
+  if (days < 7) return format.format(-days, 'day');
+  if (days < 30) return format.format(-Math.floor(days / 7), 'week');
+  if (days < 365) return format.format(-Math.floor(days / 30), 'month');
+  return format.format(-Math.floor(days / 365), 'year');
 }

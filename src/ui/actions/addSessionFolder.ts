@@ -8,15 +8,15 @@ export function registerAddSessionFolder(ctx: ActionContext): vscode.Disposable 
     const folder =
       arg instanceof vscode.Uri
         ? arg
-        : (await vscode.window.showOpenDialog({ title: 'Add Session Folder', canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add Folder' }))?.[0];
+        : (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Add Session Folder'), canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Add Folder') }))?.[0];
     if (!folder) return;
-    const existing = await ctx.core.run('get_session_paths', {}, 'read the session folders');
+    const existing = await ctx.core.run('get_session_paths', {}, vscode.l10n.t('read the session folders'));
     if (!existing) return;
     if (existing.includes(folder.fsPath)) {
-      void vscode.window.showInformationMessage(`${folder.fsPath} is already scanned.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already scanned.', folder.fsPath));
       return;
     }
-    const saved = await ctx.core.run('save_session_paths', { paths: [...existing, folder.fsPath] }, 'add the session folder');
-    if (saved !== undefined) void vscode.window.showInformationMessage(`Pi Sessions now also scans ${folder.fsPath}.`);
+    const saved = await ctx.core.run('save_session_paths', { paths: [...existing, folder.fsPath] }, vscode.l10n.t('add the session folder'));
+    if (saved !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Pi Sessions now also scans {0}.', folder.fsPath));
   });
 }

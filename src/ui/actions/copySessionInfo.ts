@@ -7,16 +7,17 @@ import { resumeCommandFor } from './resumeInTerminal';
 
 /** Copy path, id or resume command to the clipboard. */
 export function registerCopyCommands(ctx: ActionContext): vscode.Disposable[] {
-  const copy = (id: string, what: string, value: (info: SessionInfo) => string) =>
+  // Whole sentences per command: other languages do not build them from a noun.
+  const copy = (id: string, title: string, done: string, value: (info: SessionInfo) => string) =>
     vscode.commands.registerCommand(id, async (arg?: unknown) => {
-      const info = await resolveSession(arg, ctx, `Copy ${what}`);
+      const info = await resolveSession(arg, ctx, title);
       if (!info) return;
       await vscode.env.clipboard.writeText(value(info));
-      vscode.window.setStatusBarMessage(`$(copy) Copied the session's ${what}`, 3000);
+      vscode.window.setStatusBarMessage(`$(copy) ${done}`, 3000);
     });
   return [
-    copy(CommandId.copyPath, 'path', (i) => i.path),
-    copy(CommandId.copyId, 'id', (i) => i.id),
-    copy(CommandId.copyResumeCommand, 'resume command', (i) => resumeCommandFor(i, ctx)),
+    copy(CommandId.copyPath, vscode.l10n.t('Copy path'), vscode.l10n.t("Copied the session's path"), (i) => i.path),
+    copy(CommandId.copyId, vscode.l10n.t('Copy id'), vscode.l10n.t("Copied the session's id"), (i) => i.id),
+    copy(CommandId.copyResumeCommand, vscode.l10n.t('Copy resume command'), vscode.l10n.t("Copied the session's resume command"), (i) => resumeCommandFor(i, ctx)),
   ];
 }

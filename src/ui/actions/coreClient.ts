@@ -11,12 +11,12 @@ export class CoreClient {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Runs a command; on failure shows "Could not <what>: <error>" and yields undefined. */
+  /** Runs a command; on failure shows "Could not <what>: <error>" and yields undefined. `what` is already translated. */
   async run<N extends CommandName>(command: N, payload: PayloadOf<N>, what: string): Promise<ReplyOf<N> | undefined> {
     const result = await this.core.dispatch(command, payload, this.caller);
     if (result.success) return result.data;
     this.log.warn(`${command} failed (${result.code}): ${result.error}`);
-    void vscode.window.showErrorMessage(`Could not ${what}: ${result.error}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not {0}: {1}', what, result.error));
     return undefined;
   }
 }

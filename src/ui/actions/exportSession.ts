@@ -19,15 +19,15 @@ export function registerExportCommands(ctx: ActionContext): vscode.Disposable[] 
   ];
   return commands.map(([id, format]) =>
     vscode.commands.registerCommand(id, async (arg?: unknown, target?: unknown) => {
-      const info = await resolveSession(arg, ctx, `Export as ${exportFormats[format].label}`);
+      const info = await resolveSession(arg, ctx, vscode.l10n.t('Export as {0}', exportFormats[format].label));
       if (!info) return undefined;
       const targetUri = target instanceof vscode.Uri ? target : await askForTarget(info, format);
       if (!targetUri) return undefined;
-      const result = await ctx.core.run('export_session', { path: info.path, format }, 'export the session');
+      const result = await ctx.core.run('export_session', { path: info.path, format }, vscode.l10n.t('export the session'));
       if (result?.content === undefined) return undefined;
       await vscode.workspace.fs.writeFile(targetUri, Buffer.from(result.content, 'utf8'));
       if (!(target instanceof vscode.Uri)) {
-        void vscode.window.showInformationMessage(`Exported to ${path.basename(targetUri.fsPath)}`, 'Open').then((choice) => {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Exported to {0}', path.basename(targetUri.fsPath)), vscode.l10n.t('Open')).then((choice) => {
           if (choice) void vscode.commands.executeCommand('vscode.open', targetUri);
         });
       }
@@ -41,9 +41,9 @@ async function askForTarget(info: { name: string | null; first_message: string; 
   const fileName = exportFileName(info, format);
   const spec = exportFormats[format];
   return vscode.window.showSaveDialog({
-    title: `Export Session as ${spec.label}`,
+    title: vscode.l10n.t('Export Session as {0}', spec.label),
     defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
     filters: { [spec.label]: [spec.extension] },
-    saveLabel: 'Export',
+    saveLabel: vscode.l10n.t('Export'),
   });
 }

@@ -20,31 +20,31 @@ export function registerFilterCommands(ctx: ActionContext, host: FilterHost): vs
     for (const s of await ctx.sessions.list()) counts.set(s.cwd, (counts.get(s.cwd) ?? 0) + 1);
     const picked = await vscode.window.showQuickPick(
       [...counts.entries()].map(([cwd, n]) => ({ label: shortPath(cwd, ctx.homeDir), description: `${n}`, detail: cwd, cwd })),
-      { title: 'Show Sessions of Project', matchOnDetail: true },
+      { title: vscode.l10n.t('Show Sessions of Project'), matchOnDetail: true },
     );
     return picked ? { ...host.filter, cwd: picked.cwd } : undefined;
   };
   const byTag = async (): Promise<TreeFilter | undefined> => {
     const tags = await ctx.sessions.tags();
     if (tags.length === 0) {
-      void vscode.window.showInformationMessage('There are no tags yet. Add one with "Add Tag…" on a session.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('There are no tags yet. Add one with "Add Tag…" on a session.'));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
       tags.map((t) => ({ label: `$(tag) ${tagPath(t, tags)}`, description: `${t.session_count}`, id: t.id })),
-      { title: 'Show Sessions with Tag' },
+      { title: vscode.l10n.t('Show Sessions with Tag') },
     );
     return picked ? { ...host.filter, tagId: picked.id } : undefined;
   };
   const byAge = async (): Promise<TreeFilter | undefined> => {
     const picked = await vscode.window.showQuickPick(
       [
-        { label: 'Today', days: 1 },
-        { label: 'Last 7 days', days: 7 },
-        { label: 'Last 30 days', days: 30 },
-        { label: 'Last 365 days', days: 365 },
+        { label: vscode.l10n.t('Today'), days: 1 },
+        { label: vscode.l10n.t('Last {0} days', 7), days: 7 },
+        { label: vscode.l10n.t('Last {0} days', 30), days: 30 },
+        { label: vscode.l10n.t('Last {0} days', 365), days: 365 },
       ],
-      { title: 'Show Sessions Modified Within' },
+      { title: vscode.l10n.t('Show Sessions Modified Within') },
     );
     return picked ? { ...host.filter, withinDays: picked.days } : undefined;
   };
@@ -52,12 +52,12 @@ export function registerFilterCommands(ctx: ActionContext, host: FilterHost): vs
   return [
     vscode.commands.registerCommand(CommandId.filter, async () => {
       const steps: Step[] = [
-        { label: '$(folder) By Project…', run: byProject },
-        { label: '$(tag) By Tag…', run: byTag },
-        { label: '$(calendar) By Date…', run: byAge },
+        { label: `$(folder) ${vscode.l10n.t('By Project…')}`, run: byProject },
+        { label: `$(tag) ${vscode.l10n.t('By Tag…')}`, run: byTag },
+        { label: `$(calendar) ${vscode.l10n.t('By Date…')}`, run: byAge },
       ];
-      if (Object.keys(host.filter).length > 0) steps.push({ label: '$(clear-all) Clear Filter', run: async () => ({}) });
-      const step = await vscode.window.showQuickPick(steps, { title: 'Filter Sessions' });
+      if (Object.keys(host.filter).length > 0) steps.push({ label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}`, run: async () => ({}) });
+      const step = await vscode.window.showQuickPick(steps, { title: vscode.l10n.t('Filter Sessions') });
       const next = await step?.run();
       if (next) host.apply(next);
     }),

@@ -19,12 +19,12 @@ export function resumeCommandFor(info: SessionInfo, ctx: ActionContext): string 
 export function registerResumeInTerminal(ctx: ActionContext): vscode.Disposable {
   return vscode.commands.registerCommand(CommandId.resumeInTerminal, async (arg?: unknown) => {
     if (!vscode.workspace.isTrusted) {
-      const manage = 'Manage Workspace Trust';
-      const choice = await vscode.window.showWarningMessage('Resuming a session runs pi in a terminal, which needs a trusted workspace.', manage);
+      const manage = vscode.l10n.t('Manage Workspace Trust');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Resuming a session runs pi in a terminal, which needs a trusted workspace.'), manage);
       if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
     }
-    const info = await resolveSession(arg, ctx, 'Resume in Terminal');
+    const info = await resolveSession(arg, ctx, vscode.l10n.t('Resume in Terminal'));
     if (!info) return undefined;
     const cwd = (await isDirectory(info.cwd)) ? info.cwd : undefined;
     if (!cwd) ctx.log.info(`resume: ${info.cwd} does not exist here; the terminal starts in the default folder`);

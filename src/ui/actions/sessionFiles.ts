@@ -7,11 +7,11 @@ import { resolveSession } from './sessionTarget';
 export function registerSessionFileCommands(ctx: ActionContext): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.revealFile, async (arg?: unknown) => {
-      const info = await resolveSession(arg, ctx, 'Reveal Session File');
+      const info = await resolveSession(arg, ctx, vscode.l10n.t('Reveal Session File'));
       if (info) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(info.path));
     }),
     vscode.commands.registerCommand(CommandId.openRawJsonl, async (arg?: unknown) => {
-      const info = await resolveSession(arg, ctx, 'Open Raw JSONL');
+      const info = await resolveSession(arg, ctx, vscode.l10n.t('Open Raw JSONL'));
       if (info) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(info.path), { preview: true });
     }),
   ];

@@ -15,7 +15,7 @@ export async function resolveSession(arg: unknown, ctx: ActionContext, title: st
   const path = isTreeSelectionArg(arg) ? ctx.selectedSessionPath() : pathOf(arg);
   if (path === undefined) return pickSession(ctx, title);
   const info = await ctx.sessions.find(path);
-  if (!info) void vscode.window.showWarningMessage(`No known session at ${path}`);
+  if (!info) void vscode.window.showWarningMessage(vscode.l10n.t('No known session at {0}', path));
   return info;
 }
 
@@ -48,9 +48,9 @@ export async function pickSession(ctx: ActionContext, title: string): Promise<Se
     }),
   );
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('No pi sessions found.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No pi sessions found.'));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Type to find a session by name, first message or folder', matchOnDescription: true, matchOnDetail: false });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Type to find a session by name, first message or folder'), matchOnDescription: true, matchOnDetail: false });
   return picked?.info;
 }

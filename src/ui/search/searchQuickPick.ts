@@ -15,7 +15,13 @@ const debounceMs = 200;
 const indexingRetryMs = 750;
 const resultLimit = 50;
 const roleIcons: Record<RoleFilter, string> = { all: 'list-flat', user: 'account', assistant: 'hubot', tool: 'tools' };
-const roleNames: Record<RoleFilter, string> = { all: 'all messages', user: 'your messages', assistant: 'assistant replies', tool: 'tool output' };
+/** Read when shown, so they follow the display language. */
+const roleNames: Record<RoleFilter, () => string> = {
+  all: () => vscode.l10n.t('all messages'),
+  user: () => vscode.l10n.t('your messages'),
+  assistant: () => vscode.l10n.t('assistant replies'),
+  tool: () => vscode.l10n.t('tool output'),
+};
 
 /**
  * Full-text search in a quick pick: results follow the typing (debounced), a button or a
@@ -42,9 +48,9 @@ export class SessionSearch implements vscode.Disposable {
 
     const renderButtons = () => {
       qp.buttons = searchRoles.map(
-        (r): RoleButton => ({ iconPath: new vscode.ThemeIcon(r === role ? 'pass-filled' : roleIcons[r]), tooltip: `Search ${roleNames[r]}${r === role ? ' (on)' : ''}`, role: r }),
+        (r): RoleButton => ({ iconPath: new vscode.ThemeIcon(r === role ? 'pass-filled' : roleIcons[r]), tooltip: r === role ? vscode.l10n.t('Search {0} (on)', roleNames[r]()) : vscode.l10n.t('Search {0}', roleNames[r]()), role: r }),
       );
-      qp.title = `Search Pi Sessions — ${roleNames[role]}`;
+      qp.title = vscode.l10n.t('Search Pi Sessions — {0}', roleNames[role]());
     };
     const run = async () => {
       const mine = ++generation;
@@ -60,18 +66,23 @@ export class SessionSearch implements vscode.Disposable {
       qp.busy = false;
       if (!result.success) {
         qp.items = [];
-        qp.placeholder = `Search failed: ${result.error}`;
+        qp.placeholder = vscode.l10n.t('Search failed: {0}', result.error);
         return;
       }
       const reply = result.data;
       qp.items = reply.hits.map((hit) => this.itemFor(hit));
-      const counted = reply.total === 0 ? `No matches for "${input.query}"` : `${reply.total} match${reply.total === 1 ? '' : 'es'} in ${reply.took_ms} ms`;
+      const counted =
+        reply.total === 0
+          ? vscode.l10n.t('No matches for "{0}"', input.query)
+          : reply.total === 1
+            ? vscode.l10n.t('1 match in {0} ms', reply.took_ms)
+            : vscode.l10n.t('{0} matches in {1} ms', reply.total, reply.took_ms);
       if (reply.indexing.ready) {
         qp.placeholder = counted;
         return;
       }
       // Sessions are still being indexed: say so, and ask again until the answer is complete.
-      qp.placeholder = `${counted} so far — indexing, ${reply.indexing.pending_files} files to go`;
+      qp.placeholder = vscode.l10n.t('{0} so far — indexing, {1} files to go', counted, reply.indexing.pending_files);
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void run(), indexingRetryMs);
     };
@@ -80,7 +91,7 @@ export class SessionSearch implements vscode.Disposable {
       timer = setTimeout(() => void run(), debounceMs);
     };
 
-    qp.placeholder = 'Search all sessions (prefix user:, assistant: or tool: to narrow)';
+    qp.placeholder = vscode.l10n.t('Search all sessions (prefix user:, assistant: or tool: to narrow)');
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
     renderButtons();

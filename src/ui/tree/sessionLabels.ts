@@ -1,12 +1,13 @@
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import { formatCost, formatCount } from '../../shared/render/format';
 import { relativeTime } from '../../shared/rules/sessionLabels';
+import { l10n } from '../../shared/l10n';
 import type { LiveSession } from '../../shared/model/pi';
 import { liveMark } from '../../shared/rules/liveLabels';
 
 export function sessionDescription(info: Pick<SessionInfo, 'modified' | 'message_count'>, nowMs: number): string {
   const when = relativeTime(info.modified, nowMs);
-  const count = `${info.message_count} msg${info.message_count === 1 ? '' : 's'}`;
+  const count = info.message_count === 1 ? l10n.t('1 msg') : l10n.t('{0} msgs', info.message_count);
   return when ? `${when} · ${count}` : count;
 }
 
@@ -15,7 +16,7 @@ export function sessionDescription(info: Pick<SessionInfo, 'modified' | 'message
  * last segments so the sidebar stays narrow.
  */
 export function shortPath(cwd: string, homeDir: string, keepSegments = 3): string {
-  if (!cwd) return '(no folder)';
+  if (!cwd) return l10n.t('(no folder)');
   let shown = cwd;
   const home = homeDir.replace(/[/\\]+$/, '');
   if (home && (cwd === home || cwd.startsWith(`${home}/`) || cwd.startsWith(`${home}\\`))) shown = `~${cwd.slice(home.length)}`;
@@ -38,17 +39,17 @@ export function tooltipFacts(info: SessionInfo, nowMs: number): Array<[label: st
   const facts: Array<[string, string]> = [];
   // pi's /resume counts every message entry (system prompts, tool results…); show both when they differ.
   const piCount = info.pi_message_count;
-  facts.push(['Messages', piCount !== undefined && piCount !== info.message_count ? `${info.message_count} (pi counts ${piCount})` : String(info.message_count)]);
-  facts.push(['Modified', `${relativeTime(info.modified, nowMs)} (${info.modified})`]);
-  if (info.model) facts.push(['Model', info.models.length > 1 ? `${info.model} (+${info.models.length - 1} more)` : info.model]);
+  facts.push([l10n.t('Messages'), piCount !== undefined && piCount !== info.message_count ? l10n.t('{0} (pi counts {1})', info.message_count, piCount) : String(info.message_count)]);
+  facts.push([l10n.t('Modified'), `${relativeTime(info.modified, nowMs)} (${info.modified})`]);
+  if (info.model) facts.push([l10n.t('Model'), info.models.length > 1 ? l10n.t('{0} (+{1} more)', info.model, info.models.length - 1) : info.model]);
   const t = info.tokens;
   if (t && t.total > 0) {
-    facts.push(['Tokens', `${formatCount(t.total)} (in ${formatCount(t.input)}, out ${formatCount(t.output)}, cache ${formatCount(t.cache_read + t.cache_write)})`]);
+    facts.push([l10n.t('Tokens'), l10n.t('{0} (in {1}, out {2}, cache {3})', formatCount(t.total), formatCount(t.input), formatCount(t.output), formatCount(t.cache_read + t.cache_write))]);
   }
-  if (info.cost > 0) facts.push(['Cost', formatCost(info.cost)]);
-  if (info.has_branches) facts.push(['Branches', 'yes']);
-  facts.push(['Folder', info.cwd]);
-  facts.push(['File', info.path]);
+  if (info.cost > 0) facts.push([l10n.t('Cost'), formatCost(info.cost)]);
+  if (info.has_branches) facts.push([l10n.t('Branches'), l10n.t('yes')]);
+  facts.push([l10n.t('Folder'), info.cwd]);
+  facts.push([l10n.t('File'), info.path]);
   return facts;
 }
 

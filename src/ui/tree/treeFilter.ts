@@ -1,4 +1,5 @@
 import type { SessionInfo } from '../../shared/model/sessionInfo';
+import { l10n } from '../../shared/l10n';
 
 /** What the user narrowed the tree to; every part is optional and they combine. */
 export interface TreeFilter {
@@ -29,6 +30,6 @@ export function describeFilter(filter: TreeFilter, names: { project: (cwd: strin
   const parts: string[] = [];
   if (filter.cwd !== undefined) parts.push(names.project(filter.cwd));
   if (filter.tagId !== undefined) parts.push(`#${names.tag(filter.tagId)}`);
-  if (filter.withinDays !== undefined) parts.push(filter.withinDays === 1 ? 'today' : `${filter.withinDays} days`);
+  if (filter.withinDays !== undefined) parts.push(filter.withinDays === 1 ? l10n.t('today') : l10n.t('{0} days', filter.withinDays));
   return parts.join(' · ');
 }

@@ -20,20 +20,20 @@ export function groupTreeItem(node: GroupNode, ctx: TreeItemContext): vscode.Tre
   let item: vscode.TreeItem;
   switch (key.kind) {
     case 'favorites':
-      item = new vscode.TreeItem('Favorites', vscode.TreeItemCollapsibleState.Expanded);
+      item = new vscode.TreeItem(vscode.l10n.t('Favorites'), vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('star-full');
       item.description = String(count);
       item.contextValue = 'group.favorites';
       break;
     case 'tags':
-      item = new vscode.TreeItem('Tags', vscode.TreeItemCollapsibleState.Collapsed);
+      item = new vscode.TreeItem(vscode.l10n.t('Tags'), vscode.TreeItemCollapsibleState.Collapsed);
       item.iconPath = new vscode.ThemeIcon('tag');
       item.description = String(count);
       item.contextValue = 'group.tags';
       break;
     case 'tag': {
       const tag = ctx.catalog.tag(key.tagId);
-      item = new vscode.TreeItem(tag?.name ?? `tag ${key.tagId}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item = new vscode.TreeItem(tag?.name ?? vscode.l10n.t('tag {0}', key.tagId), vscode.TreeItemCollapsibleState.Collapsed);
       item.iconPath = new vscode.ThemeIcon('tag');
       item.description = String(count);
       item.contextValue = 'group.tag';
@@ -43,7 +43,7 @@ export function groupTreeItem(node: GroupNode, ctx: TreeItemContext): vscode.Tre
       item = new vscode.TreeItem(shortPath(key.cwd, ctx.homeDir), vscode.TreeItemCollapsibleState.Collapsed);
       item.iconPath = vscode.ThemeIcon.Folder;
       item.description = `${count}`;
-      item.tooltip = `${key.cwd}\n${count} session${count === 1 ? '' : 's'}`;
+      item.tooltip = `${key.cwd}\n${count === 1 ? vscode.l10n.t('1 session') : vscode.l10n.t('{0} sessions', count)}`;
       item.contextValue = 'group.project';
       break;
     }
@@ -55,7 +55,7 @@ export function groupTreeItem(node: GroupNode, ctx: TreeItemContext): vscode.Tre
 export function sessionTreeItem(node: SessionNode, ctx: TreeItemContext): vscode.TreeItem {
   const info = ctx.catalog.session(node.path);
   if (!info) {
-    const gone = new vscode.TreeItem('(removed)', vscode.TreeItemCollapsibleState.None);
+    const gone = new vscode.TreeItem(vscode.l10n.t('(removed)'), vscode.TreeItemCollapsibleState.None);
     gone.id = node.id;
     return gone;
   }
@@ -67,7 +67,7 @@ export function sessionTreeItem(node: SessionNode, ctx: TreeItemContext): vscode
   item.iconPath = new vscode.ThemeIcon(sessionIconId(flags));
   item.contextValue = sessionContextValue(flags);
   item.tooltip = sessionTooltip(info, ctx, flags, live);
-  item.command = { command: CommandId.openSession, title: 'Open in Viewer', arguments: [{ path: info.path, preserveFocus: true }] };
+  item.command = { command: CommandId.openSession, title: vscode.l10n.t('Open in Viewer'), arguments: [{ path: info.path, preserveFocus: true }] };
   return item;
 }
 
@@ -82,7 +82,7 @@ function sessionTooltip(
   md.appendMarkdown('**');
   md.appendText(sessionTitle(info));
   md.appendMarkdown('**');
-  const marks = [live ? `$(pulse) ${liveMark(live).long}` : '', flags.favorite ? '$(star-full) favorite' : '', flags.branched ? '$(git-branch) branched' : ''].filter(Boolean);
+  const marks = [live ? `$(pulse) ${liveMark(live).long}` : '', flags.favorite ? `$(star-full) ${vscode.l10n.t('favorite')}` : '', flags.branched ? `$(git-branch) ${vscode.l10n.t('branched')}` : ''].filter(Boolean);
   if (marks.length > 0) md.appendMarkdown(`  ${marks.join('  ')}`);
   md.appendMarkdown('\n\n');
   if (info.first_message) {
@@ -92,12 +92,12 @@ function sessionTooltip(
   }
   const tagNames = info.tag_ids.map((id) => ctx.catalog.tag(id)?.name).filter((n): n is string => n !== undefined);
   const facts = tooltipFacts(info, ctx.now);
-  if (tagNames.length > 0) facts.splice(facts.length - 2, 0, ['Tags', tagNames.join(', ')]);
+  if (tagNames.length > 0) facts.splice(facts.length - 2, 0, [vscode.l10n.t('Tags'), tagNames.join(', ')]);
   // What the running pi says about itself comes first: it is what changes.
   const liveLines = live ? liveFacts(live) : [];
   const shown = new Set(liveLines.map(([label]) => label));
   for (const [label, value] of [...liveLines, ...facts.filter(([label]) => !shown.has(label))]) {
-    md.appendMarkdown(`${label}: `);
+    md.appendMarkdown(vscode.l10n.t('{0}: ', label));
     md.appendText(value);
     md.appendMarkdown('  \n');
   }

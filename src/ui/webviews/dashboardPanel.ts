@@ -4,7 +4,6 @@ import type { Caller } from '../../core/api/types';
 import { CommandId, WebviewType } from '../ids';
 import { WebviewPage } from './webviewHost';
 
-const title = 'Pi Sessions Dashboard';
 
 /**
  * The statistics dashboard: at most one panel, brought to the front when it is already
@@ -12,6 +11,7 @@ const title = 'Pi Sessions Dashboard';
  */
 class DashboardPanels implements vscode.Disposable {
   private current: { panel: vscode.WebviewPanel; page: WebviewPage } | undefined;
+  private readonly title = vscode.l10n.t('Pi Sessions Dashboard');
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -24,7 +24,7 @@ class DashboardPanels implements vscode.Disposable {
       this.current.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(WebviewType.dashboard, title, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(WebviewType.dashboard, this.title, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
     });
@@ -43,10 +43,10 @@ class DashboardPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, state: unknown): void {
-    panel.title = title;
+    panel.title = this.title;
     const page = new WebviewPage(panel.webview, this.extensionUri, this.core, this.caller, {
       bundle: 'dashboard',
-      title,
+      title: this.title,
       initialState: state,
       // The dashboard only refreshes on index changes; nothing else concerns it.
       events: ['sessions-diff'],

@@ -46,11 +46,11 @@ async function canonicalPath(p: string): Promise<string> {
 
 /** The file's growth, and pi's live state and answer as it streams (for the live header and prompt box). */
 const subscribedEvents = ['sessions-diff', 'pi-live-event', 'pi-live-changed'] as const;
-const deletedSuffix = ' (deleted)';
 
 class ViewerPanel implements vscode.Disposable {
   readonly page: WebviewPage;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly deletedSuffix = vscode.l10n.t(' (deleted)');
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -72,7 +72,7 @@ class ViewerPanel implements vscode.Disposable {
     this.disposables.push(
       this.page,
       owner.core.bus.on('sessions-diff', (diff) => {
-        if (diff.removed.includes(sessionPath) && !panel.title.endsWith(deletedSuffix)) panel.title += deletedSuffix;
+        if (diff.removed.includes(sessionPath) && !panel.title.endsWith(this.deletedSuffix)) panel.title += this.deletedSuffix;
         const updated = diff.updated.find((i) => i.path === sessionPath);
         if (updated) this.setTitle(updated);
       }),
@@ -121,7 +121,7 @@ class ViewerPanel implements vscode.Disposable {
  */
 async function openFileFromPage(filePath: string, line: number | undefined, log: vscode.LogOutputChannel): Promise<void> {
   if (!path.isAbsolute(filePath)) {
-    void vscode.window.showWarningMessage(`Cannot open ${filePath}: the path is not absolute.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open {0}: the path is not absolute.', filePath));
     return;
   }
   let isFile = false;
@@ -131,7 +131,7 @@ async function openFileFromPage(filePath: string, line: number | undefined, log:
     isFile = false;
   }
   if (!isFile) {
-    void vscode.window.showWarningMessage(`${filePath} does not exist (any more).`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} does not exist (any more).', filePath));
     return;
   }
   const position = line !== undefined && Number.isInteger(line) && line > 0 ? new vscode.Position(line - 1, 0) : undefined;
@@ -143,7 +143,7 @@ async function openFileFromPage(filePath: string, line: number | undefined, log:
     });
   } catch (err) {
     log.warn(`could not open ${filePath}: ${describeError(err)}`);
-    void vscode.window.showWarningMessage(`Could not open ${filePath}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Could not open {0}.', filePath));
   }
 }
 
@@ -207,12 +207,12 @@ class SessionViewerPanels implements vscode.Disposable {
     const result = await this.core.dispatch('scan_sessions', {}, this.caller);
     const sessions = result.success ? result.data : [];
     if (sessions.length === 0) {
-      void vscode.window.showInformationMessage('No pi sessions found.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No pi sessions found.'));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
       sessions.map((info) => ({ label: sessionTitle(info), description: info.cwd, path: info.path })),
-      { title: 'Open Session in Viewer', matchOnDescription: true },
+      { title: vscode.l10n.t('Open Session in Viewer'), matchOnDescription: true },
     );
     return picked ? { path: picked.path } : undefined;
   }

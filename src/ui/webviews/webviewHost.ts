@@ -5,7 +5,7 @@ import type { Caller } from '../../core/api/types';
 import type { IDisposable } from '../../core/lifecycle';
 import type { CoreEventName } from '../../shared/model/events';
 import type { ApiEnvelope } from '../../shared/api/envelope';
-import { agentPageCommandNames, isPageToHost, pageCommandNames, type HostToPage, type PageCommand } from '../../shared/webviewProtocol';
+import { agentPageCommandNames, isPageToHost, pageCommandNames, pageL10nElementId, type HostToPage, type PageCommand, type PageL10n } from '../../shared/webviewProtocol';
 import { escapeHtml } from '../../shared/render/escape';
 
 /**
@@ -86,6 +86,12 @@ export class WebviewPage implements vscode.Disposable {
     this.options.onCommand?.(message);
   }
 
+  /**
+   * The page's HTML. The nonce is also in a `csp-nonce` meta tag: the webview UI toolkit
+   * (FAST) probes for `:focus-visible` support with a `<style>` it adds to the head, and
+   * gives it the nonce it finds there; without it the probe is an inline style the CSP
+   * refuses. Its component styles are constructed stylesheets, which the CSP does not govern.
+   */
   private html(): string {
     const nonce = randomBytes(18).toString('base64');
     const asset = (file: string) => this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', file));
@@ -97,11 +103,15 @@ export class WebviewPage implements vscode.Disposable {
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
     const state = JSON.stringify(this.options.initialState).replace(/</g, '\\u003c');
+    // The page renders in the editor's display language with the extension's own catalogue.
+    const l10n: PageL10n = { locale: vscode.env.language, catalogue: { ...(vscode.l10n.bundle ?? {}) } };
+    const l10nJson = JSON.stringify(l10n).replace(/</g, '\\u003c');
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset(`${this.options.bundle}.css`)}" nonce="${nonce}">
 <title>${escapeHtml(this.options.title)}</title>
@@ -109,6 +119,7 @@ export class WebviewPage implements vscode.Disposable {
 <body data-host="vscode">
 <div id="app"></div>
 <script nonce="${nonce}" id="initial-state" type="application/json">${state}</script>
+<script nonce="${nonce}" id="${pageL10nElementId}" type="application/json">${l10nJson}</script>
 <script nonce="${nonce}" src="${asset(`${this.options.bundle}.js`)}"></script>
 </body>
 </html>`;

@@ -14,9 +14,14 @@ function collect(dir) {
   return out;
 }
 
-export async function bundleSuite({ suiteDir, outFile }) {
-  const files = collect(suiteDir);
-  if (files.length === 0) throw new Error(`no *.e2e.ts files under ${suiteDir}`);
+/**
+ * `only`: comma-separated parts of file names (PSM_E2E_FILES, e.g. `viewer,dashboard`); only
+ * the suite files whose name contains one of them are bundled, so the others never run.
+ */
+export async function bundleSuite({ suiteDir, outFile, only = '' }) {
+  const parts = only.split(',').map((p) => p.trim()).filter(Boolean);
+  const files = collect(suiteDir).filter((f) => parts.length === 0 || parts.some((p) => path.basename(f).includes(p)));
+  if (files.length === 0) throw new Error(`no *.e2e.ts files under ${suiteDir}${parts.length ? ` matching ${parts.join(', ')}` : ''}`);
   const imports = files.map((f) => `import ${JSON.stringify('./' + path.relative(suiteDir, f).split(path.sep).join('/'))};`);
   const entry = [
     `import { runRegistered } from './harness';`,

@@ -9,7 +9,7 @@ const startupTimeoutMs = 60_000;
 // clutter the logs (code-server otherwise queries open-vsx.org).
 const offlineEnv = { EXTENSIONS_GALLERY: '{}' };
 
-function baseArgs(work, port) {
+function baseArgs(work, port, locale) {
   return [
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
@@ -19,6 +19,8 @@ function baseArgs(work, port) {
     '--disable-getting-started-override',
     '--extensions-dir', work.extensions,
     '--user-data-dir', work.userData,
+    // The display language the workbench hands to extensions (vscode.env.language).
+    ...(locale ? ['--locale', locale] : []),
   ];
 }
 
@@ -48,9 +50,9 @@ export function listExtensions({ bin, work, env }) {
  * Starts code-server on `port` with the work folder's workspace, waits until it answers, and
  * returns a handle whose `stop()` kills the whole process group.
  */
-export async function startCodeServer({ bin, work, port, env, logFile }) {
+export async function startCodeServer({ bin, work, port, env, logFile, locale }) {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [bin, ...baseArgs(work, port), work.workspace], {
+  const child = spawn(process.execPath, [bin, ...baseArgs(work, port, locale), work.workspace], {
     env: { ...env, ...offlineEnv },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,19 @@
 // What in-host tests can ask the browser side to do. A test inside the extension host cannot
 // see the workbench DOM, so it POSTs `{action, ...args}` to the driver, which runs the matching
 // step here with Playwright and answers with its result. Add new steps to this table.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+
+let axeSource;
+/** axe-core's browser build, read once, injected into a webview frame by the `axe` action. */
+function axe() {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeSource;
+}
+
+/** The README's images: written by the suites, never drawn by hand. */
+export const readmeScreenshotDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../media/screenshots');
 
 const defaultTimeoutMs = 15_000;
 
@@ -14,6 +25,15 @@ function requireString(args, key) {
 
 function timeoutOf(args) {
   return typeof args.timeoutMs === 'number' ? args.timeoutMs : defaultTimeoutMs;
+}
+
+/** With `readme: 'tree'` the screenshot also becomes media/screenshots/tree.png. */
+function copyForReadme(file, args) {
+  if (typeof args.readme !== 'string' || !args.readme) return undefined;
+  mkdirSync(readmeScreenshotDir, { recursive: true });
+  const target = path.join(readmeScreenshotDir, `${safeName(args.readme)}.png`);
+  copyFileSync(file, target);
+  return target;
 }
 
 /** Screenshot names become file names; keep them tame. */
@@ -32,7 +52,31 @@ export const driverActions = {
     const file = path.join(ctx.screenshotDir, `${ctx.prefix}${name}.png`);
     await page.screenshot({ path: file, fullPage: false });
     ctx.screenshots.push(file);
-    return { path: file };
+    return { path: file, readme: copyForReadme(file, args) };
+  },
+
+  /**
+   * Opens `url` in a page of its own at a given size (e.g. the web client at phone size),
+   * waits for `waitFor`, takes a screenshot and closes the page.
+   */
+  async pageScreenshot(page, args, ctx) {
+    const name = safeName(requireString(args, 'name'));
+    const other = await page.context().newPage();
+    try {
+      await other.setViewportSize({ width: Number(args.width) || 390, height: Number(args.height) || 844 });
+      await other.goto(requireString(args, 'url'));
+      if (typeof args.waitFor === 'string') await other.locator(args.waitFor).first().waitFor({ timeout: timeoutOf(args) });
+      // Fonts and the first layout pass settle before the picture is taken.
+      await other.waitForTimeout(500);
+      mkdirSync(ctx.screenshotDir, { recursive: true });
+      const file = path.join(ctx.screenshotDir, `${ctx.prefix}${name}.png`);
+      await other.screenshot({ path: file, fullPage: false });
+      ctx.screenshots.push(file);
+      const texts = typeof args.textOf === 'string' ? await other.locator(args.textOf).allInnerTexts() : [];
+      return { path: file, readme: copyForReadme(file, args), texts };
+    } finally {
+      await other.close();
+    }
   },
 
   async waitFor(page, args) {
@@ -89,6 +133,43 @@ export const driverActions = {
   async type(page, args) {
     await page.keyboard.type(requireString(args, 'text'));
     return { typed: true };
+  },
+
+  /**
+   * Content Security Policy violations the browser logged since the workbench opened, from
+   * webview frames only, with the frame's URL.
+   */
+  async cspViolations(_page, _args, ctx) {
+    // Webview documents and their resources; our pages' policies are the nonce-based ones.
+    return { messages: (ctx.cspMessages ?? []).filter((m) => /webview|vscode-resource|vscode-remote-resource|vscode-cdn/i.test(m.url) || /'nonce-/.test(m.text) || /^CSP violation:/.test(m.text)) };
+  },
+
+  /** Every CSP message logged, webview or not, for diagnosis. */
+  async cspMessages(_page, _args, ctx) {
+    return { messages: ctx.cspMessages ?? [] };
+  },
+
+  /**
+   * Runs axe-core's WCAG 2.1 A/AA rules (but colour contrast, which the theme decides) in the
+   * frame that holds `selector` (a webview's inner document). The script is evaluated through the debugging protocol, outside the page's CSP.
+   */
+  async axe(page, args) {
+    const selector = requireString(args, 'selector');
+    for (const frame of page.frames()) {
+      const has = await frame.evaluate((s) => document.querySelector(s) !== null, selector).catch(() => false);
+      if (!has) continue;
+      if (!(await frame.evaluate(() => typeof window.axe === 'object'))) await frame.evaluate(axe());
+      const violations = await frame.evaluate(async (tags) => {
+        // Colours in the editor are the user's theme's (--vscode-* variables): VS Code's own
+        // Light Modern has 4.39:1 for descriptionForeground on widgets. Contrast is checked in
+        // the browser client and the export (test/integration/webclient/axe.test.ts), where
+        // the palette is ours; every other rule applies here.
+        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, rules: { 'color-contrast': { enabled: false } }, resultTypes: ['violations'] });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 240)}`) }));
+      }, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+      return { violations };
+    }
+    throw new Error(`no frame holds ${selector}`);
   },
 
   /** The in-host harness sends its final tally here, so the runner does not depend on log parsing. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startCodeServer } from './codeServer.mjs';
 import { createWorkFolder, freePort, isolatedEnv, removeWorkFolder } from './workFolder.mjs';
 import { openWorkbench, startDriverServer, workbenchUrl } from './workbench.mjs';
+import { writeLanguagePack } from './languagePack.mjs';
 
 export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 export const outputDir = path.join(repoRoot, '.test-output', 'e2e');
@@ -23,7 +24,8 @@ export class HostSession {
   }
 
   /** Picks ports, starts the driver endpoint and code-server; `prepare(env)` runs before code-server starts. */
-  async startServer({ bin, prepare } = {}) {
+  /** `locale` starts the workbench in that display language; `env` adds variables for the extension host. */
+  async startServer({ bin, prepare, locale, env = {} } = {}) {
     this.apiPort = await freePort();
     this.codeServerPort = await freePort();
     const driver = await startDriverServer(this.ctx);
@@ -32,7 +34,9 @@ export class HostSession {
       PI_SESSIONS_PORT: String(this.apiPort),
       PSM_E2E_DRIVER_URL: driver.url,
       PSM_E2E_FIXTURE_SESSIONS: JSON.stringify(this.work.sessions),
+      ...env,
     });
+    if (locale) writeLanguagePack({ extensionsDir: this.work.extensions, userDataDir: this.work.userData, locale });
     await prepare?.(this.env);
     const server = await startCodeServer({
       bin,
@@ -40,6 +44,7 @@ export class HostSession {
       port: this.codeServerPort,
       env: this.env,
       logFile: path.join(this.logDir, 'code-server.log'),
+      locale,
     });
     this.disposers.push(server.stop);
     this.baseUrl = server.url;
@@ -57,6 +62,7 @@ export class HostSession {
     });
     this.disposers.push(workbench.close);
     this.ctx.page = workbench.page;
+    this.ctx.cspMessages = workbench.cspMessages;
     return workbench;
   }
 

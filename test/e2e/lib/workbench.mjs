@@ -91,11 +91,19 @@ export async function openWorkbench({ url, profileDir, env, logFile, onLog }) {
     if (!workbenchChatter.some((re) => re.test(line))) onLog?.(line, type);
   });
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
-  page.on('console', (msg) => browserLog.write(`[console ${msg.type()}] ${msg.text()}\n`));
+  // The browser reports a Content Security Policy violation in the console of the frame that
+  // caused it, webviews included; tests read them with the `cspViolations` driver action.
+  const cspMessages = [];
+  page.on('console', (msg) => {
+    browserLog.write(`[console ${msg.type()}] ${msg.text()}\n`);
+    if (/Content.Security.Policy|CSP violation/i.test(msg.text())) cspMessages.push({ text: msg.text(), url: msg.location().url ?? '' });
+  });
   page.on('pageerror', (err) => browserLog.write(`[pageerror] ${err.message}\n`));
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // The first load compiles the workbench's scripts; on a busy machine that outlasts Playwright's 30 s default.
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   return {
     page,
+    cspMessages,
     exited,
     close: async () => {
       await context.close().catch(() => undefined);

@@ -77,13 +77,14 @@ test('the dashboard draws its charts and follows the project and range filters',
     const all = await api.dispatch('get_session_stats', { tz_offset_minutes: 0 });
     assert.equal(all.success, true, all.error ?? '');
     assert.equal(await sessionsCard(), String((all.data as { totals: { sessions: number } }).totals.sessions), 'the sessions card shows every session');
-    const shot = await browser.screenshot('dashboard');
+    const shot = await browser.screenshot('dashboard', { readme: 'dashboard' });
     console.log(`       screenshot: ${shot.path}`);
 
-    // Clicking the label focuses the select without opening its pop-up; an arrow key then
-    // picks the first project, as a keyboard user would.
-    await browser.click(`${page}label[for="project"]`);
+    // The toolkit's dropdown: open it, step to the first project and take it, as a keyboard
+    // user would after tabbing to it.
+    await browser.click(`${page}vscode-dropdown#project`);
     await browser.press('ArrowDown');
+    await browser.press('Enter');
     const filtered = await waitForState('ready', Number(first['data-renders']));
     const cwd = filtered['data-filter-cwd'] ?? '';
     assert.ok(cwd.length > 0, 'a project is chosen');
@@ -95,10 +96,10 @@ test('the dashboard draws its charts and follows the project and range filters',
 
     // The fixtures are months old, so the last 7 days of one project are empty.
     const beforeRange = Number(filtered['data-renders']);
-    await browser.click(`${page}button[data-range="7"]`);
+    await browser.click(`${page}vscode-button[data-range="7"]`);
     await waitForState('empty', beforeRange);
     assert.ok((await browser.texts(`${page}.status`)).some((t) => /no sessions match/i.test(t)), 'the empty state explains itself');
-    await browser.click(`${page}button[data-range="all"]`);
+    await browser.click(`${page}vscode-button[data-range="all"]`);
     await waitForState('ready', beforeRange + 1);
 
     // A session written into the chosen project shows up without a manual refresh.

@@ -22,7 +22,11 @@ export async function sendToDriver(action: string, args: Record<string, unknown>
 }
 
 export const browser = {
-  screenshot: async (name: string) => (await sendToDriver('screenshot', { name })) as { path: string },
+  /** `readme` also writes media/screenshots/<readme>.png, an image the README shows. */
+  screenshot: async (name: string, options: { readme?: string } = {}) => (await sendToDriver('screenshot', { name, ...options })) as { path: string; readme?: string },
+  /** Opens `url` in a page of its own at `width`×`height`, waits for `waitFor` and takes a screenshot. */
+  pageScreenshot: async (options: { url: string; name: string; width: number; height: number; waitFor?: string; textOf?: string; readme?: string }) =>
+    (await sendToDriver('pageScreenshot', options)) as { path: string; readme?: string; texts: string[] },
   waitFor: async (selector: string, timeoutMs?: number) => {
     await sendToDriver('waitFor', { selector, timeoutMs });
   },

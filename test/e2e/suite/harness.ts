@@ -34,10 +34,11 @@ function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
-/** Runs every registered test (optionally only names containing `filter`). */
+/** Runs every registered test (optionally only names containing `filter`, or one of its `|`-separated parts). */
 export async function runRegistered(filter?: string): Promise<{ passed: number; failed: number }> {
   const outcomes: TestOutcome[] = [];
-  for (const t of registered.filter((r) => !filter || r.name.includes(filter))) {
+  const parts = filter ? filter.split('|').filter(Boolean) : [];
+  for (const t of registered.filter((r) => parts.length === 0 || parts.some((p) => r.name.includes(p)))) {
     const started = Date.now();
     try {
       await withTimeout(t.fn(), t.timeoutMs, t.name);

@@ -25,7 +25,7 @@ test('the tree lists the fixture sessions by project, the workspace project firs
   const rows = (await rowsUnder('/home/dev/proj')).map((r) => r.text);
   assert.ok(rows.some((t) => t.startsWith('Branching refactor') && /\d+ msgs/.test(t)), `named session with its count, got ${rows.join(' | ')}`);
   assert.ok(rows.some((t) => t.startsWith('Write a unit test for parseDate')), 'an unnamed session shows its first message');
-  const shot = await browser.screenshot('tree');
+  const shot = await browser.screenshot('tree', { readme: 'tree' });
   console.log(`       screenshot: ${shot.path}`);
 });
 

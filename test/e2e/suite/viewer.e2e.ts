@@ -65,7 +65,9 @@ async function closeEditors(): Promise<void> {
 
 async function findCount(): Promise<{ text: string; matches: number }> {
   const [bar] = await describe(`${frame}.psm-find-bar`, ['data-matches']);
-  return { text: bar?.text.trim() ?? '', matches: Number(bar?.attributes['data-matches'] ?? 0) };
+  // The count alone: the bar's text also holds the toolkit field's (visually hidden) label.
+  const [count] = await describe(`${frame}.psm-find-count`, []);
+  return { text: count?.text.trim() ?? '', matches: Number(bar?.attributes['data-matches'] ?? 0) };
 }
 
 function appendLines(file: string, entries: object[]): void {
@@ -96,7 +98,7 @@ test('viewer renders thinking, tool calls with results, an edit diff and bash ou
     await browser.click(`${frame}${selector}`);
   }
   await browser.waitFor(`${frame}.psm-tool[data-tool-name="bash"] .psm-output`);
-  await browser.screenshot('viewer');
+  await browser.screenshot('viewer', { readme: 'viewer' });
 
   const [csp] = await describe(`${frame}#csp-violations`, ['data-count', 'data-last']);
   assert.equal(csp?.attributes['data-count'], '0', `no CSP violations (last: ${csp?.attributes['data-last'] ?? ''})`);

@@ -223,6 +223,23 @@ for (const pi of pisUnderTest().filter(isPi16)) {
       }
     });
 
+    it('a bridged pi registers again when the server restarts', async () => {
+      const running = startRpcPi(world, files.rpc!);
+      const id = sessionIdOf(files.rpc!);
+      try {
+        await waitFor('pi registered', async () => (await live()).find((l) => l.session_id === id && l.detected_by === 'bridge'), 60_000);
+        await viewer.close();
+        await server.stop();
+        server = await startCliServer({ port: server.port, home: server.home, stateDir: server.stateDir, agentDir: world.agentDir, sessionDirs: [world.sessionsDir] });
+        viewer = await TestWsClient.connect(`ws://127.0.0.1:${server.port}/ws`);
+        await viewer.request('scan_sessions');
+        const row = await waitFor('pi registered again', async () => (await live()).find((l) => l.session_id === id && l.detected_by === 'bridge'), 60_000);
+        assert.equal(row.pid, running.pid);
+      } finally {
+        await running.quit();
+      }
+    });
+
     it('uninstall removes the extension and revokes its token; a pi started afterwards does not connect', async () => {
       const tokens = () => viewer.request('list_tokens').then((r) => (r.data as Array<{ scopes: string[] }>).filter((t) => t.scopes.includes('bridge')));
       assert.equal((await tokens()).length, 1);

@@ -6,18 +6,7 @@ import { startCliServer, type ServerHandle } from '../../support/cliServer';
 import { rawRequest, callApi } from '../../support/httpClient';
 import { allNames, serverCommandNames } from '../../support/commandTable';
 import { allScopes } from '../../../src/shared/model/tokens';
-
-/** A small deterministic PRNG, so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../../../src/core/demo/sessionGenerator';
 
 function randomValue(rand: () => number, depth = 0): unknown {
   const pick = Math.floor(rand() * 12);

@@ -100,6 +100,14 @@ async function waitEvent(client: TestWsClient, match: (e: WsEvent) => boolean): 
   }
 }
 
+async function waitFor(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
 /** One assistant text, as pi's events carry it. */
 const assistant = (text: string, stopReason = 'stop') => ({ role: 'assistant', content: [{ type: 'text', text }], stopReason });
 
@@ -217,6 +225,17 @@ describe("the desktop app's bridge frames on /ws", () => {
         viewer.events.some((e) => e.event === 'pi-live-event' && (e.payload as { run_id: string | null }).run_id === runId),
         'the run is broadcast with its run id',
       );
+
+      // A prompt from a client with a token: the log names the token, never the prompt's text.
+      const agentToken = (await callApi<{ token: string }>({ host: server.host, port: server.port }, 'create_token', { name: 'phone', scopes: ['agent'] })).envelope.data!.token;
+      const abortAsked = bridge.next((f) => f.type === 'abort');
+      const aborting = callApi({ host: server.host, port: server.port }, 'abort_pi_agent', { session_id: session.id }, { Authorization: `Bearer ${agentToken}` });
+      const abortFrame = await abortAsked;
+      bridge.send({ type: 'response', sessionId: session.id, id: abortFrame.id, success: true });
+      assert.deepEqual((await aborting).envelope.data, { session_id: session.id, aborted: false, via: 'bridge' });
+      await waitFor(() => server.stderr().includes(`pi: abort to session ${session.id} via its bridge, sent by token "phone" (http)`));
+      assert.match(server.stderr(), new RegExp(`pi: prompt to session ${session.id} via its bridge, sent by a local ws client without a token`));
+      assert.ok(!server.stderr().includes('from the API'), 'prompt text is not logged');
 
       // Ordinary requests on the bridge socket are answered with the bridge token's scopes.
       const plain = await bridge.ask({ id: 7, command: 'scan_sessions', payload: {} }, (f) => f.id === 7);

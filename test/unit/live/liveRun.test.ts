@@ -73,11 +73,16 @@ test('abort and errors: the run ends, the open message is kept and closed with t
   run.apply(ev({ kind: 'run_start', data: { prompt: 'long' } }));
   run.apply(ev({ kind: 'text_delta', data: { delta: 'part', content_index: 0 } }));
   run.apply(ev({ kind: 'message_end', data: { role: 'assistant', text: 'part', stop_reason: 'aborted', error_message: null } }));
+  // The server tells clients that read only errors about the abort as one.
+  run.apply(ev({ kind: 'error', data: { message: 'the run ended with aborted' } }));
   run.apply(ev({ kind: 'agent_end', data: { final_text: 'part', stop_reason: 'aborted', error_message: null, handled: false } }));
   const snap = run.snapshot();
   assert.equal(snap.phase, 'ended');
   assert.equal(snap.stopReason, 'aborted');
   assert.equal(snap.messages[0]!.stopReason, 'aborted');
+  assert.equal(snap.error, null, 'a stop asked for is no error');
+  run.settle([written('assistant', 'a1')]);
+  assert.equal(run.visible, false, 'the file’s aborted message takes its place');
 
   const failing = new LiveRun();
   failing.apply(ev({ kind: 'run_start', data: { prompt: 'x' } }));
@@ -87,6 +92,8 @@ test('abort and errors: the run ends, the open message is kept and closed with t
   assert.equal(failing.snapshot().error, 'provider down');
   assert.equal(failing.visible, true, 'the error is shown');
   assert.deepEqual(text(failing), [], 'an empty open message is no message');
+  failing.settle([written('assistant', 'a2')]);
+  assert.equal(failing.visible, false, 'the file tells the error once it holds the run');
 });
 
 test('a run typed in pi’s terminal streams without a run_start; a new run starts clean', () => {

@@ -153,3 +153,33 @@ if (process.platform === 'linux' || process.platform === 'darwin') {
     });
   });
 }
+
+describe('LiveSessionFinder with bridged pis', () => {
+  const session: SessionRef = { id: 's1', path: '/home/u/.pi/agent/sessions/--p--/s1.jsonl', cwd: '/home/u/p' };
+  const bridged: LiveSession = {
+    session_id: 's1',
+    session_path: session.path,
+    cwd: session.cwd,
+    pid: 21,
+    detected_by: 'bridge',
+    heuristic: false,
+    streaming: true,
+    last_activity: null,
+    bridge: { kind: 'ours', pi_version: '1.6.0', mode: 'tui', model: null, thinking_level: null, context_usage: null, leaf_id: null, name: null, connected_at: '2026-12-02T08:00:00.000Z' },
+  };
+  const finder = new LiveSessionFinder({
+    rpc: { list: () => [] },
+    bridges: { liveSessions: () => [bridged], pids: () => new Set([21]) },
+    sessions: { listSessions: () => [session], findSessionByPath: () => session },
+    // The bridged pi also shows in the process list, working in the session's folder.
+    listProcesses: async () => [{ pid: 21, argv: ['pi', '', ''], cwd: session.cwd }],
+  });
+
+  it('lists a bridged session once, exact, and never again as a guess', async () => {
+    assert.deepEqual(await finder.list(), [bridged]);
+  });
+
+  it('does not count a bridged pi as a holder without a bridge', async () => {
+    assert.equal(await finder.findHolder(session), undefined);
+  });
+});

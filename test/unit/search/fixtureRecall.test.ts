@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { IndexKeeper } from '../../../src/core/search/worker/indexKeeper';
 import { readSessionDocuments } from '../../../src/core/search/worker/sessionDocuments';
 import { summarizeFile } from '../../../src/core/sessions/summary';
-import { toFileState } from '../../../src/core/search/searchService';
+import { toFileState } from '../../../src/core/search/worker/fileState';
 import { filesContaining } from './rgRecall';
 
 const repoRoot = path.resolve(__dirname, '../../..');

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { SearchIndex } from '../../../src/core/search/searchIndex';
 import { searchIndexFileName } from '../../../src/core/search/indexFile';
 import { IndexKeeper } from '../../../src/core/search/worker/indexKeeper';
-import { toFileState } from '../../../src/core/search/searchService';
+import { toFileState } from '../../../src/core/search/worker/fileState';
 import { summarizeFile } from '../../../src/core/sessions/summary';
 
 function tempDir(): string {

@@ -3,15 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  InvalidSessionFileError,
-  JsonlLineSplitter,
-  parseEntriesFrom,
-  parseJsonlLine,
-  parseSessionFile,
-  readJsonlLines,
-  type JsonlLine,
-} from '../../../src/core/sessions/parser';
+import { InvalidSessionFileError, parseEntriesFrom, parseSessionFile } from '../../../src/core/sessions/parser';
+import { JsonlLineSplitter, parseJsonlLine, readJsonlLines, type JsonlLine } from '../../../src/core/sessions/jsonl';
 import type { MessageEntry } from '../../../src/shared/model/entries';
 import { allQuirks, writeSession } from '../../support/sessionGenerator';
 

@@ -130,3 +130,20 @@ test('resolveSessionDirs: pi first, then launch and user folders, once each, wit
     w.cleanup();
   }
 });
+
+test('a setting that names the root or the home folder itself is not scanned', () => {
+  const w = world();
+  try {
+    w.projectSetting(w.projA, { sessionDir: '~' });
+    w.projectSetting(w.projB, { sessionDir: '../../../../../../../../../../..' });
+    const warnings: string[] = [];
+    const log = { trace() {}, debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
+    const dirs = piSessionDirs({ agentDir: w.agentDir, env: {}, home: w.home, workingDirs: [w.projA, w.projB], log });
+    assert.deepEqual(pick(dirs), [['pi-default', path.join(w.agentDir, 'sessions'), null]]);
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.match(warnings.join('\n'), /not scanning .* the file system root or the home folder itself cannot be a session folder/);
+    assert.deepEqual(pick(w.dirs({ PI_CODING_AGENT_SESSION_DIR: '/' })), []);
+  } finally {
+    w.cleanup();
+  }
+});

@@ -5,7 +5,11 @@ import { describe, it } from 'node:test';
 import { CommandId, SettingKey, ViewId } from '../../../src/ui/ids';
 
 const root = path.resolve(__dirname, '../../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** package.json as VS Code shows it in English: every `%key%` replaced from package.nls.json. */
+const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'), (_key, value: unknown) =>
+  typeof value === 'string' && /^%[\w.-]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value,
+);
 const contributed = new Set<string>(manifest.contributes.commands.map((c: { command: string }) => c.command));
 /** Workbench commands the manifest may link to besides its own. */
 const workbenchCommands = new Set([`workbench.view.extension.${ViewId.container}`, 'workbench.action.openSettings', 'workbench.action.openWalkthrough']);
@@ -95,5 +99,18 @@ describe('package.json', () => {
     assert.ok(settings, 'no button that opens the settings');
     const [query] = JSON.parse(decodeURIComponent(settings[1])) as string[];
     assert.ok(query in manifest.contributes.configuration.properties, `the settings button searches for ${query}`);
+  });
+
+  it('the README shows the screenshots the e2e suites write, and the package ships them', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const top = readme.split('\n## ')[0]!;
+    const images = [...top.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(images.sort(), ['media/screenshots/dashboard.png', 'media/screenshots/tree.png', 'media/screenshots/viewer.png', 'media/screenshots/web-client-phone.png']);
+    for (const image of images) {
+      const png = fs.readFileSync(path.join(root, image));
+      assert.equal(png.toString('latin1', 1, 4), 'PNG', `${image} is a PNG`);
+    }
+    assert.match(fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8'), /^!media\/\*\*$/m, 'media/ (with the screenshots) ships in the vsix');
+    assert.match(fs.readFileSync(path.join(root, 'scripts/package.mjs'), 'utf8'), /--no-rewrite-relative-links/, 'vsce keeps the relative image links (there is no repository to rewrite them to)');
   });
 });

@@ -271,14 +271,16 @@ export class LivePanel {
       delete this.header.dataset.liveKind;
       return;
     }
-    const mark = live ? liveMark({ ...live, streaming: streaming || live.streaming }) : null;
+    // The run as the events tell it, not the live list read before the run ended.
+    const mark = live ? liveMark({ ...live, streaming }) : null;
     const kind = mark?.kind ?? 'streaming';
     this.header.dataset.liveKind = kind;
     this.header.dataset.streaming = String(streaming);
     const badge = element('span', { class: 'psm-live-badge', 'data-kind': kind }, mark?.short ?? liveText.header.streaming);
     const parts: (Node | string)[] = [badge];
     if (live) {
-      parts.push(element('span', { class: 'psm-live-long' }, mark!.long));
+      // The badge says live or streaming; the long form adds something only for a guess or our own pi.
+      if (kind === 'maybe' || live.detected_by === 'rpc') parts.push(element('span', { class: 'psm-live-long' }, mark!.long));
       const model = liveModelText(live);
       if (model) parts.push(element('span', { class: 'psm-live-model' }, model));
       const context = contextUsageText(live);
@@ -289,7 +291,8 @@ export class LivePanel {
         .join('\n');
     }
     const retrying = this.run.snapshot().retrying;
-    parts.push(element('span', { class: 'psm-live-state' }, retrying ? liveText.header.retrying : streaming ? liveText.header.streaming : liveText.header.idle));
+    if (retrying) parts.push(element('span', { class: 'psm-live-state' }, liveText.header.retrying));
+    else if (!streaming && kind === 'live') parts.push(element('span', { class: 'psm-live-state' }, liveText.header.idle));
     this.header.append(...parts);
   }
 

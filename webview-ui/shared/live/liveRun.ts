@@ -168,8 +168,9 @@ export class LiveRun {
         if (!writtenRoles.has(event.data.role)) return;
         const open = this.messages.find((m) => !m.closed);
         const message = open ?? this.newMessage();
-        // Deltas may have been missed (a page opened mid-answer): the final text stands in.
-        if (!message.blocks.some((b) => b.kind === 'text') && event.data.text) message.blocks.push({ kind: 'text', index: 0, text: event.data.text });
+        // Deltas may have been missed (a page opened mid-answer): the final text stands in. A
+        // tool result's text is its output, which the tool block shows already.
+        if (event.data.role === 'assistant' && !message.blocks.some((b) => b.kind === 'text') && event.data.text) message.blocks.push({ kind: 'text', index: 0, text: event.data.text });
         if (message.blocks.length === 0 && event.data.role !== 'assistant') {
           this.messages.splice(this.messages.indexOf(message), 1);
           return;
@@ -211,6 +212,11 @@ export class LiveRun {
       dropped++;
     }
     if (this.phase === 'streaming') this.writtenAhead += written - dropped;
+    // Once the file holds the ended run, its entries tell the error (pi writes it with the message).
+    if (this.phase === 'ended' && written > 0 && this.messages.length === 0 && this.error !== null) {
+      this.error = null;
+      return true;
+    }
     return dropped > 0;
   }
 
@@ -253,6 +259,9 @@ export class LiveRun {
     this.retrying = false;
     this.stopReason = stopReason;
     if (errorMessage) this.error = errorMessage;
+    // A stop asked for is no error (the server reports it as one to clients that only read
+    // errors); the message says "Stopped." instead.
+    if (stopReason === 'aborted') this.error = null;
     // An open message that got nothing is no message.
     this.messages = this.messages.filter((m) => m.closed || m.blocks.length > 0);
     for (const m of this.messages) {

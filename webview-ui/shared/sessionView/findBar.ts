@@ -1,4 +1,6 @@
+import { plainControls, type TextControl, type ViewControls } from './controls';
 import { element, openEnclosingDetails } from './dom';
+import { l10n } from '../../../src/shared/l10n';
 import { clearHighlights, highlightMatches, maxMatches } from './textSearch';
 
 export interface FindTarget {
@@ -12,12 +14,13 @@ export interface FindTarget {
 
 /**
  * Find within the page: a small bar with a query field, previous/next and a match count.
- * Plain elements themed with --vscode-* variables (with fallbacks), so the same bar works in
- * the browser client, where the webview UI toolkit's components would not be themed.
+ * Its controls come from the host: the webview UI toolkit's in the editor, plain elements
+ * themed with --vscode-* variables (with fallbacks) in the browser client, where the
+ * toolkit's components would not be themed.
  */
 export class FindBar {
   readonly element: HTMLElement;
-  private readonly input: HTMLInputElement;
+  private readonly input: TextControl;
   private readonly count: HTMLElement;
   private marks: HTMLElement[] = [];
   private current = -1;
@@ -26,12 +29,15 @@ export class FindBar {
   /** What had focus when the bar opened; it gets it back when the bar closes. */
   private returnFocus: HTMLElement | null = null;
 
-  constructor(private readonly target: FindTarget) {
-    this.input = element('input', { type: 'search', class: 'psm-find-input', placeholder: 'Find in session', 'aria-label': 'Find in session', spellcheck: 'false' });
+  constructor(
+    private readonly target: FindTarget,
+    controls: ViewControls = plainControls,
+  ) {
+    this.input = controls.textField({ className: 'psm-find-input', label: l10n.t('Find in session'), placeholder: l10n.t('Find in session') });
     this.count = element('span', { class: 'psm-find-count', 'aria-live': 'polite' });
-    const prev = element('button', { type: 'button', class: 'psm-find-button psm-find-prev', title: 'Previous match (Shift+Enter)', 'aria-label': 'Previous match' }, '↑');
-    const next = element('button', { type: 'button', class: 'psm-find-button psm-find-next', title: 'Next match (Enter)', 'aria-label': 'Next match' }, '↓');
-    const close = element('button', { type: 'button', class: 'psm-find-button psm-find-close', title: 'Close (Escape)', 'aria-label': 'Close find' }, '×');
+    const prev = controls.button({ className: 'psm-find-button psm-find-prev', title: l10n.t('Previous match (Shift+Enter)'), label: l10n.t('Previous match'), text: '↑' });
+    const next = controls.button({ className: 'psm-find-button psm-find-next', title: l10n.t('Next match (Enter)'), label: l10n.t('Next match'), text: '↓' });
+    const close = controls.button({ className: 'psm-find-button psm-find-close', title: l10n.t('Close (Escape)'), label: l10n.t('Close find'), text: '×' });
     this.element = element('div', { class: 'psm-find-bar', role: 'search', hidden: '', 'data-find-skip': '' }, this.input, this.count, prev, next, close);
 
     this.input.addEventListener('input', () => this.scheduleSearch());
@@ -152,7 +158,7 @@ export class FindBar {
   private updateCount(): void {
     const n = this.marks.length;
     const capped = n >= maxMatches ? '+' : '';
-    this.count.textContent = !this.input.value ? '' : n === 0 ? 'No results' : `${this.current + 1} of ${n}${capped}`;
+    this.count.textContent = !this.input.value ? '' : n === 0 ? l10n.t('No results') : l10n.t('{0} of {1}', this.current + 1, `${n}${capped}`);
     this.element.dataset.matches = String(n);
     this.element.classList.toggle('psm-find-none', this.input.value !== '' && n === 0);
   }

@@ -1,4 +1,5 @@
 import type { HostBridge } from '../bridge';
+import { l10n } from '../../../src/shared/l10n';
 import type { SessionEntry } from '../../../src/shared/model/entries';
 import { isMessageEntry, roleOf } from '../../../src/shared/render/content';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
@@ -6,6 +7,7 @@ import { buildTree, renderTreeNav, type SessionTree } from '../../../src/shared/
 import { renderSessionHeader, summarizeSession, summaryTitle } from '../../../src/shared/render/summary';
 import { appendRenderedHtml, element, enableFileLinks, entrySelector, openEnclosingDetails, type PrepareRendered } from './dom';
 import { EntryList } from './entryList';
+import type { ViewControls } from './controls';
 import { FindBar } from './findBar';
 import { FollowScroll } from './followScroll';
 import { fetchSession, fetchSessionTail, parseSessionsDiff, toParsedSession } from './sessionData';
@@ -33,10 +35,19 @@ export interface SessionViewOptions {
   headerTitle?: boolean;
   /** Called when a session cannot be opened, after what was shown before is cleared. */
   onOpenFailed?(message: string): void;
+  /** The find bar's controls; plain elements unless the host brings its own (the toolkit's). */
+  controls?: ViewControls;
 }
 
 /** How a new message is announced in a followed session. */
-const roleNames: Record<string, string> = { user: 'user', assistant: 'assistant', toolResult: 'tool result', bashExecution: 'shell', custom: 'extension' };
+/** "New … message" for one arrival, a whole sentence per role (translations need them whole). */
+const newMessageText: Record<string, () => string> = {
+  user: () => l10n.t('New user message'),
+  assistant: () => l10n.t('New assistant message'),
+  toolResult: () => l10n.t('New tool result message'),
+  bashExecution: () => l10n.t('New shell message'),
+  custom: () => l10n.t('New extension message'),
+};
 
 type Phase = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -98,9 +109,10 @@ export class SessionView {
     this.navSlot = element('div', { class: 'psm-nav-slot' });
     this.conversation = element('div', { class: 'psm-conversation' });
     this.sessionEl = element('div', { class: 'psm-session' }, this.headerSlot, this.navSlot, this.conversation);
-    this.scroller = element('div', { class: 'psm-viewer-scroll', tabindex: '-1' }, this.sessionEl);
+    // The stylesheet shows this while the session loads (CSS cannot ask the catalogue).
+    this.scroller = element('div', { class: 'psm-viewer-scroll', tabindex: '-1', 'data-loading-text': l10n.t('Loading session…') }, this.sessionEl);
     this.banner = element('div', { class: 'psm-viewer-banner', role: 'status', hidden: '' });
-    const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: 'Scroll to the newest message and follow it' }, '↓ New messages');
+    const latest = element('button', { type: 'button', class: 'psm-viewer-latest', hidden: '', title: l10n.t('Scroll to the newest message and follow it') }, `↓ ${l10n.t('New messages')}`);
     this.status = element('div', { class: 'psm-viewer-status', role: 'status', 'aria-live': 'polite' });
     this.announcer = element('div', { class: 'psm-viewer-live psm-visually-hidden', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
     this.prepare = options.openFile || bridge.openFile ? enableFileLinks : undefined;
@@ -110,13 +122,15 @@ export class SessionView {
       (rendered, total) => this.setStatus({ renderedEntries: String(rendered), totalEntries: String(total), renderComplete: String(rendered >= total) }),
       this.prepare,
     );
-    this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll(), fallbackFocus: this.scroller });
+    this.find = new FindBar({ root: this.sessionEl, prepare: () => this.list.renderAll(), fallbackFocus: this.scroller }, options.controls);
     this.follow = new FollowScroll(this.scroller, latest);
     // Reads whether the reader is at the end before the stream grows: the scroll event that
     // would update it comes after the change.
     this.live = new LivePanel(bridge, { contentGrew: () => this.follow.contentAppended(this.follow.following) });
     this.sessionEl.append(this.live.stream);
-    root.replaceChildren(this.status, this.announcer, this.find.element, this.banner, this.live.header, this.scroller, latest, this.live.promptBox);
+    // The "latest" button floats over the bottom of the conversation, not over the prompt box.
+    const body = element('div', { class: 'psm-viewer-body' }, this.scroller, latest);
+    root.replaceChildren(this.status, this.announcer, this.find.element, this.banner, this.live.header, body, this.live.promptBox);
 
     this.cleanups.push(
       bridge.onEvent((name, payload) => this.onEvent(name, payload)),
@@ -152,9 +166,9 @@ export class SessionView {
       if (generation !== this.generation) return;
       this.clearShown();
       this.setPhase('error');
-      const message = `Could not open this session: ${errorText(err)}`;
+      const message = l10n.t('Could not open this session: {0}', errorText(err));
       this.setBanner(message, 'error');
-      this.root.ownerDocument.title = 'Session not opened';
+      this.root.ownerDocument.title = l10n.t('Session not opened');
       this.options.onOpenFailed?.(message);
       return;
     }
@@ -169,7 +183,7 @@ export class SessionView {
     this.setStatus({ firstScreenEntries: String(this.list.renderedCount) });
     this.setPhase('ready');
     this.live.open(reply.header.id, this.knownPaths);
-    if (reply.skipped_lines > 0) this.setBanner(`${reply.skipped_lines} unreadable line${reply.skipped_lines === 1 ? '' : 's'} in this file were skipped.`, 'info');
+    if (reply.skipped_lines > 0) this.setBanner(reply.skipped_lines === 1 ? l10n.t('1 unreadable line in this file was skipped.') : l10n.t('{0} unreadable lines in this file were skipped.', reply.skipped_lines), 'info');
     if (entryId) this.revealEntry(entryId, { highlight });
     // Time to first paint: the next frame after the first screen is in the DOM.
     await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -278,7 +292,7 @@ export class SessionView {
       this.deleted = true;
       this.setStatus({ deleted: 'true' });
       this.live.setDeleted(true);
-      this.setBanner('This session file was deleted. What is shown is the last version read.', 'warning');
+      this.setBanner(l10n.t('This session file was deleted. What is shown is the last version read.'), 'warning');
       return;
     }
     const updated = [...diff.updated, ...diff.added].find((i) => this.knownPaths.has(i.path));
@@ -306,7 +320,7 @@ export class SessionView {
         this.appendEntries(tail.entries);
       } while (this.pullAgain);
     } catch (err) {
-      if (generation === this.generation) this.setBanner(`Could not read the new part of this session: ${errorText(err)}`, 'error');
+      if (generation === this.generation) this.setBanner(l10n.t('Could not read the new part of this session: {0}', errorText(err)), 'error');
     } finally {
       this.pulling = false;
     }
@@ -354,7 +368,7 @@ export class SessionView {
   private announce(added: readonly SessionEntry[]): void {
     const roles = added.filter(isMessageEntry).map((e) => roleOf(e) ?? '');
     if (roles.length === 0) return;
-    const text = roles.length === 1 ? `New ${roleNames[roles[0]!] ?? 'other'} message` : `${roles.length} new messages`;
+    const text = roles.length === 1 ? (newMessageText[roles[0]!]?.() ?? l10n.t('New other message')) : l10n.t('{0} new messages', roles.length);
     // One line per announcement; the oldest go, so the log stays short.
     this.announcer.append(element('p', {}, text));
     while (this.announcer.childElementCount > 3) this.announcer.firstElementChild?.remove();
@@ -441,7 +455,7 @@ export class SessionView {
   private setPhase(phase: Phase): void {
     this.phase = phase;
     this.setStatus({ state: phase, sessionPath: this.path });
-    this.status.textContent = phase === 'loading' ? 'Loading session' : phase === 'error' ? 'The session could not be opened' : 'Session shown';
+    this.status.textContent = phase === 'loading' ? l10n.t('Loading session') : phase === 'error' ? l10n.t('The session could not be opened') : l10n.t('Session shown');
   }
 
   private setStatus(values: Record<string, string | undefined>): void {

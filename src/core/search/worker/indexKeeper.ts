@@ -4,6 +4,7 @@ import type { SearchResult } from '../types';
 import type { SessionFileState, WorkerSearchQuery } from './protocol';
 import type { IndexingStatus } from '../../../shared/model/search';
 import { readSessionDocuments } from './sessionDocuments';
+import type { FeedMessage } from './documentFeed';
 
 export interface IndexKeeperOptions {
   indexDir: string;
@@ -38,10 +39,23 @@ function unpackMark(fingerprint: string | undefined): FileMark | undefined {
   return { size, mtimeMs, offset, version };
 }
 
+/** A fed version not seen this long after it was announced is read here after all. */
+const awaitFeedMs = 30_000;
+
+/** A file being fed: whether its documents are taken, and whether its session exists yet. */
+interface Feed {
+  accepted: boolean;
+  mode: 'full' | 'tail';
+  started: boolean;
+  id: string;
+  cwd: string;
+}
+
 /**
- * Keeps a SearchIndex in step with the session files: runs inside the search worker, reads
- * and parses the files itself, one at a time, yielding between files so searches are
- * answered while a large store is being indexed.
+ * Keeps a SearchIndex in step with the session files: runs inside the search worker. Files
+ * the scan parsed arrive as documents over feed ports (`receive`); any other file is read
+ * and parsed here, one at a time, yielding between files so searches are answered while a
+ * large store is being indexed.
  */
 export class IndexKeeper {
   private index: SearchIndex;
@@ -55,6 +69,9 @@ export class IndexKeeper {
   private persistTimer: NodeJS.Timeout | undefined;
   private saveWaiters: (() => void)[] = [];
   private indexedSinceStart = 0;
+  /** Fed versions announced by the session list whose documents have not arrived yet. */
+  private readonly awaiting = new Map<string, { file: SessionFileState; since: number }>();
+  private readonly feeds = new Map<string, Feed>();
 
   constructor(private readonly options: IndexKeeperOptions) {
     // Segments go to the index folder as they are built: the postings never sit in the heap.
@@ -83,7 +100,10 @@ export class IndexKeeper {
   }
 
   remove(paths: readonly string[]): void {
-    for (const path of paths) this.queue.set(path, null);
+    for (const path of paths) {
+      this.awaiting.delete(path);
+      this.queue.set(path, null);
+    }
     this.kick();
   }
 
@@ -92,6 +112,7 @@ export class IndexKeeper {
     const listed = new Set(files.map((f) => f.path));
     for (const path of this.index.sessionPaths()) if (!listed.has(path)) this.queue.set(path, null);
     for (const path of this.queue.keys()) if (!listed.has(path)) this.queue.set(path, null);
+    for (const path of this.awaiting.keys()) if (!listed.has(path)) this.awaiting.delete(path);
     for (const file of files) this.enqueue(file);
     this.reconciled = true;
     this.kick();
@@ -102,6 +123,9 @@ export class IndexKeeper {
     this.index.close();
     this.index = new SearchIndex({ dir: this.options.indexDir });
     this.queue.clear();
+    this.awaiting.clear();
+    // Files being fed right now started in the old index; they are read again here.
+    for (const feed of this.feeds.values()) feed.accepted = false;
     this.markDirty();
     this.reconcile(files);
   }
@@ -113,7 +137,8 @@ export class IndexKeeper {
 
   status(): IndexingStatus {
     const stats = this.index.stats();
-    const pending = this.queue.size + (this.current !== undefined ? 1 : 0);
+    this.readOverdueFeeds();
+    const pending = this.queue.size + this.awaiting.size + this.feeds.size + (this.current !== undefined ? 1 : 0);
     return {
       ready: this.reconciled && pending === 0,
       pending_files: pending,
@@ -141,10 +166,89 @@ export class IndexKeeper {
     const mark = unpackMark(this.index.fingerprintOf(file.path));
     if (!this.queue.has(file.path) && mark && mark.size === file.size && mark.mtimeMs === file.mtime_ms) {
       // Unchanged content; a rename or a new modified time only touches the session's fields.
+      this.awaiting.delete(file.path);
       this.updateMeta(file);
       return;
     }
+    if ((file.fed || this.awaiting.has(file.path)) && !this.queue.has(file.path)) {
+      // Its documents are on their way over a feed port (sent before this message was).
+      this.awaiting.set(file.path, { file, since: this.awaiting.get(file.path)?.since ?? Date.now() });
+      return;
+    }
     this.queue.set(file.path, file);
+  }
+
+  /**
+   * Applies one message of a document feed; returns the characters to acknowledge. A feed
+   * is refused (and the file read here instead) when the file is being read here already,
+   * or when a tail does not continue exactly where the indexed part of the file ends.
+   */
+  receive(message: FeedMessage): number {
+    const index = this.index;
+    switch (message.type) {
+      case 'begin': {
+        const mark = unpackMark(index.fingerprintOf(message.path));
+        const continues = message.mode === 'full' || (mark !== undefined && mark.offset === message.from_offset);
+        const accepted = this.current !== message.path && continues;
+        this.feeds.set(message.path, { accepted, mode: message.mode, started: false, id: message.id, cwd: message.cwd });
+        // A removal queued before the file was parsed again is older than what comes now.
+        if (accepted && this.queue.get(message.path) === null) this.queue.delete(message.path);
+        return 0;
+      }
+      case 'docs': {
+        const feed = this.feeds.get(message.path);
+        if (feed?.accepted && message.docs.length > 0) {
+          if (feed.mode === 'full' && !feed.started) index.upsertSession({ path: message.path, id: feed.id, name: null, cwd: feed.cwd, modified_ms: 0, fingerprint: '' }, message.docs);
+          else index.appendToSession(message.path, message.docs);
+          feed.started = true;
+        }
+        return message.chars;
+      }
+      case 'end': {
+        const feed = this.feeds.get(message.path);
+        this.feeds.delete(message.path);
+        const { file } = message;
+        const meta = { id: file.id, name: file.name, cwd: file.cwd, modified_ms: file.modified_ms };
+        if (feed?.accepted) {
+          if (feed.mode === 'full' && !feed.started) index.upsertSession({ path: file.path, ...meta, fingerprint: '' }, []);
+          index.updateSessionMeta(file.path, { ...meta, fingerprint: packMark({ size: file.size, mtimeMs: file.mtime_ms, offset: message.offset, version: message.version }) });
+          this.indexedSinceStart++;
+          this.markDirty();
+          const queued = this.queue.get(file.path);
+          if (queued && queued.size === file.size && queued.mtime_ms === file.mtime_ms) this.queue.delete(file.path);
+        } else if (!this.queue.has(file.path)) {
+          this.queue.set(file.path, file);
+        }
+        const waiting = this.awaiting.get(file.path);
+        this.awaiting.delete(file.path);
+        if (waiting) this.enqueue({ ...waiting.file, fed: false });
+        this.kick();
+        return 0;
+      }
+      case 'abort': {
+        const feed = this.feeds.get(message.path);
+        this.feeds.delete(message.path);
+        if (feed?.accepted && feed.started && index.removeSession(message.path)) this.markDirty();
+        const waiting = this.awaiting.get(message.path);
+        this.awaiting.delete(message.path);
+        if (waiting) this.queue.set(message.path, { ...waiting.file, fed: false });
+        this.kick();
+        return 0;
+      }
+    }
+  }
+
+  /** Safety net: a fed version whose documents never came is read here. */
+  private readOverdueFeeds(): void {
+    const now = Date.now();
+    let moved = false;
+    for (const [path, { file, since }] of this.awaiting) {
+      if (now - since < awaitFeedMs || this.feeds.has(path)) continue;
+      this.awaiting.delete(path);
+      this.queue.set(path, { ...file, fed: false });
+      moved = true;
+    }
+    if (moved) this.kick();
   }
 
   private updateMeta(file: SessionFileState): void {
@@ -156,7 +260,7 @@ export class IndexKeeper {
     this.running = true;
     void this.drain().finally(() => {
       this.running = false;
-      if (this.queue.size > 0 || this.saveWaiters.length > 0) this.kick();
+      if (this.nextJob() !== undefined || this.saveWaiters.length > 0) this.kick();
     });
   }
 
@@ -168,8 +272,20 @@ export class IndexKeeper {
         for (const done of waiters) done();
         continue;
       }
-      const [path, job] = this.queue.entries().next().value as [string, SessionFileState | null];
+      const next = this.nextJob();
+      if (!next) {
+        // Only files being fed are left; their feeds' ends kick the queue again.
+        if (this.saveWaiters.length === 0) return;
+        continue;
+      }
+      const [path, job] = next;
       this.queue.delete(path);
+      const mark = job && unpackMark(this.index.fingerprintOf(path));
+      if (job && mark && mark.size === job.size && mark.mtimeMs === job.mtime_ms) {
+        // A feed got there first.
+        this.updateMeta(job);
+        continue;
+      }
       this.current = path;
       try {
         if (job === null) {
@@ -183,6 +299,12 @@ export class IndexKeeper {
       // Let queued searches and status requests run between files.
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** The first queued file that is not being fed right now. */
+  private nextJob(): [string, SessionFileState | null] | undefined {
+    for (const entry of this.queue) if (!this.feeds.has(entry[0])) return entry;
+    return undefined;
   }
 
   private async indexFile(file: SessionFileState): Promise<void> {

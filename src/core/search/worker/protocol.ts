@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { SearchResult } from '../types';
 import type { RoleFilter } from '../../../shared/model/search';
 import type { IndexingStatus } from '../../../shared/model/search';
@@ -16,6 +17,11 @@ export interface SessionFileState {
   name: string | null;
   cwd: string;
   modified_ms: number;
+  /**
+   * This version's documents come over a feed port (documentFeed.ts), sent before this
+   * message was: the worker waits for them instead of reading the file.
+   */
+  fed?: boolean;
 }
 
 /** A search as the worker receives it: `allowed_paths` is a list (tags, favorites). */
@@ -48,11 +54,20 @@ export type ToWorker =
   | { type: 'search'; id: number; query: WorkerSearchQuery }
   | { type: 'status'; id: number }
   | { type: 'rebuild'; id: number; files: SessionFileState[] }
-  | { type: 'persist'; id: number };
+  | { type: 'persist'; id: number }
+  /** A port that parsers feed documents through (see documentFeed.ts). */
+  | { type: 'feed-port'; port: MessagePort }
+  /** The worker's heap, for the log after the first scan. */
+  | { type: 'memory'; id: number };
+
+export interface WorkerMemory {
+  heap_used: number;
+  heap_total: number;
+}
 
 export type WorkerErrorCode = 'invalid_payload' | 'internal';
 
 export type FromWorker =
-  | { type: 'reply'; id: number; ok: true; data: SearchResult | IndexingStatus | null }
+  | { type: 'reply'; id: number; ok: true; data: SearchResult | IndexingStatus | WorkerMemory | null }
   | { type: 'reply'; id: number; ok: false; code: WorkerErrorCode; message: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -2,6 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SearchQueryError } from '../queryParser';
 import { IndexKeeper } from './indexKeeper';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import type { FeedAck, FeedMessage } from './documentFeed';
+import type { MessagePort } from 'node:worker_threads';
 
 /*
  * Entry of the search worker thread (bundled as dist/searchWorker.js). Tokenising, indexing
@@ -54,6 +56,14 @@ async function handle(message: ToWorker): Promise<void> {
       keeper.rebuild(message.files);
       send({ type: 'reply', id: message.id, ok: true, data: keeper.status() });
       return;
+    case 'feed-port':
+      listenToFeed(message.port);
+      return;
+    case 'memory': {
+      const { heapUsed, heapTotal } = process.memoryUsage();
+      send({ type: 'reply', id: message.id, ok: true, data: { heap_used: heapUsed, heap_total: heapTotal } });
+      return;
+    }
     case 'persist':
       try {
         await keeper.persist();
@@ -63,6 +73,29 @@ async function handle(message: ToWorker): Promise<void> {
       }
       return;
   }
+}
+
+/**
+ * Documents parsed elsewhere arrive on feed ports, in order per port. A port that closes
+ * with a file half fed (its scan worker stopped) aborts that file, which is then read here.
+ */
+function listenToFeed(feed: MessagePort): void {
+  const open = new Set<string>();
+  feed.on('message', (message: FeedMessage) => {
+    if (message.type === 'begin') open.add(message.path);
+    else if (message.type === 'end' || message.type === 'abort') open.delete(message.path);
+    void loaded.then(() => {
+      const chars = keeper.receive(message);
+      if (chars > 0) feed.postMessage({ type: 'ack', chars } satisfies FeedAck);
+    });
+  });
+  feed.on('close', () => {
+    const paths = [...open];
+    open.clear();
+    void loaded.then(() => {
+      for (const path of paths) keeper.receive({ type: 'abort', path });
+    });
+  });
 }
 
 port.on('message', (message: ToWorker) => void handle(message));
