@@ -19,7 +19,7 @@ export interface WordFigures extends QueryWord {
   misses: number;
   /** Sessions the search found that rg did not. */
   extra: number;
-  /** Recall pages still partial after retries (0 means recall was judged on complete answers). */
+  /** Recall pages still partial after retries, or one more when paging stopped at the API's offset limit (0: judged on complete answers). */
   partialPages: number;
 }
 
@@ -103,7 +103,8 @@ function inMessageText(file: string, word: string): boolean {
 async function sessionsFound(url: string, word: string): Promise<{ found: Set<string>; partialPages: number }> {
   const found = new Set<string>();
   let partialPages = 0;
-  for (let offset = 0; offset <= 100_000; offset += 200) {
+  // The API pages no further than offset 10,000: a word in more sessions cannot be judged.
+  for (let offset = 0; offset <= 10_000; offset += 200) {
     let r = await api<SearchReply>(url, 'search', { query: word, per_session: 1, limit: 200, offset });
     // A loaded machine may cut a query short by its time budget: recall is judged on complete answers.
     for (let retry = 0; r.partial && retry < 20; retry++) {
@@ -113,6 +114,7 @@ async function sessionsFound(url: string, word: string): Promise<{ found: Set<st
     if (r.partial) partialPages++;
     for (const h of r.hits) found.add(h.session_path);
     if (r.hits.length === 0 || !r.has_more) break;
+    if (offset + 200 > 10_000) partialPages++;
   }
   return { found, partialPages };
 }

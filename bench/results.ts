@@ -72,7 +72,8 @@ interface Row {
   what: string;
   value: (c: CorpusRecord) => string;
   target: string;
-  met?: (c: CorpusRecord) => boolean;
+  /** null: not judged (a recall page stayed partial). */
+  met?: (c: CorpusRecord) => boolean | null;
 }
 
 const rows: Row[] = [
@@ -114,10 +115,10 @@ const rows: Row[] = [
     what: 'B4 recall vs rg (sessions with the word in message text)',
     value: (c) => {
       const unjudged = c.scan.warmRun.words.filter((w) => w.partialPages > 0).map((w) => w.word);
-      return `${recallMisses(c.scan.warmRun.words)} missed${unjudged.length ? ` (not judged for ${unjudged.join(', ')}: answers stayed partial, cut by the time budget under load)` : ''}`;
+      return `${recallMisses(c.scan.warmRun.words)} missed${unjudged.length ? ` (not judged for ${unjudged.join(', ')}: answers stayed partial under load, or the word is in more sessions than the API pages to)` : ''}`;
     },
     target: '0 missed',
-    met: (c) => recallMisses(c.scan.warmRun.words) === 0 && c.scan.warmRun.words.every((w) => w.partialPages === 0),
+    met: (c) => (recallMisses(c.scan.warmRun.words) > 0 ? false : c.scan.warmRun.words.every((w) => w.partialPages === 0) ? true : null),
   },
   { what: 'RSS after the B4 queries', value: (c) => mb(c.scan.warmRun.rssAfterMb), target: '–' },
 ];
@@ -132,7 +133,8 @@ function corpusTable(after: CorpusRecord, before: CorpusRecord | undefined): str
     '|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    const met = r.met ? (r.met(after) ? 'met' : 'missed') : '';
+    const verdict = r.met?.(after);
+    const met = verdict === undefined ? '' : verdict === null ? 'met where judged' : verdict ? 'met' : 'missed';
     lines.push(`| ${r.what} | ${before ? r.value(before) : 'not measured'} | ${r.value(after)} | ${r.target} | ${met} |`);
   }
   lines.push('', '| word | kind | p50 | rg p50 | rg files | found | missed | extra |', '|---|---|---|---|---|---|---|---|');
@@ -148,13 +150,13 @@ function growthTable(run: RunRecord): string[] {
   const big = run.corpora.find((c) => c.key === 'realistic-3gb');
   if (!small || !big) return [];
   const bytes = big.bytes / small.bytes;
-  const g = (label: string, a: number, b: number, unit: (v: number) => string) => `| ${label} | ${unit(a)} | ${unit(b)} | ${(b / a).toFixed(2)}× | ${b / a <= 3 ? 'met' : 'missed'} |`;
+  const g = (label: string, a: number, b: number, unit: (v: number) => string, judged = true) => `| ${label} | ${unit(a)} | ${unit(b)} | ${(b / a).toFixed(2)}× | ${!judged ? '–' : b / a <= 3 ? 'met' : 'missed'} |`;
   return [
     `### B7 growth, 1 GB → 3 GB (the store grew ${bytes.toFixed(2)}×)`,
     '',
     '| measure | 1 GB | 3 GB | growth | ≤ 3× |',
     '|---|---|---|---|---|',
-    g('reference pass', small.scan.referenceMs, big.scan.referenceMs, ms),
+    g('reference pass (no target)', small.scan.referenceMs, big.scan.referenceMs, ms, false),
     g('B1a cold list', small.scan.cold.listMs, big.scan.cold.listMs, ms),
     g('B1b cold until search is ready and finds the late word', coldSearchMs(small), coldSearchMs(big), ms),
     g('B1 peak RSS', small.scan.cold.peakRssMb, big.scan.cold.peakRssMb, mb),

@@ -18,7 +18,8 @@ import { beforeFile, coldSearchMs, readBefore, writeResults, type CorpusRecord, 
  * Options: `--quick` (small corpora, short runs), `--only=B1,B5` (B1, B2 and B4 go together),
  * `--corpora=current,realistic-1gb,realistic-3gb`, `--save-before` (keep this run as the
  * "before" column in bench/before.json), `--cpu-prof` (profile the servers into bench/.work/<corpus>/prof),
- * `--reference-runs=1` (one reference pass instead of the median of three, for long runs).
+ * `--reference-runs=1` (one reference pass instead of the median of three, for long runs),
+ * `--rounds=3` (timed rounds of the ten B4 words; default 5).
  */
 
 /**
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       referenceRuns: Number(arg('reference-runs')?.[0] ?? 3),
       log,
       onWarmServer: async (server) => {
-        const r = await runB4(server, c.dir, c.words, quick ? 3 : 5);
+        const r = await runB4(server, c.dir, c.words, Number(arg('rounds')?.[0] ?? (quick ? 3 : 5)));
         log(`  B4: p50 ${r.p50Ms.toFixed(1)} ms, p95 ${r.p95Ms.toFixed(1)} ms, rg p50 ${r.rgP50Ms.toFixed(0)} ms (${r.speedup.toFixed(1)}×), recall misses ${r.recallMisses}`);
         return r;
       },
