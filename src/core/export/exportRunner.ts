@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../util/workerScript';
 import { ApiError } from '../../shared/api/errors';
 import type { IDisposable } from '../lifecycle';
 import { EncodedJson } from '../util/encodedJson';
@@ -15,19 +14,6 @@ export interface ExportRunnerOptions {
   maxWaiting?: number;
   /** Heap limit of one export worker, so a pathological session fails alone. */
   maxHeapMb?: number;
-}
-
-
-/**
- * `exportWorker.js` beside the bundle in a build; from source (tests under tsx) the
- * TypeScript file through tsx's require hook, as for the search worker.
- */
-function workerLaunch(): { script: string; eval: boolean } {
-  const bundled = path.join(__dirname, 'exportWorker.js');
-  if (fs.existsSync(bundled)) return { script: bundled, eval: false };
-  const source = path.join(__dirname, 'exportWorker.ts');
-  const tsx = createRequire(__filename).resolve('tsx/cjs/api');
-  return { script: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(source)});`, eval: true };
 }
 
 /**
@@ -71,7 +57,7 @@ export class ExportRunner implements IDisposable {
 
   private runInWorker(job: ExportJob): Promise<ExportReply | EncodedJson<ExportReply>> {
     if (this.disposed) return Promise.reject(new ApiError('unavailable', 'exports are shutting down'));
-    const launch = workerLaunch();
+    const launch = workerScript(__dirname, 'exportWorker', path.join(__dirname, 'exportWorker.ts'));
     const worker = new Worker(launch.script, {
       eval: launch.eval,
       workerData: job,

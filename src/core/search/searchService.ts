@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { workerScript } from '../util/workerScript';
 import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
@@ -34,19 +33,6 @@ interface Waiting {
 
 /** How long dispose waits for the worker's last save before terminating it anyway. */
 const disposeSaveTimeoutMs = 10_000;
-
-/**
- * The worker script and how to start it: `searchWorker.js` beside the bundle in a build;
- * from source (tests under tsx) the TypeScript file, through tsx's require hook, because
- * `--import tsx` in a worker's execArgv does not reach its entry module on Node 20.
- */
-function workerLaunch(init: WorkerInit): { script: string; eval: boolean; workerData: WorkerInit } {
-  const bundled = path.join(__dirname, 'searchWorker.js');
-  if (fs.existsSync(bundled)) return { script: bundled, eval: false, workerData: init };
-  const source = path.join(__dirname, 'worker', 'searchWorker.ts');
-  const tsx = createRequire(__filename).resolve('tsx/cjs/api');
-  return { script: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(source)});`, eval: true, workerData: init };
-}
 
 /**
  * Full-text search for the core. The index lives in a worker thread; the documents of the
@@ -177,8 +163,8 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     this.generation++;
     this.fed.clear();
     const init: WorkerInit = { indexDir: this.options.indexDir, fresh, persistDelayMs: this.options.persistDelayMs ?? 5_000 };
-    const launch = workerLaunch(init);
-    const worker = new Worker(launch.script, { eval: launch.eval, workerData: launch.workerData });
+    const launch = workerScript(__dirname, 'searchWorker', path.join(__dirname, 'worker', 'searchWorker.ts'));
+    const worker = new Worker(launch.script, { eval: launch.eval, workerData: init });
     // Referenced only while a request waits: the core owns the worker's lifetime (dispose),
     // and an idle worker must not keep a finished process alive.
     worker.unref();
