@@ -13,7 +13,7 @@ import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
 import { test } from './harness';
 import { browser, sendToDriver } from './driver';
 import { waitUntil } from './wait';
-import { extensionId, treeRows } from './sessionTreeDom';
+import { expandRow, extensionId, treeRows } from './sessionTreeDom';
 
 /** Playwright steps into the webview's outer and inner frames through these selector parts. */
 const frame = 'iframe.webview.ready:visible >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ';
@@ -110,13 +110,11 @@ test('live pi: pi 1.6 in an editor terminal registers through our bridge, and th
   world.session = (await bridgedSession()) ?? world.session;
   world.fake.assertQueueEmpty();
   await vscode.commands.executeCommand('workbench.view.extension.piSessions');
-  await waitUntil('a live row in the tree', async () => (await treeRows()).some((r) => r.text.includes('live')), piTimeout).catch(async (err) => {
-    // The project group may be collapsed: open the first one that holds the session and look again.
-    await browser.click(`[id="workbench.parts.sidebar"] .monaco-list-row[aria-level="1"]`);
-    await waitUntil('a live row in the tree', async () => (await treeRows()).some((r) => r.text.includes('live')), 10_000).catch(() => {
-      throw err;
-    });
-  });
+  // Earlier suites may have left the session's project group collapsed: open it, as a user would.
+  const project = world.session?.cwd ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(project, 'the bridged session has a working folder');
+  await expandRow(project);
+  await waitUntil('a live row in the tree', async () => (await treeRows()).some((r) => r.text.includes('live')), piTimeout);
   await browser.screenshot('live-pi-tree');
 }, { timeoutMs: 150000 });
 
