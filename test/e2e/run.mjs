@@ -20,7 +20,8 @@ import { ensureCodeServer } from './install-tools.mjs';
 import { checkVsix } from './vsix.mjs';
 
 const started = Date.now();
-const overallTimeoutMs = Number(process.env.PSM_E2E_TIMEOUT_MS ?? 300_000);
+// Two code-server sessions (English, zh-cn) and the six vsix checks, on a shared 2-core machine.
+const overallTimeoutMs = Number(process.env.PSM_E2E_TIMEOUT_MS ?? 900_000);
 // PSM_E2E_SUITE_TIMEOUT_MS: more time for the in-host suite on a loaded machine.
 const suiteTimeoutMs = Number(process.env.PSM_E2E_SUITE_TIMEOUT_MS ?? 180_000);
 const say = (line) => console.log(line);

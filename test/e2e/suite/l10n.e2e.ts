@@ -99,7 +99,7 @@ if (vscode.env.language.toLowerCase() === 'zh-cn') {
     for (const title of [zh('Activity'), zh('Cost by model'), zh('Top projects'), zh('Hours of the day')]) assert.ok(titles.includes(title), `panel ${title}: ${titles.join(' | ')}`);
     const cards = await browser.texts(`${frame}.card-label`);
     assert.deepEqual(cards, [zh('Sessions'), zh('Messages'), zh('Tool calls'), zh('Tokens'), zh('Cost')]);
-    const ranges = await browser.texts(`${frame}button.range`);
+    const ranges = await browser.texts(`${frame}.range`);
     assert.ok(ranges.includes(zh('All time')), `range buttons: ${ranges.join(' | ')}`);
     const [chart] = await describe(`${frame}canvas[data-chart="per-day"]`, ['aria-label']);
     assert.match(chart?.attributes['aria-label'] ?? '', /柱状图和折线图/);
