@@ -45,8 +45,39 @@ function startPiWithoutBridge(sessionPath: string, cwd: string, home: string): C
     // pi renames its process to "pi", which hides --session: in the project folder it is still found.
     cwd,
     env: { ...process.env, HOME: home, PI_OFFLINE: '1', PI_CODING_AGENT_DIR: agentDir },
-    stdio: ['pipe', 'ignore', 'ignore'],
+    stdio: ['pipe', 'pipe', 'ignore'],
   });
+}
+
+/**
+ * Resolves once pi answers over RPC. pi renames its process only after loading its modules,
+ * and until then `--session` is still in its argv: waiting for an answer makes every later look
+ * at the process list see the same pi.
+ */
+async function piAnswers(pi: ChildProcess, timeoutMs: number): Promise<void> {
+  const stdout = pi.stdout;
+  assert.ok(stdout && pi.stdin, 'pi was started with piped stdio');
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => done(new Error(`pi did not answer get_state within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      if (buffered.includes('"id":"ready"')) done();
+    };
+    const onExit = (code: number | null) => done(new Error(`pi exited with ${code} before answering`));
+    function done(err?: Error) {
+      clearTimeout(timer);
+      stdout!.off('data', onData);
+      pi.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    }
+    stdout.on('data', onData);
+    pi.on('exit', onExit);
+    pi.stdin!.write(`${JSON.stringify({ id: 'ready', type: 'get_state' })}\n`);
+  });
+  // Output nobody reads must not fill the pipe and stall pi.
+  stdout.resume();
 }
 
 async function openSession(page: Page, url: string, session: ExpectedSession, { expectLive = false } = {}): Promise<void> {
@@ -191,7 +222,7 @@ describe('live pi in the web client', { skip: hasChromium ? false : `no Chromium
       await page.screenshot({ path: path.join(screenshotDir, 'phone-live-maybe.png') });
       // And one does: real pi 1.6 without the bridge, holding the file with --session.
       piWithoutBridge = startPiWithoutBridge(session.path, session.cwd, home);
-      await page.waitForTimeout(1000);
+      await piAnswers(piWithoutBridge, 60_000);
       const input = page.locator('.psm-prompt-input');
       await input.fill('Anyone there?');
       await input.press('Enter');
