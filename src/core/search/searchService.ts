@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { workerScript } from '../util/workerScript';
+import { workerResourceLimits, workerScript } from '../util/workerScript';
 import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
@@ -164,7 +164,7 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     this.fed.clear();
     const init: WorkerInit = { indexDir: this.options.indexDir, fresh, persistDelayMs: this.options.persistDelayMs ?? 5_000 };
     const launch = workerScript(__dirname, 'searchWorker', path.join(__dirname, 'worker', 'searchWorker.ts'));
-    const worker = new Worker(launch.script, { eval: launch.eval, workerData: init });
+    const worker = new Worker(launch.script, { eval: launch.eval, workerData: init, resourceLimits: workerResourceLimits });
     // Referenced only while a request waits: the core owns the worker's lifetime (dispose),
     // and an idle worker must not keep a finished process alive.
     worker.unref();

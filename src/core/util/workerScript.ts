@@ -2,6 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 
+/**
+ * Heap limits for the long-lived workers. V8 sizes each isolate's young generation for
+ * throughput (tens of MB per thread); in the editor's shared extension host every worker's
+ * nursery is resident memory, so it is kept small: a few more scavenges, far less RSS.
+ */
+export const workerResourceLimits = { maxYoungGenerationSizeMb: 8 };
+
 export interface WorkerScript {
   script: string;
   eval: boolean;

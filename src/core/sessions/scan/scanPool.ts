@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { IDisposable } from '../../lifecycle';
 import { describeError, type Logger } from '../../log';
 import { DocumentSender, type DocumentFeedHost } from '../../search/worker/documentFeed';
-import { workerScript } from '../../util/workerScript';
+import { workerResourceLimits, workerScript } from '../../util/workerScript';
 import { InvalidSessionFileError } from '../parser';
 import type { EntrySink, SummarizeOptions, SummarizeResult } from '../sessionIndex';
 import { summarizeFile } from '../summary';
@@ -143,7 +143,7 @@ export class ScanPool implements IDisposable {
 
   private spawn(): Slot {
     const launch = workerScript(__dirname, 'scanWorker', `${__dirname}/scanWorker.ts`);
-    const worker = new Worker(launch.script, { eval: launch.eval });
+    const worker = new Worker(launch.script, { eval: launch.eval, resourceLimits: workerResourceLimits });
     const slot: Slot = { worker, jobs: new Map(), feedGeneration: undefined };
     worker.unref();
     worker.on('message', (message: FromScanWorker) => this.onMessage(slot, message));
