@@ -123,14 +123,14 @@ class BlockReader {
     if (segment.source instanceof MemorySource) {
       this.window = segment.postings(slot);
       this.windowStart = segment.postingStart(slot);
-      this.windowEnd = segment.postingEnds[slot];
+      this.windowEnd = segment.postingEnd(slot);
     }
   }
 
   /** Bytes [start, end) of the postings, and the offset of `start` in the returned array. */
   read(start: number, end: number): { bytes: Uint8Array; at: number } {
     if (start < this.windowStart || end > this.windowEnd) {
-      const listEnd = this.segment.postingEnds[this.slot];
+      const listEnd = this.segment.postingEnd(this.slot);
       const windowEnd = Math.max(end, Math.min(listEnd, start + readAheadBytes));
       this.window = this.segment.source.read(start, windowEnd);
       this.windowStart = start;
@@ -171,7 +171,7 @@ export function runQuery(view: IndexView, parsed: ParsedQuery, query: SearchQuer
   const liveDocs = Math.max(1, view.liveDocs);
   const averageLength = Math.max(1, view.liveTokens / liveDocs);
   const frequency = positives.map((_, c) => {
-    const perTerm = positives[c].terms.map((_, k) => segments.reduce((sum, segment, s) => sum + resolved[s][c][k].reduce((n, i) => n + segment.docCounts[i], 0), 0));
+    const perTerm = positives[c].terms.map((_, k) => segments.reduce((sum, segment, s) => sum + resolved[s][c][k].reduce((n, i) => n + segment.docCount(i), 0), 0));
     return Math.min(...perTerm);
   });
   const scorers = frequency.map((df) => new Bm25(Bm25.idf(liveDocs, df), averageLength));
@@ -265,8 +265,8 @@ function topOneWord(ctx: Context): void {
     const segment = view.segments[s];
     const [slot] = ctx.resolved[s][0][0];
     if (slot === undefined) continue;
-    const firstBlock = segment.termBlocks[slot];
-    const lastBlock = segment.termBlocks[slot + 1];
+    const firstBlock = segment.firstBlock(slot);
+    const lastBlock = segment.endBlock(slot);
     const reader = new BlockReader(segment, slot);
     const listStart = segment.postingStart(slot);
     const decode = (start: number, end: number, base: number): void => {
@@ -283,7 +283,7 @@ function topOneWord(ctx: Context): void {
       }
     };
     if (firstBlock === lastBlock) {
-      decode(listStart, segment.postingEnds[slot], 0);
+      decode(listStart, segment.postingEnd(slot), 0);
       continue;
     }
     for (let b = firstBlock; b < lastBlock; b++) {
@@ -307,7 +307,7 @@ function matchAll(ctx: Context): number {
   const counter = new SessionCounter(view.sessions.length);
   const docLength = view.docs.length.view();
   const docSession = view.docs.session.view();
-  const frequencyOf = (segment: Segment, slots: Slots): number => slots.reduce((n, i) => n + segment.docCounts[i], 0);
+  const frequencyOf = (segment: Segment, slots: Slots): number => slots.reduce((n, i) => n + segment.docCount(i), 0);
   let matched = new Uint8Array(0);
   let score = new Float64Array(0);
   // Newest segments first: when time runs out, the recent conversations are the ones searched.
@@ -387,7 +387,7 @@ function scanPostings(segment: Segment, slots: Slots, admit: (doc: number) => bo
 function phraseMatches(segment: Segment, clause: QueryClause, slots: Slots[], admit: (doc: number) => boolean, budget: Budget): Map<number, number> {
   const termOrder = clause.terms
     .map((_, k) => k)
-    .sort((a, b) => slots[a].reduce((n, i) => n + segment.docCounts[i], 0) - slots[b].reduce((n, i) => n + segment.docCounts[i], 0));
+    .sort((a, b) => slots[a].reduce((n, i) => n + segment.docCount(i), 0) - slots[b].reduce((n, i) => n + segment.docCount(i), 0));
   // Documents holding every term, from doc ids alone: positions are decoded only for those.
   const base = segment.minDoc;
   const inAll = new Uint8Array(segment.maxDoc - base + 1);

@@ -320,7 +320,7 @@ export class SearchIndex implements IndexView {
       segments: this.segmentList.length,
       bytes: {
         postings: this.segmentList.reduce((n, s) => n + s.source.byteLength, 0),
-        terms: this.segmentList.reduce((n, s) => n + s.terms.length * 2 + s.termEnds.byteLength * 4, 0),
+        terms: this.segmentList.reduce((n, s) => n + s.dictionary.memoryBytes, 0),
         docs: this.docTable.byteSize,
         stored_text: this.docTable.texts.bytes.length,
         pending: this.builder.positionCount * 12,

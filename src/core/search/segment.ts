@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import { GrowableArray, VarintReader, u32 } from './compactArrays';
+import { MemoryDictionary, type PositionedFile, type TermDictionary } from './termDictionary';
 
 /**
  * An immutable slice of the inverted index: a sorted term dictionary and, per term, a postings
@@ -14,8 +14,9 @@ import { GrowableArray, VarintReader, u32 } from './compactArrays';
  * - session postings: `(session delta, documents)` varints, so the total of a one-word query
  *   comes from per-session document frequencies instead of walking the list.
  *
- * The dictionary and the tables live in memory; the posting bytes live in a PostingSource,
- * in memory while the segment is new and in its own file once written (read on demand).
+ * The posting block tables live in memory. The dictionary (termDictionary.ts) and the posting
+ * bytes (a PostingSource) are in memory while the segment is new and in its file once written,
+ * read on demand.
  *
  * Every segment covers a doc-id range after the previous segment's, so merging two adjacent
  * segments is a concatenation per term.
@@ -45,56 +46,37 @@ export class MemorySource implements PostingSource {
   close(): void {}
 }
 
-/** Positioned reads from an open file: the postings never sit in the heap as a whole. */
+/** Positioned reads of the postings region of a segment file, never the whole list at once. */
 export class FileSource implements PostingSource {
-  private closed = false;
-
   constructor(
-    private readonly fd: number,
+    readonly file: PositionedFile,
     /** File offset of the region's first byte. */
     private readonly base: number,
     readonly byteLength: number,
-    readonly file: string,
   ) {}
 
   read(start: number, end: number): Uint8Array {
-    if (this.closed) throw new Error(`search segment ${this.file} is closed`);
-    const length = end - start;
-    const out = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, out, done, length - done, this.base + start + done);
-      if (n === 0) throw new Error(`search segment ${this.file} is truncated`);
-      done += n;
-    }
-    return out;
+    return this.file.read(this.base + start, end - start);
   }
 
+  /** Closes the file, which the segment's dictionary shares: the segment is done with. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    fs.closeSync(this.fd);
+    this.file.close();
   }
 }
 
-/** The in-memory part of a segment: dictionary, per-term counts and offsets, block tables. */
-export interface SegmentTables {
-  /** All terms concatenated, in code-unit order. */
-  terms: string;
-  /** End offset in `terms` of each term. */
-  termEnds: Uint32Array;
-  /** Documents per term. */
-  docCounts: Uint32Array;
-  /** End offset in the postings of each term's list. */
-  postingEnds: Uint32Array;
-  /** End offset (after the doc postings) of each term's session postings; empty for short lists. */
-  sessionEnds: Uint32Array;
-  /** Block index where each term's blocks start (termCount + 1 entries). */
-  termBlocks: Uint32Array;
+/** Per posting block of the long lists: what block-max WAND skips by. Small enough to keep in memory. */
+export interface PostingBlocks {
   blockLastDoc: Uint32Array;
   blockEnd: Uint32Array;
   blockMaxTf: Uint32Array;
   blockMinLength: Uint32Array;
+}
+
+/** A segment's parts besides its posting bytes. */
+export interface SegmentParts {
+  dictionary: TermDictionary;
+  blocks: PostingBlocks;
   minDoc: number;
   maxDoc: number;
   /** Bytes of doc postings; the session postings follow. */
@@ -102,12 +84,7 @@ export interface SegmentTables {
 }
 
 export class Segment {
-  readonly terms: string;
-  readonly termEnds: Uint32Array;
-  readonly docCounts: Uint32Array;
-  readonly postingEnds: Uint32Array;
-  readonly sessionEnds: Uint32Array;
-  readonly termBlocks: Uint32Array;
+  readonly dictionary: TermDictionary;
   readonly blockLastDoc: Uint32Array;
   readonly blockEnd: Uint32Array;
   readonly blockMaxTf: Uint32Array;
@@ -117,83 +94,84 @@ export class Segment {
   readonly postingBytes: number;
 
   constructor(
-    tables: SegmentTables,
+    readonly parts: SegmentParts,
     public source: PostingSource,
     /** The file holding this segment, once written. */
     public file?: string,
   ) {
-    this.terms = tables.terms;
-    this.termEnds = tables.termEnds;
-    this.docCounts = tables.docCounts;
-    this.postingEnds = tables.postingEnds;
-    this.sessionEnds = tables.sessionEnds;
-    this.termBlocks = tables.termBlocks;
-    this.blockLastDoc = tables.blockLastDoc;
-    this.blockEnd = tables.blockEnd;
-    this.blockMaxTf = tables.blockMaxTf;
-    this.blockMinLength = tables.blockMinLength;
-    this.minDoc = tables.minDoc;
-    this.maxDoc = tables.maxDoc;
-    this.postingBytes = tables.postingBytes;
-  }
-
-  get tables(): SegmentTables {
-    return this;
+    this.dictionary = parts.dictionary;
+    this.blockLastDoc = parts.blocks.blockLastDoc;
+    this.blockEnd = parts.blocks.blockEnd;
+    this.blockMaxTf = parts.blocks.blockMaxTf;
+    this.blockMinLength = parts.blocks.blockMinLength;
+    this.minDoc = parts.minDoc;
+    this.maxDoc = parts.maxDoc;
+    this.postingBytes = parts.postingBytes;
   }
 
   get termCount(): number {
-    return this.termEnds.length;
+    return this.dictionary.termCount;
   }
 
   /** Bytes of postings and dictionary: what merging weighs. */
   get byteSize(): number {
-    return this.source.byteLength + this.terms.length * 2 + this.termEnds.length * 16;
+    return this.source.byteLength + this.dictionary.byteSize;
   }
 
   term(i: number): string {
-    return this.terms.slice(i === 0 ? 0 : this.termEnds[i - 1], this.termEnds[i]);
+    return this.dictionary.term(i);
+  }
+
+  docCount(i: number): number {
+    return this.dictionary.docCount(i);
   }
 
   postingStart(i: number): number {
-    return i === 0 ? 0 : this.postingEnds[i - 1];
+    return this.dictionary.postingStart(i);
+  }
+
+  postingEnd(i: number): number {
+    return this.dictionary.postingEnd(i);
+  }
+
+  /** The term's posting blocks are [firstBlock, endBlock); equal for a short list. */
+  firstBlock(i: number): number {
+    return this.dictionary.firstBlock(i);
+  }
+
+  endBlock(i: number): number {
+    return this.dictionary.endBlock(i);
   }
 
   /** The doc postings of term `i`. */
   postings(i: number): Uint8Array {
-    return this.source.read(this.postingStart(i), this.postingEnds[i]);
+    return this.source.read(this.postingStart(i), this.postingEnd(i));
   }
 
   /** The session postings of term `i`, or undefined for a short list (walk its docs instead). */
   sessionPostings(i: number): Uint8Array | undefined {
-    if (this.sessionEnds.length === 0) return undefined;
-    const start = this.postingBytes + (i === 0 ? 0 : this.sessionEnds[i - 1]);
-    const end = this.postingBytes + this.sessionEnds[i];
+    const start = this.postingBytes + this.dictionary.sessionStart(i);
+    const end = this.postingBytes + this.dictionary.sessionEnd(i);
     return end > start ? this.source.read(start, end) : undefined;
   }
 
   /** First term index whose term is ≥ `key`. */
   lowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.termEnds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.term(mid) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.dictionary.lowerBound(key);
   }
 
   find(term: string): number {
     const i = this.lowerBound(term);
-    return i < this.termEnds.length && this.term(i) === term ? i : -1;
+    return i < this.termCount && this.term(i) === term ? i : -1;
   }
 
   /** Indices of the terms starting with `prefix`, at most `limit` of them. */
   prefixRange(prefix: string, limit: number): { from: number; to: number; capped: boolean } {
     const from = this.lowerBound(prefix);
+    const count = this.termCount;
     let to = from;
-    while (to < this.termEnds.length && to - from < limit && this.term(to).startsWith(prefix)) to++;
-    const capped = to - from === limit && to < this.termEnds.length && this.term(to).startsWith(prefix);
+    while (to < count && to - from < limit && this.term(to).startsWith(prefix)) to++;
+    const capped = to - from === limit && to < count && this.term(to).startsWith(prefix);
     return { from, to, capped };
   }
 }
@@ -201,16 +179,8 @@ export class Segment {
 const none = new Uint32Array(0);
 export const emptySegment = new Segment(
   {
-    terms: '',
-    termEnds: none,
-    docCounts: none,
-    postingEnds: none,
-    sessionEnds: none,
-    termBlocks: new Uint32Array(1),
-    blockLastDoc: none,
-    blockEnd: none,
-    blockMaxTf: none,
-    blockMinLength: none,
+    dictionary: new MemoryDictionary({ terms: '', termEnds: none, docCounts: none, postingEnds: none, sessionEnds: none, termBlocks: new Uint32Array(1) }),
+    blocks: { blockLastDoc: none, blockEnd: none, blockMaxTf: none, blockMinLength: none },
     minDoc: 0,
     maxDoc: -1,
     postingBytes: 0,
@@ -400,16 +370,20 @@ class SegmentWriter {
     };
     return new Segment(
       {
-        terms: this.termList.join(''),
-        termEnds,
-        docCounts: trimmed(this.docCounts),
-        postingEnds: trimmed(this.postingEnds),
-        sessionEnds: trimmed(this.sessionEnds),
-        termBlocks: trimmed(this.termBlocks),
-        blockLastDoc: trimmed(this.blockLastDoc),
-        blockEnd: trimmed(this.blockEnd),
-        blockMaxTf: trimmed(this.blockMaxTf),
-        blockMinLength: trimmed(this.blockMinLength),
+        dictionary: new MemoryDictionary({
+          terms: this.termList.join(''),
+          termEnds,
+          docCounts: trimmed(this.docCounts),
+          postingEnds: trimmed(this.postingEnds),
+          sessionEnds: trimmed(this.sessionEnds),
+          termBlocks: trimmed(this.termBlocks),
+        }),
+        blocks: {
+          blockLastDoc: trimmed(this.blockLastDoc),
+          blockEnd: trimmed(this.blockEnd),
+          blockMaxTf: trimmed(this.blockMaxTf),
+          blockMinLength: trimmed(this.blockMinLength),
+        },
         minDoc: this.minDoc,
         maxDoc: this.maxDoc,
         postingBytes,
@@ -527,7 +501,7 @@ export class SegmentBuilder {
 
 function inMemory(segment: Segment): Segment {
   if (segment.source instanceof MemorySource) return segment;
-  return new Segment(segment.tables, new MemorySource(segment.source.read(0, segment.postingBytes)));
+  return new Segment(segment.parts, new MemorySource(segment.source.read(0, segment.postingBytes)));
 }
 
 /**

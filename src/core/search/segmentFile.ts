@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { FileSource, Segment, type SegmentTables } from './segment';
+import { FileSource, Segment, type PostingBlocks } from './segment';
+import { FileDictionary, PositionedFile, encodeDictionary } from './termDictionary';
 
 /*
  * One segment per file, written once and never changed: `search-seg-<id>.bin`, laid out as
- *   8-byte magic, u32 format version, u32 header length, header JSON, the table blocks
- *   (loaded into typed arrays), the posting bytes (left on disk, read on demand), and an
- *   8-byte end mark.
+ *   8-byte magic, u32 format version, u32 header length, header JSON, the posting block tables
+ *   (loaded into typed arrays), the dictionary's block index (loaded), the dictionary's blocks
+ *   and the posting bytes (both left on disk, read on demand), and an 8-byte end mark.
  * A file is written under a temp name, flushed and renamed, so a named segment is whole; the
  * end mark and the sizes in the header catch one damaged afterwards. Which segments make up
  * the index is said by the manifest (indexFile.ts) alone: a segment file it does not name is
@@ -17,11 +18,11 @@ import { FileSource, Segment, type SegmentTables } from './segment';
 
 const magic = Buffer.from('PSMSEG2\n', 'latin1');
 const endMark = Buffer.from('PSMSEGOK', 'latin1');
-const formatVersion = 2;
+/** 3: the dictionary moved to disk, in blocks of 64 terms behind an in-memory index. */
+const formatVersion = 3;
 export const segmentFilePrefix = 'search-seg-';
 
-const tableKeys = ['termEnds', 'docCounts', 'postingEnds', 'sessionEnds', 'termBlocks', 'blockLastDoc', 'blockEnd', 'blockMaxTf', 'blockMinLength'] as const;
-type TableKey = (typeof tableKeys)[number];
+const blockKeys = ['blockLastDoc', 'blockEnd', 'blockMaxTf', 'blockMinLength'] as const;
 
 interface SegmentHeader {
   endianness: 'LE' | 'BE';
@@ -30,8 +31,11 @@ interface SegmentHeader {
   postingBytes: number;
   /** Posting bytes including the session postings. */
   sourceBytes: number;
-  termBytes: number;
-  counts: Record<TableKey, number>;
+  termCount: number;
+  /** Posting blocks (entries of each block table). */
+  blockCount: number;
+  dictionaryIndexBytes: number;
+  dictionaryBytes: number;
 }
 
 export function isSegmentFileName(name: string): boolean {
@@ -53,33 +57,35 @@ export function writeSegmentFile(dir: string, segment: Segment): Segment {
   const name = `${segmentFilePrefix}${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.bin`;
   const file = path.resolve(dir, name);
   const temp = path.resolve(dir, `.${name}.tmp`);
-  const termBytes = Buffer.from(segment.terms, 'utf8');
+  const dictionary = encodeDictionary(segment.dictionary);
   const header: SegmentHeader = {
     endianness: os.endianness(),
     minDoc: segment.minDoc,
     maxDoc: segment.maxDoc,
     postingBytes: segment.postingBytes,
     sourceBytes: segment.source.byteLength,
-    termBytes: termBytes.length,
-    counts: Object.fromEntries(tableKeys.map((k) => [k, segment[k].length])) as Record<TableKey, number>,
+    termCount: segment.termCount,
+    blockCount: segment.blockLastDoc.length,
+    dictionaryIndexBytes: dictionary.index.length,
+    dictionaryBytes: dictionary.blocks.length,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(16);
   magic.copy(prefix, 0);
   prefix.writeUInt32LE(formatVersion, 8);
   prefix.writeUInt32LE(headerBytes.length, 12);
+  const layout = sectionsOf(headerBytes.length, header);
   const fd = fs.openSync(temp, 'wx', 0o644);
-  let sourceAt = 0;
   try {
     try {
       writeAll(fd, prefix);
       writeAll(fd, headerBytes);
-      writeAll(fd, termBytes);
-      for (const key of tableKeys) {
+      for (const key of blockKeys) {
         const table = segment[key];
         writeAll(fd, new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
       }
-      sourceAt = 16 + headerBytes.length + termBytes.length + tableKeys.reduce((n, k) => n + segment[k].byteLength, 0);
+      writeAll(fd, dictionary.index);
+      writeAll(fd, dictionary.blocks);
       // In slices: a file-backed source (a segment copied from another folder) is never read whole.
       const chunk = 8 * 1024 * 1024;
       for (let at = 0; at < segment.source.byteLength; at += chunk) writeAll(fd, segment.source.read(at, Math.min(segment.source.byteLength, at + chunk)));
@@ -93,8 +99,31 @@ export function writeSegmentFile(dir: string, segment: Segment): Segment {
     fs.rmSync(temp, { force: true });
     throw err;
   }
-  const readFd = fs.openSync(file, 'r');
-  return new Segment(segment.tables, new FileSource(readFd, sourceAt, header.sourceBytes, file), file);
+  const reader = new PositionedFile(fs.openSync(file, 'r'), file);
+  const blocks: PostingBlocks = { blockLastDoc: segment.blockLastDoc, blockEnd: segment.blockEnd, blockMaxTf: segment.blockMaxTf, blockMinLength: segment.blockMinLength };
+  return fromFile(reader, header, layout, blocks, file);
+}
+
+/** File offsets of a segment file's sections. */
+function sectionsOf(headerLength: number, header: SegmentHeader) {
+  const blocksAt = 16 + headerLength;
+  const indexAt = blocksAt + blockKeys.length * header.blockCount * 4;
+  const sourceAt = indexAt + header.dictionaryIndexBytes + header.dictionaryBytes;
+  return { blocksAt, indexAt, sourceAt, end: sourceAt + header.sourceBytes + endMark.length };
+}
+
+function fromFile(reader: PositionedFile, header: SegmentHeader, layout: ReturnType<typeof sectionsOf>, blocks: PostingBlocks, file: string): Segment {
+  const dictionary = new FileDictionary(reader, {
+    termCount: header.termCount,
+    indexAt: layout.indexAt,
+    indexBytes: header.dictionaryIndexBytes,
+    blocksBytes: header.dictionaryBytes,
+  });
+  return new Segment(
+    { dictionary, blocks, minDoc: header.minDoc, maxDoc: header.maxDoc, postingBytes: header.postingBytes },
+    new FileSource(reader, layout.sourceAt, header.sourceBytes),
+    file,
+  );
 }
 
 function readExactly(fd: number, target: Uint8Array, position: number): void {
@@ -124,25 +153,20 @@ export function openSegmentFile(file: string): Segment {
     readExactly(fd, headerBytes, 16);
     const header = JSON.parse(headerBytes.toString('utf8')) as SegmentHeader;
     if (header.endianness !== os.endianness()) throw new Error('search segment written on another byte order');
-    const tablesBytes = tableKeys.reduce((n, k) => n + header.counts[k] * 4, 0);
-    const sourceAt = 16 + headerLength + header.termBytes + tablesBytes;
-    if (sourceAt + header.sourceBytes + endMark.length !== size) throw new Error('search segment file has the wrong size');
+    const layout = sectionsOf(headerLength, header);
+    if (layout.end !== size) throw new Error('search segment file has the wrong size');
     const mark = Buffer.alloc(endMark.length);
     readExactly(fd, mark, size - endMark.length);
     if (!mark.equals(endMark)) throw new Error('search segment file is incomplete');
-    let at = 16 + headerLength;
-    const termBytes = Buffer.alloc(header.termBytes);
-    readExactly(fd, termBytes, at);
-    at += termBytes.length;
-    const tables = {} as Record<TableKey, Uint32Array>;
-    for (const key of tableKeys) {
-      const table = new Uint32Array(header.counts[key]);
+    const tables = {} as Record<(typeof blockKeys)[number], Uint32Array>;
+    let at = layout.blocksAt;
+    for (const key of blockKeys) {
+      const table = new Uint32Array(header.blockCount);
       readExactly(fd, new Uint8Array(table.buffer), at);
       at += table.byteLength;
       tables[key] = table;
     }
-    const segmentTables: SegmentTables = { ...tables, terms: termBytes.toString('utf8'), minDoc: header.minDoc, maxDoc: header.maxDoc, postingBytes: header.postingBytes };
-    return new Segment(segmentTables, new FileSource(fd, sourceAt, header.sourceBytes, file), file);
+    return fromFile(new PositionedFile(fd, file), header, layout, tables, file);
   } catch (err) {
     fs.closeSync(fd);
     throw err;
