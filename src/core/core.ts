@@ -22,6 +22,7 @@ import { ScanPool } from './sessions/scan/scanPool';
 import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
 import { createSessionCommands } from './sessions/sessionCommands';
 import { createSessionActionCommands } from './sessions/sessionActionCommands';
+import { OwnSessionWrites } from './sessions/ownWrites';
 import { ExportRunner } from './export/exportRunner';
 import { UserData } from './userdata/userData';
 import { ConfigBundleStore, sessionPathsSettingKey } from './userdata/configBundle';
@@ -161,6 +162,8 @@ export class Core extends Disposable {
         homeDir: this.homeDir,
       }),
     );
+    // Shared by every writer of session files we own and by the live-session guesses.
+    const ownWrites = new OwnSessionWrites();
     const exports = this.register(new ExportRunner());
     this.router.registerAll(
       createSessionActionCommands({
@@ -169,6 +172,7 @@ export class Core extends Disposable {
         parse: (file) => parseSessionFile(file),
         parseFrom: parseEntriesFrom,
         moveToTrash: (file) => options.platform.moveToTrash(file),
+        ownWrites,
         forgetUserData: async (id, file) => {
           await userData.forgetSession(id, file);
         },
@@ -178,7 +182,7 @@ export class Core extends Disposable {
     this.router.registerAll(createUserDataCommands({ userData, config: this.config }));
 
     const lookup = { findSessionById: (id: string) => this.sessions.byId(id), findSessionByPath: (p: string) => this.sessions.get(p) };
-    const rpc = this.register(new PiRpcManager({ bus: this.bus, log, sessions: lookup, piCommand: options.piCommand, env: options.env }));
+    const rpc = this.register(new PiRpcManager({ bus: this.bus, log, sessions: lookup, piCommand: options.piCommand, env: options.env, ownWrites }));
     const bridges = this.register(
       new BridgeHub({
         bus: this.bus,
@@ -188,7 +192,7 @@ export class Core extends Disposable {
       }),
     );
     this.bridges = bridges;
-    const live = new LiveSessionFinder({ rpc, bridges, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
+    const live = new LiveSessionFinder({ rpc, bridges, ownWrites, sessions: { listSessions: () => this.sessions.all(), findSessionByPath: lookup.findSessionByPath } });
     this.router.registerAll(createPiAgentCommands({
         rpc,
         live,

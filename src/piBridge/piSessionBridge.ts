@@ -15,7 +15,9 @@ import * as path from 'node:path';
 /** The parts of pi's extension API used here (pi 1.6 `ExtensionAPI`). */
 interface PiApi {
   on(event: string, handler: (event: PiEvent, ctx: PiContext) => unknown): unknown;
-  sendUserMessage(text: string, options?: { deliverAs?: 'steer' | 'followUp' }): void;
+  sendUserMessage(text: string, options?: { deliverAs?: 'steer' | 'followUp'; expandPromptTemplates?: boolean }): void;
+  /** Slash commands of this session; `source: "extension"` marks the ones an extension registered. */
+  getCommands?(): ReadonlyArray<{ name: string; source: string }>;
   getSessionName(): string | undefined;
   getThinkingLevel(): string;
 }
@@ -206,8 +208,11 @@ class Bridge {
           if (message === undefined || message.length === 0) return reply(false, { error: 'message: expected a non-empty string' });
           // An idle pi starts a run with any of the three; a streaming one needs deliverAs.
           if (this.ctx.isIdle()) {
-            this.pi.sendUserMessage(message);
-            return reply(true, { data: { disposition: 'started' } });
+            // Dispatched as if typed in pi, as pi's RPC `prompt` does: an extension command
+            // runs, and templates and skills expand.
+            const handled = this.runsAsCommand(message);
+            this.pi.sendUserMessage(message, { expandPromptTemplates: true });
+            return reply(true, { data: { disposition: handled ? 'handled' : 'started' } });
           }
           this.pi.sendUserMessage(message, { deliverAs: frame.type === 'steer' ? 'steer' : 'followUp' });
           return reply(true, { data: { disposition: 'queued' } });
@@ -223,6 +228,24 @@ class Bridge {
     } catch (err) {
       return reply(false, { error: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  /**
+   * Whether pi will run `text` as an extension command, so no run follows and the server
+   * must not wait for one. `pi.sendUserMessage` returns nothing, so pi never tells an
+   * extension what became of its message; but a registered extension command, matched by
+   * the name up to the first space, is all pi checks before running one instead of a run.
+   *
+   * Not detectable: an `input` handler of another extension answering `handled`. Handlers
+   * run in load order and their answers stay inside pi, and a quiet spell proves nothing
+   * (`ctx.isIdle()` stays true while a slow input handler works). Such a prompt is reported
+   * as started and its run ends as not started after the server's start timeout.
+   */
+  private runsAsCommand(text: string): boolean {
+    if (!text.startsWith('/') || !dispatchesCommands(piVersion())) return false;
+    const space = text.indexOf(' ');
+    const name = text.slice(1, space === -1 ? undefined : space);
+    return (this.pi.getCommands?.() ?? []).some((c) => c.source === 'extension' && c.name === name);
   }
 
   private send(frame: Record<string, unknown>): void {
@@ -345,6 +368,18 @@ function readConfig(): BridgeConfig | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a pi of this version runs extension commands sent with `pi.sendUserMessage(text,
+ * { expandPromptTemplates: true })`: 0.84.2 added the option; older pis give the text to the
+ * model. An unknown version counts as older, so a prompt is never wrongly called handled.
+ */
+export function dispatchesCommands(version: string | null): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return false;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return major > 0 || minor > 84 || (minor === 84 && patch >= 2);
 }
 
 let cachedVersion: string | null | undefined;

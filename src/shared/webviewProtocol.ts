@@ -27,8 +27,9 @@ export const pageCommandNames = [
 /**
  * What the session viewer's prompt box adds: prompting, steering and aborting pi. Prompting
  * lets pi run tools, so only pages whose host opts in get these (the viewer, not the dashboard).
+ * `list_commands` tells the box whether its caller holds the `agent` scope.
  */
-export const agentPageCommandNames = ['send_pi_agent_rpc', 'steer_pi_agent', 'follow_up_pi_agent', 'abort_pi_agent'] as const satisfies readonly CommandName[];
+export const agentPageCommandNames = ['list_commands', 'send_pi_agent_rpc', 'steer_pi_agent', 'follow_up_pi_agent', 'abort_pi_agent'] as const satisfies readonly CommandName[];
 
 /** Page → host: runs one API command and answers with its envelope. */
 export interface DispatchRequest {

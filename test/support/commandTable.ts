@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { callApi } from './httpClient';
-import type { CommandDescription } from '../../src/shared/api/commands';
+import type { CommandDescription, ListCommandsReply } from '../../src/shared/api/commands';
 
 const seedReference = path.resolve(__dirname, '../../../shared/seed/api-reference.txt');
 
 /** The router's own table, as a running server describes it: every command and alias. */
 export async function serverCommandNames(target: { host: string; port: number }, headers: Record<string, string> = {}): Promise<CommandDescription[]> {
-  const { envelope } = await callApi<CommandDescription[]>(target, 'list_commands', {}, headers);
-  if (!envelope.success || !Array.isArray(envelope.data)) throw new Error(`list_commands failed: ${envelope.error}`);
-  return envelope.data;
+  const { envelope } = await callApi<ListCommandsReply>(target, 'list_commands', {}, headers);
+  if (!envelope.success || !Array.isArray(envelope.data?.commands)) throw new Error(`list_commands failed: ${envelope.error}`);
+  return envelope.data.commands;
 }
 
 export function allNames(commands: readonly CommandDescription[]): string[] {

@@ -3,6 +3,7 @@ import { defineCommand, type RegisteredCommand } from './types';
 import { allScopes } from '../../shared/model/tokens';
 import type { TokenStore } from '../auth/tokenStore';
 import { ApiError } from '../../shared/api/errors';
+import type { ListCommandsReply } from '../../shared/api/commands';
 
 export function createSystemCommands(deps: { tokens: TokenStore; commands: () => readonly RegisteredCommand[]; onTokensChanged?: () => void }) {
   const scopeSchema = s.literal(...allScopes);
@@ -17,10 +18,17 @@ export function createSystemCommands(deps: { tokens: TokenStore; commands: () =>
     defineCommand({
       name: 'list_commands',
       scope: 'read',
-      summary: 'Every command this server answers, with its aliases, scope and summary',
+      summary: "Every command this server answers, with its aliases, scope and summary, and the caller's own scopes",
       payload: s.object({}),
-      run: () =>
-        deps.commands().map((c) => ({ name: c.name, aliases: [...c.aliases], scope: c.scope, summary: c.summary })).sort((a, b) => a.name.localeCompare(b.name)),
+      run: (_p, ctx): ListCommandsReply => ({
+        commands: deps
+          .commands()
+          .map((c) => ({ name: c.name, aliases: [...c.aliases], scope: c.scope, summary: c.summary }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+        // A client can tell which commands it may run without trying them (the prompt box
+        // greys itself out when `agent` is missing).
+        caller: { scopes: allScopes.filter((sc) => ctx.caller.scopes.has(sc)) },
+      }),
     }),
     defineCommand({
       name: 'list_tokens',

@@ -74,6 +74,14 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
     if (deps.rpc.list().some((c) => c.session_id === session.id)) return;
     const holder = await deps.live.findHolder(session);
     if (!holder) return;
+    if (holder.kind === 'recent-growth') {
+      const agoS = Math.round(holder.written_ms_ago / 1000);
+      const quietMin = Math.round(deps.live.recentActivityMs / 60_000);
+      throw new ApiError(
+        'conflict',
+        `session ${session.id} was written to ${agoS} s ago by a pi this editor does not see, which may still have it open: a second pi on one file would branch it. Prompts from here wait until the file has been quiet for ${quietMin} min. ${connectPiHint}`,
+      );
+    }
     const how = holder.certain ? 'is open in pi' : 'may be open in pi, which runs in its folder';
     throw new ApiError(
       'conflict',

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { OwnedRpcChild, SessionRef } from './rpc/rpcManager';
+import type { OwnWriteLedger } from '../sessions/ownWrites';
 import type { LiveSession } from '../../shared/model/pi';
 
 const execFileAsync = promisify(execFile);
@@ -15,12 +16,19 @@ export interface PiProcessInfo {
   openFiles?: string[];
 }
 
-/** A pi process that is not ours and has, or may have, a session open. */
-export interface SessionHolder {
-  pid: number;
-  /** False when only the process's working folder ties it to the session. */
-  certain: boolean;
-}
+/** Why a session counts as open in a pi that is not ours and has no bridge. */
+export type SessionHolder =
+  | {
+      kind: 'process';
+      pid: number;
+      /** False when only the process's working folder ties it to the session. */
+      certain: boolean;
+    }
+  | {
+      /** The file grew within the recent-activity window, and not by our own writers. */
+      kind: 'recent-growth';
+      written_ms_ago: number;
+    };
 
 export interface LiveSessionCatalog {
   listSessions(): Iterable<SessionRef>;
@@ -41,8 +49,13 @@ export interface LiveSessionFinderOptions {
   listProcesses?: () => Promise<PiProcessInfo[]>;
   /** A file appended within this window counts as probably live. */
   recentActivityMs?: number;
+  /** What our own writers left: growth they made is not another pi's. */
+  ownWrites?: OwnWriteLedger;
   now?: () => number;
 }
+
+/** How long after its last write by someone else a session file still counts as probably open. */
+export const defaultRecentActivityMs = 3 * 60_000;
 
 /**
  * Lists running pi sessions from four sources, most certain first: pis that registered over a
@@ -54,11 +67,13 @@ export class LiveSessionFinder {
   constructor(private readonly options: LiveSessionFinderOptions) {}
 
   /**
-   * A pi process, not one of our RPC children, that has the session open. pi locks nothing
-   * and 1.6 replaces its argv with its title ("pi", "pi-rpc") and keeps no descriptor on the
-   * file between appends, so when neither `--session` nor an open descriptor names the file,
-   * a pi working in the session's folder counts as holding it: a second writer would branch
-   * the file silently, a refused prompt costs a retry.
+   * A pi, not one of our RPC children nor bridged, that has or may have the session open. pi
+   * locks nothing and 1.6 replaces its argv with its title ("pi", "pi-rpc") and keeps no
+   * descriptor on the file between appends, so when neither `--session` nor an open
+   * descriptor names the file, a pi working in the session's folder counts as holding it,
+   * and so does recent growth of the file that we did not make (a pi on another machine or
+   * in a container writes where no process list reaches): a second writer would branch the
+   * file silently, a refused prompt costs a retry.
    */
   async findHolder(session: SessionRef): Promise<SessionHolder | undefined> {
     const file = path.resolve(session.path);
@@ -67,17 +82,36 @@ export class LiveSessionFinder {
     let guess: SessionHolder | undefined;
     for (const proc of processes) {
       if (owned.has(proc.pid) || proc.pid === process.pid) continue;
-      if (proc.openFiles?.some((f) => path.resolve(f) === file)) return { pid: proc.pid, certain: true };
+      if (proc.openFiles?.some((f) => path.resolve(f) === file)) return { kind: 'process', pid: proc.pid, certain: true };
       const args = piArgs(proc.argv) ?? [];
       const sessionArg = optionValue(args, '--session');
       if (sessionArg !== undefined) {
-        if (path.resolve(proc.cwd ?? '/', sessionArg) === file) return { pid: proc.pid, certain: true };
+        if (path.resolve(proc.cwd ?? '/', sessionArg) === file) return { kind: 'process', pid: proc.pid, certain: true };
         continue;
       }
       if (args.includes('--no-session')) continue;
-      if (proc.cwd !== null && path.resolve(proc.cwd) === path.resolve(session.cwd)) guess ??= { pid: proc.pid, certain: false };
+      if (proc.cwd !== null && path.resolve(proc.cwd) === path.resolve(session.cwd)) guess ??= { kind: 'process', pid: proc.pid, certain: false };
     }
-    return guess;
+    if (guess) return guess;
+    const grown = await this.recentForeignGrowth(file);
+    return grown ? { kind: 'recent-growth', written_ms_ago: grown.agoMs } : undefined;
+  }
+
+  /**
+   * The recent-growth rule, for listing and for refusing alike: the file's last write falls
+   * within the window and is not where one of our own writers left it.
+   */
+  private async recentForeignGrowth(file: string): Promise<{ mtimeMs: number; agoMs: number } | undefined> {
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (!stat) return undefined;
+    const agoMs = (this.options.now ?? Date.now)() - stat.mtimeMs;
+    if (agoMs > this.recentActivityMs) return undefined;
+    return this.options.ownWrites?.leftByUs(file, stat) ? undefined : { mtimeMs: stat.mtimeMs, agoMs: Math.max(0, agoMs) };
+  }
+
+  /** The window of the recent-growth rule. */
+  get recentActivityMs(): number {
+    return this.options.recentActivityMs ?? defaultRecentActivityMs;
   }
 
   async list(): Promise<LiveSession[]> {
@@ -114,13 +148,11 @@ export class LiveSessionFinder {
       add(await this.fromProcess(proc, sessions));
     }
 
-    const now = (this.options.now ?? Date.now)();
-    const windowMs = this.options.recentActivityMs ?? 3 * 60_000;
     for (const session of sessions) {
       const file = path.resolve(session.path);
       if (seenPaths.has(file)) continue;
-      const stat = await fs.promises.stat(file).catch(() => undefined);
-      if (!stat || now - stat.mtimeMs > windowMs) continue;
+      const stat = await this.recentForeignGrowth(file);
+      if (!stat) continue;
       add({
         session_id: session.id,
         session_path: file,

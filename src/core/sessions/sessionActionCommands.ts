@@ -6,6 +6,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { SessionIndex } from './sessionIndex';
 import type { SessionDir } from '../../shared/model/sessionDirs';
 import { resolveSessionFile } from './sessionPathGuard';
+import type { OwnSessionWrites } from './ownWrites';
 import { appendSessionName } from './sessionWrites';
 import type { ParsedSession, SessionEntry } from '../../shared/model/entries';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
@@ -20,6 +21,8 @@ export interface SessionActionDeps {
   /** Entries appended after a byte offset, and the offset past the last complete line. */
   parseFrom: (file: string, fromOffset: number) => Promise<{ entries: SessionEntry[]; nextOffset: number }>;
   moveToTrash: (file: string) => Promise<{ trashed: boolean }>;
+  /** Where our own appends are remembered, so they never make a session look open elsewhere. */
+  ownWrites?: OwnSessionWrites;
   forgetUserData: (id: string, file: string) => Promise<void>;
   /** Reads, renders and (with a target) writes the export away from the event loop. */
   exportSessionFile: (job: {
@@ -59,6 +62,7 @@ export function createSessionActionCommands(deps: SessionActionDeps) {
         // new entry has no parent there; pi re-links it when it migrates the file.
         const leaf = parsed.header.version >= 2 ? parsed.leafId : null;
         const appended = await appendSessionName(file, p.name, leaf, ids);
+        deps.ownWrites?.record(file, appended.left);
         const info = await deps.index.refreshFile(file);
         return { path: file, name: p.name, entry_id: appended.id, session: info ?? null };
       },

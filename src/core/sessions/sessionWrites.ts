@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FileMark } from './ownWrites';
 import { openSessionFile } from './safeOpen';
 
 /**
@@ -7,7 +8,12 @@ import { openSessionFile } from './safeOpen';
  * rewritten; a file whose last line lacks its newline gets one first, so the new entry
  * starts on a line of its own.
  */
-export async function appendSessionName(file: string, name: string, leafId: string | null, existingIds: ReadonlySet<string>): Promise<{ id: string; line: string }> {
+export async function appendSessionName(
+  file: string,
+  name: string,
+  leafId: string | null,
+  existingIds: ReadonlySet<string>,
+): Promise<{ id: string; line: string; left: FileMark }> {
   const id = freshEntryId(existingIds);
   const entry = { type: 'session_info', id, parentId: leafId, timestamp: new Date().toISOString(), name };
   const line = `${JSON.stringify(entry)}\n`;
@@ -23,10 +29,13 @@ export async function appendSessionName(file: string, name: string, leafId: stri
     // One write in append mode: a concurrent pi append lands before or after, never inside.
     await handle.write(prefix + line);
     await handle.sync();
+    // Taken on our own descriptor right after the write, so our append is not mistaken for
+    // another pi's (see OwnSessionWrites).
+    const after = await handle.stat();
+    return { id, line, left: { size: after.size, mtimeMs: after.mtimeMs } };
   } finally {
     await handle.close();
   }
-  return { id, line };
 }
 
 /** pi's entry ids: 8 hex characters, unique within the file. */

@@ -117,9 +117,15 @@ export interface CommandDescription {
   summary: string;
 }
 
+export interface ListCommandsReply {
+  commands: CommandDescription[];
+  /** Who asked: the scopes this request ran with (a token's, or a local caller's). */
+  caller: { scopes: Scope[] };
+}
+
 export interface CommandMap {
   ping: { payload: Empty; reply: { pong: true } };
-  list_commands: { payload: Empty; reply: CommandDescription[] };
+  list_commands: { payload: Empty; reply: ListCommandsReply };
 
   scan_sessions: { payload: { cwd?: string; query?: string; limit?: number; offset?: number }; reply: SessionInfo[] };
   read_session_file: { payload: { path: string; offset?: number; max_bytes?: number }; reply: string | ReadChunkReply };

@@ -28,6 +28,19 @@ interface RunningPi {
   quit(): Promise<void>;
 }
 
+/** A user-level extension with a command that answers without the model and leaves a mark. */
+const pingExtension = `
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+export default function (pi) {
+  pi.registerCommand('ping', {
+    description: 'answers without the model',
+    handler: async (args) => fs.appendFileSync(path.join(process.env.PI_CODING_AGENT_DIR, 'ping-mark.txt'), args + '\\n'),
+  });
+}
+`;
+const pingMark = (world: PiWorld) => path.join(world.agentDir, 'ping-mark.txt');
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -90,6 +103,9 @@ for (const pi of pisUnderTest().filter(isPi16)) {
     usePiWorld(pi, (f, w) => {
       fake = f;
       world = w;
+      // A user-level extension command: pi runs it instead of a run.
+      fs.mkdirSync(path.join(world.agentDir, 'extensions'), { recursive: true });
+      fs.writeFileSync(path.join(world.agentDir, 'extensions', 'ping.js'), pingExtension);
     });
 
     before(async () => {
@@ -157,6 +173,21 @@ for (const pi of pisUnderTest().filter(isPi16)) {
       assert.match(JSON.stringify(fake.requests.at(-1)!.body.messages!.at(-1)), /over the bridge/);
       const entries = (await viewer.request('get_pi_agent_entries', { session_id: id })).data as { leaf_id: string; entries: Array<{ id: string }> };
       assert.equal(entries.leaf_id, entries.entries.at(-1)!.id, "the bridge's leaf is the file's last entry");
+
+      // An extension command: pi handles it with no run, and the waiting call answers at once.
+      const modelCalls = fake.requests.length;
+      const asked = Date.now();
+      const pinged = await viewer.request('send_pi_agent_rpc', { session_id: id, prompt: '/ping from the API', wait: true });
+      assert.equal(pinged.success, true, String(pinged.error));
+      const ping = pinged.data as { run_id: string; via: string; disposition: string; final_text: string };
+      assert.deepEqual([ping.via, ping.disposition, ping.final_text], ['bridge', 'handled', '']);
+      assert.ok(Date.now() - asked < 10_000, `answered at once, not after a timeout (${Date.now() - asked} ms)`);
+      const pingEnd = liveEvents(ping.run_id, id).find((e) => e.kind === 'agent_end');
+      assert.equal(pingEnd?.data.handled, true, 'the run ends as handled');
+      await waitFor('pi to run the command', () => fs.existsSync(pingMark(world)) && fs.readFileSync(pingMark(world), 'utf8').includes('from the API'));
+      assert.equal(fake.requests.length, modelCalls, 'the model was not asked');
+      assert.equal((await live()).find((l) => l.session_id === id)?.streaming, false);
+      fs.rmSync(pingMark(world));
 
       // Steer: a tool call keeps the run busy; the steer reaches the model's next request.
       fake.enqueue({ toolCalls: [{ name: 'bash', arguments: { command: 'sleep 1.5' } }] }, { text: 'Steered.' });

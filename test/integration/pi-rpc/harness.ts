@@ -13,8 +13,10 @@ import { BridgeHub } from '../../../src/core/pi/bridge/bridgeHub';
 import { LiveSessionFinder, type PiProcessInfo } from '../../../src/core/pi/liveSessions';
 import { PiRpcManager, type PiRpcManagerOptions, type SessionRef } from '../../../src/core/pi/rpc/rpcManager';
 import type { PiCommand } from '../../../src/core/pi/rpc/rpcProcess';
+import { OwnSessionWrites } from '../../../src/core/sessions/ownWrites';
 import type { ParsedSession, SessionEntry, SessionHeader } from '../../../src/shared/model/entries';
 import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
+import { ageSessionFile } from '../../support/sessionAge';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
@@ -135,14 +137,19 @@ export class PiWorld {
     this.env = { ...process.env, PI_CODING_AGENT_DIR: this.agentDir, PI_OFFLINE: '1' };
   }
 
-  /** Runs `pi -p` once, which writes a session file at `file`. */
+  /**
+   * Runs `pi -p` once, which writes a session file at `file`, and dates the file back: the
+   * tests mean a session that pi wrote long ago and nobody has open.
+   */
   createSession(name: string, answer = 'First answer.'): Promise<string> {
     const file = path.join(this.sessionsDir, `${name}.jsonl`);
     this.fake.enqueue({ text: answer });
     return new Promise((resolve, reject) => {
-      const child = execFile(this.pi.command.command, [...this.pi.command.args, '-p', 'hello', '--session', file], { cwd: this.project, env: this.env, timeout: 60_000 }, (err, _stdout, stderr) =>
-        err ? reject(new Error(`pi -p failed: ${stderr}`)) : resolve(file),
-      );
+      const child = execFile(this.pi.command.command, [...this.pi.command.args, '-p', 'hello', '--session', file], { cwd: this.project, env: this.env, timeout: 60_000 }, (err, _stdout, stderr) => {
+        if (err) return reject(new Error(`pi -p failed: ${stderr}`));
+        ageSessionFile(file);
+        resolve(file);
+      });
       // Print mode reads a piped stdin as extra input; close it so pi does not wait.
       child.stdin?.end();
     });
@@ -158,9 +165,10 @@ export function createHarness(world: PiWorld, overrides: Partial<PiRpcManagerOpt
   const bus = new EventBus();
   const router = new CommandRouter(bus, silentLogger);
   const catalog = new TestCatalog();
-  const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand: world.pi.command, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ...overrides });
+  const ownWrites = new OwnSessionWrites();
+  const rpc = new PiRpcManager({ bus, log: silentLogger, sessions: catalog, piCommand: world.pi.command, env: world.env, idleTimeoutMs: 120_000, stopGraceMs: 2000, ownWrites, ...overrides });
   const bridges = new BridgeHub({ bus, log: silentLogger, sessionRoots: () => [world.sessionsDir], index: { findSessionByPath: catalog.findSessionByPath, refreshFile: async (file) => catalog.add(file) } });
-  const live = new LiveSessionFinder({ rpc, bridges, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
+  const live = new LiveSessionFinder({ rpc, bridges, ownWrites, sessions: catalog, ...(listProcesses ? { listProcesses } : {}) });
   router.registerAll(createPiAgentCommands({ rpc, live, bridges, log: silentLogger, sessions: catalog, parseSessionFile: parseJsonLines, sessionRoots: () => [world.sessionsDir] }));
   const caller: Caller = localUserCaller('test');
   const events: PublishedEvent[] = [];

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCliServer } from '../../support/cliServer';
 import { callApi } from '../../support/httpClient';
+import type { ListCommandsReply } from '../../../src/shared/api/commands';
 import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
 import { writeSession } from '../../support/sessionGenerator';
 
@@ -76,6 +77,30 @@ test('minting agent, terminal or admin says plainly what each allows; only admin
 
     const defaulted = await callApi<{ scopes: string[] }>(target, 'create_token', { name: 'plain' });
     assert.deepEqual(defaulted.envelope.data!.scopes, ['read'], 'a default token can only read');
+  } finally {
+    await server.stop();
+  }
+});
+
+test("list_commands tells each caller its own scopes: loopback without a token, a token with agent, one without", async () => {
+  const server = await startCliServer();
+  try {
+    const target = { host: server.host, port: server.port };
+    const scopesOf = async (headers: Record<string, string> = {}) => {
+      const reply = await callApi<ListCommandsReply>(target, 'list_commands', {}, headers);
+      assert.equal(reply.envelope.success, true, JSON.stringify(reply.envelope));
+      assert.ok(reply.envelope.data!.commands.some((c) => c.name === 'send_pi_agent_rpc' && c.scope === 'agent'), 'the command table is still there');
+      return reply.envelope.data!.caller.scopes;
+    };
+    const mint = async (scopes: string[]) => {
+      const minted = await callApi<{ token: string }>(target, 'create_token', { name: `t-${scopes.join('-')}`, scopes });
+      assert.ok(minted.envelope.success, JSON.stringify(minted.envelope));
+      return { Authorization: `Bearer ${minted.envelope.data!.token}` };
+    };
+
+    assert.deepEqual(await scopesOf(), ['read', 'write', 'agent', 'terminal', 'admin', 'bridge'], 'a loopback caller without a token is the local user');
+    assert.deepEqual(await scopesOf(await mint(['read', 'write', 'agent'])), ['read', 'write', 'agent']);
+    assert.deepEqual(await scopesOf(await mint(['read', 'write'])), ['read', 'write']);
   } finally {
     await server.stop();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionForKey, probeAgentAccess, promptBoxModel, type KeyFacts, type PromptFacts } from '../../../webview-ui/shared/live/promptModel';
+import { actionForKey, agentAccess, promptBoxModel, type KeyFacts, type PromptFacts } from '../../../webview-ui/shared/live/promptModel';
 import { liveText } from '../../../webview-ui/shared/live/liveText';
 import type { HostBridge } from '../../../webview-ui/shared/bridge';
 import type { LiveSession } from '../../../src/shared/model/pi';
@@ -57,10 +57,12 @@ function bridgeAnswering(result: ApiEnvelope, seen: unknown[]): HostBridge {
   };
 }
 
-test('access is probed without sending anything to pi: forbidden means no agent scope', async () => {
+test("access comes from the caller's scopes in list_commands, and nothing is sent to pi", async () => {
   const seen: unknown[] = [];
-  assert.equal(await probeAgentAccess(bridgeAnswering({ success: false, data: null, error: 'send_pi_agent_rpc needs the "agent" scope', code: 'forbidden' }, seen)), 'denied');
-  assert.equal(await probeAgentAccess(bridgeAnswering({ success: false, data: null, error: 'payload.session_id: too short', code: 'invalid_payload' }, seen)), 'allowed');
-  assert.equal(await probeAgentAccess(bridgeAnswering({ success: false, data: null, error: 'down', code: 'unavailable' }, seen)), 'unknown');
-  assert.deepEqual(seen[0], { command: 'send_pi_agent_rpc', payload: { session_id: '' } });
+  const listed = (scopes: string[]): ApiEnvelope => ({ success: true, data: { commands: [], caller: { scopes } }, error: null });
+  assert.equal(await agentAccess(bridgeAnswering(listed(['read', 'write', 'agent']), seen)), 'allowed');
+  assert.equal(await agentAccess(bridgeAnswering(listed(['read', 'write']), seen)), 'denied');
+  assert.equal(await agentAccess(bridgeAnswering({ success: false, data: null, error: 'list_commands needs the "read" scope', code: 'forbidden' }, seen)), 'denied');
+  assert.equal(await agentAccess(bridgeAnswering({ success: false, data: null, error: 'down', code: 'unavailable' }, seen)), 'unknown');
+  assert.ok(seen.every((s) => JSON.stringify(s) === JSON.stringify({ command: 'list_commands', payload: {} })), JSON.stringify(seen));
 });

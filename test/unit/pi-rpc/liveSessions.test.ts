@@ -39,10 +39,10 @@ describe('LiveSessionFinder.findHolder', () => {
     });
   const cases: Array<{ name: string; processes: PiProcessInfo[]; owned?: number[]; holder: SessionHolder | undefined }> = [
     { name: 'no pi at all', processes: [], holder: undefined },
-    { name: '--session names the file', processes: [{ pid: 7, argv: ['pi', '--session', session.path], cwd: '/elsewhere' }], holder: { pid: 7, certain: true } },
-    { name: 'a relative --session', processes: [{ pid: 7, argv: ['pi', '--session', 's1.jsonl'], cwd: path.dirname(session.path) }], holder: { pid: 7, certain: true } },
-    { name: 'an open descriptor on the file', processes: [{ pid: 8, argv: ['pi'], cwd: '/elsewhere', openFiles: [session.path] }], holder: { pid: 8, certain: true } },
-    { name: 'a titled pi in the session folder', processes: [{ pid: 9, argv: ['pi', '', ''], cwd: session.cwd }], holder: { pid: 9, certain: false } },
+    { name: '--session names the file', processes: [{ pid: 7, argv: ['pi', '--session', session.path], cwd: '/elsewhere' }], holder: { kind: 'process', pid: 7, certain: true } },
+    { name: 'a relative --session', processes: [{ pid: 7, argv: ['pi', '--session', 's1.jsonl'], cwd: path.dirname(session.path) }], holder: { kind: 'process', pid: 7, certain: true } },
+    { name: 'an open descriptor on the file', processes: [{ pid: 8, argv: ['pi'], cwd: '/elsewhere', openFiles: [session.path] }], holder: { kind: 'process', pid: 8, certain: true } },
+    { name: 'a titled pi in the session folder', processes: [{ pid: 9, argv: ['pi', '', ''], cwd: session.cwd }], holder: { kind: 'process', pid: 9, certain: false } },
     { name: 'a titled pi elsewhere', processes: [{ pid: 9, argv: ['pi'], cwd: '/other' }], holder: undefined },
     { name: 'a pi on another file in the folder', processes: [{ pid: 10, argv: ['pi', '--session', '/x/other.jsonl'], cwd: session.cwd }], holder: undefined },
     { name: 'a pi without a session in the folder', processes: [{ pid: 11, argv: ['pi', '--no-session'], cwd: session.cwd }], holder: undefined },
@@ -53,7 +53,7 @@ describe('LiveSessionFinder.findHolder', () => {
         { pid: 13, argv: ['pi'], cwd: session.cwd },
         { pid: 14, argv: ['pi', '--session', session.path], cwd: '/' },
       ],
-      holder: { pid: 14, certain: true },
+      holder: { kind: 'process', pid: 14, certain: true },
     },
   ];
   for (const c of cases) {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import piSessionBridge from '../../../src/piBridge/piSessionBridge';
+import piSessionBridge, { dispatchesCommands } from '../../../src/piBridge/piSessionBridge';
 
 /*
  * The extension we install into pi, driven here by a stand-in for pi's extension API against
@@ -133,7 +133,7 @@ describe('the pi extension (piSessionBridge)', () => {
   it('takes prompts, steers, follow-ups, aborts and get_state, each answered with its own id', async () => {
     idle = true;
     assert.deepEqual(await ask({ type: 'prompt', id: 'r1', sessionId: 'sess-1', message: 'hello' }), { type: 'response', sessionId: 'sess-1', id: 'r1', success: true, data: { disposition: 'started' } });
-    assert.deepEqual(calls.at(-1), { text: 'hello', options: undefined });
+    assert.deepEqual(calls.at(-1), { text: 'hello', options: { expandPromptTemplates: true } }, 'dispatched as if typed in pi');
     idle = false;
     assert.equal(((await ask({ type: 'steer', id: 'r2', sessionId: 'sess-1', message: 'focus' })).data as Frame).disposition, 'queued');
     assert.deepEqual(calls.at(-1), { text: 'focus', options: { deliverAs: 'steer' } });
@@ -158,5 +158,12 @@ describe('the pi extension (piSessionBridge)', () => {
     const closed = new Promise<void>((resolve) => socket!.once('close', () => resolve()));
     handlers.get('session_shutdown')!({ type: 'session_shutdown', reason: 'quit' }, ctx);
     await closed;
+  });
+});
+
+describe('which pis run extension commands sent by an extension', () => {
+  it('0.84.2 and later do; older or unknown pis are never said to have handled a prompt', () => {
+    for (const v of ['0.84.2', '0.85.0', '1.0.0', '1.6.0', '1.6.0-beta.1']) assert.equal(dispatchesCommands(v), true, v);
+    for (const v of ['0.84.1', '0.73.1', '0.9.99', null, '', 'dev']) assert.equal(dispatchesCommands(v), false, String(v));
   });
 });

@@ -9,7 +9,7 @@ import { oneLine, prettyJson } from '../../../src/shared/render/format';
 import { appendRenderedHtml, element } from '../sessionView/dom';
 import { LiveRun, parseLiveEvent, type StreamBlock, type StreamMessage } from './liveRun';
 import { liveText } from './liveText';
-import { actionForKey, probeAgentAccess, promptBoxModel, type AgentAccess, type PromptAction, type PromptBoxModel } from './promptModel';
+import { actionForKey, agentAccess, promptBoxModel, type AgentAccess, type PromptAction, type PromptBoxModel } from './promptModel';
 
 /** The tail of a tool's output shown while it runs; the full result comes with the file. */
 const toolOutputChars = 2000;
@@ -178,7 +178,7 @@ export class LivePanel {
 
   private async checkAccess(): Promise<void> {
     const generation = this.generation;
-    const access = await probeAgentAccess(this.bridge);
+    const access = await agentAccess(this.bridge);
     // Access belongs to the caller, not to the session: a later session may use the answer too.
     if (generation !== this.generation && access === 'unknown') return;
     this.access = access;

@@ -68,13 +68,12 @@ export function actionForKey(e: KeyFacts, model: PromptBoxModel): PromptAction |
 }
 
 /**
- * Whether the caller may prompt pi. There is no "who am I" command; the router checks the
- * scope before the payload, so a prompt with an empty session id is refused as `forbidden`
- * without the scope and as an invalid payload with it. Nothing is sent to pi either way.
+ * Whether the caller may prompt pi, from the scopes `list_commands` reports for it. Nothing
+ * is sent to pi. A caller refused even that cannot prompt either; any other failure (the
+ * server restarting) leaves the answer open for a later look.
  */
-export async function probeAgentAccess(bridge: HostBridge): Promise<AgentAccess> {
-  const reply = await bridge.call('send_pi_agent_rpc', { session_id: '' });
-  if (reply.success) return 'allowed';
-  if (reply.code === 'forbidden' || reply.code === 'unauthorized') return 'denied';
-  return reply.code === 'unavailable' ? 'unknown' : 'allowed';
+export async function agentAccess(bridge: HostBridge): Promise<AgentAccess> {
+  const reply = await bridge.call('list_commands', {});
+  if (reply.success) return reply.data.caller.scopes.includes('agent') ? 'allowed' : 'denied';
+  return reply.code === 'forbidden' || reply.code === 'unauthorized' ? 'denied' : 'unknown';
 }

@@ -7,6 +7,7 @@ import type { IDisposable } from '../../lifecycle';
 import { describeError, type Logger } from '../../log';
 import { defaultPiCommand, PiRpcProcess, type PiCommand } from './rpcProcess';
 import type { RpcResponse } from './rpcProtocol';
+import type { OwnSessionWrites } from '../../sessions/ownWrites';
 import { toRunSignal, type AgentEndSummary, type RunEvent } from './runEvents';
 import type { AbortResult, PiDelivery, PromptDisposition, SendPromptResult } from '../../../shared/model/pi';
 
@@ -35,6 +36,8 @@ export interface PiRpcManagerOptions {
   handshakeTimeoutMs?: number;
   /** Longest a `wait: true` call blocks before answering `timeout`. */
   waitTimeoutMs?: number;
+  /** Where what our children wrote is remembered, so their growth is not taken for another pi's. */
+  ownWrites?: OwnSessionWrites;
 }
 
 /** One of our RPC children, as live-session listings show it. */
@@ -128,6 +131,7 @@ export class PiRpcManager implements IDisposable {
     this.emit(run, { kind: 'run_start', data: { prompt: input.prompt } });
     this.liveChanged(session.id);
     void run.outcome.then(() => {
+      this.options.ownWrites?.recordCurrent(run.sessionPath);
       this.liveChanged(session.id);
       if (child.run === run && !child.process.hasExited) this.scheduleIdle(child);
     });
@@ -291,6 +295,7 @@ export class PiRpcManager implements IDisposable {
         if (response.command === 'prompt' && !response.success && child.run) this.fail(child.run, response.error ?? 'the prompt failed');
       }),
       proc.onExit(() => {
+        this.options.ownWrites?.recordCurrent(key);
         for (const sub of child.subscriptions) sub.dispose();
         this.clearIdle(child);
         if (child.run && !child.run.finished) this.fail(child.run, proc.describeExit().message);
