@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { loadSqlJs } from './sqlJs';
 import { describeError, type Logger } from '../log';
 import { ApiError } from '../../shared/api/errors';
@@ -16,6 +16,12 @@ export interface SqliteFileOptions {
   migrations: readonly string[];
   /** Quiet period before a debounced save. */
   saveDelayMs?: number;
+  /**
+   * Close the database once it has been unused this long with everything saved; the next use
+   * opens it again from the file. For derived data that is read rarely after startup: sql.js
+   * keeps the whole file in memory while it is open.
+   */
+  restAfterMs?: number;
 }
 
 /**
@@ -39,6 +45,9 @@ export class SqliteFile {
 
   private database: Database | undefined;
   private opening: Promise<void> | undefined;
+  /** Kept from the first open, so a rested database opens again synchronously on its next use. */
+  private sql: SqlJsStatic | undefined;
+  private restTimer: NodeJS.Timeout | undefined;
 
   /** Cheap: nothing is read until `open()`, so an owner can be built before its data loads. */
   constructor(
@@ -53,8 +62,19 @@ export class SqliteFile {
   }
 
   get db(): Database {
-    if (!this.database) throw new Error(`state: ${this.file} was used before it was opened`);
+    if (!this.database) {
+      if (this.closed) throw new Error(`state: ${this.file} was used after it was closed`);
+      if (!this.sql) throw new Error(`state: ${this.file} was used before it was opened`);
+      this.database = this.readDatabase(this.sql);
+      this.migrate();
+    }
+    this.restLater();
     return this.database;
+  }
+
+  /** Whether the database is in memory now (false while it rests). */
+  get isOpen(): boolean {
+    return this.database !== undefined;
   }
 
   /** Loads the file (or its previous generation) and brings its schema up to date; once. */
@@ -68,6 +88,14 @@ export class SqliteFile {
     const SQL = await loadSqlJs();
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     removeOrphanTempFiles(this.file);
+    this.sql = SQL;
+    this.database = this.readDatabase(SQL);
+    if (this.migrate()) await this.flush();
+    this.restLater();
+  }
+
+  /** The newest readable generation of the file, or an empty database; damaged ones are kept aside. */
+  private readDatabase(SQL: SqlJsStatic): Database {
     let db: Database | undefined;
     for (const candidate of generationsOf(this.file)) {
       const bytes = readIfPresent(candidate);
@@ -84,9 +112,31 @@ export class SqliteFile {
         fs.copyFileSync(candidate, aside);
       }
     }
-    this.database = db ?? new SQL.Database();
     this.knownStamp = fileStamp(this.file);
-    if (this.migrate()) await this.flush();
+    return db ?? new SQL.Database();
+  }
+
+  /** (Re)arms the rest timer: called on every use. */
+  private restLater(): void {
+    const after = this.options.restAfterMs;
+    if (after === undefined || this.closed) return;
+    if (this.restTimer) clearTimeout(this.restTimer);
+    this.restTimer = setTimeout(() => {
+      this.restTimer = undefined;
+      this.rest();
+    }, after);
+    this.restTimer.unref?.();
+  }
+
+  private rest(): void {
+    if (!this.database || this.closed) return;
+    // Only a database whose every change is on disk may be dropped from memory.
+    if (this.saving || this.timer || this.lockHeld || this.savedGeneration < this.dirtyGeneration) {
+      this.restLater();
+      return;
+    }
+    this.database.close();
+    this.database = undefined;
   }
 
   /** Returns whether the schema changed (and so must be saved). */
@@ -328,7 +378,9 @@ export class SqliteFile {
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
+      if (this.restTimer) clearTimeout(this.restTimer);
       this.database?.close();
+      this.database = undefined;
     }
   }
 }
