@@ -53,7 +53,8 @@ export class ScanCache {
   loadAll(): Map<string, CachedFile> {
     this.writePending();
     const out = new Map<string, CachedFile>();
-    for (const row of this.db.all<{ path: string; size: number; mtime_ms: number; offset: number; info: string }>('SELECT path, size, mtime_ms, offset, info FROM files')) {
+    // Row by row: each row's JSON text dies young instead of 5,000 of them outliving the loop.
+    this.db.each<{ path: string; size: number; mtime_ms: number; offset: number; info: string }>('SELECT path, size, mtime_ms, offset, info FROM files', undefined, (row) => {
       try {
         out.set(row.path, {
           path: row.path,
@@ -65,7 +66,7 @@ export class ScanCache {
       } catch {
         // A damaged row only costs a re-parse of that file.
       }
-    }
+    });
     return out;
   }
 

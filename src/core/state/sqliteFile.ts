@@ -179,6 +179,17 @@ export class SqliteFile {
     }
   }
 
+  /** Hands over the rows one at a time: a large table is never held as one array of rows. */
+  each<T extends Row = Row>(sql: string, params: Params | undefined, visit: (row: T) => void): void {
+    const stmt = this.db.prepare(sql);
+    try {
+      if (params) stmt.bind(params);
+      while (stmt.step()) visit(stmt.getAsObject() as T);
+    } finally {
+      stmt.free();
+    }
+  }
+
   get<T extends Row = Row>(sql: string, params?: Params): T | undefined {
     return this.all<T>(sql, params)[0];
   }
