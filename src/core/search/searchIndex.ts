@@ -182,7 +182,7 @@ export class SearchIndex implements IndexView {
     if (this.builder.isEmpty) return;
     const facts = this.docTable.facts();
     this.segmentList.push(this.stored(this.builder.build(facts)));
-    this.builder = new SegmentBuilder();
+    this.builder.reset();
     const docSession = facts.session;
     const alive = (doc: number): number => (this.sessionRecords[docSession[doc]] ? doc : -1);
     for (;;) {

@@ -361,9 +361,9 @@ class SegmentWriter {
     let chars = 0;
     this.termList.forEach((t, k) => (termEnds[k] = chars += t.length));
     const postingBytes = this.sink.pos;
-    const bytes = new Uint8Array(postingBytes + this.sessions.pos);
-    bytes.set(this.sink.buffer.subarray(0, postingBytes));
-    bytes.set(this.sessions.buffer.subarray(0, this.sessions.pos), postingBytes);
+    // Appended in place rather than both copied into a third buffer: a merge's output is tens of MB.
+    this.sink.bytes(this.sessions.buffer, 0, this.sessions.pos);
+    const bytes = this.sink.buffer.subarray(0, this.sink.pos);
     const trimmed = <A extends Uint32Array>(a: GrowableArray<A>): A => {
       a.trim();
       return a.view();
@@ -406,11 +406,26 @@ export class SegmentBuilder {
   private occurrenceTerm = new GrowableArray(u32, 65536);
   private occurrenceDoc = new GrowableArray(u32, 65536);
   private occurrencePosition = new GrowableArray(u32, 65536);
+  /** Occurrence order by term, kept between builds like the occurrence arrays. */
+  private order = new Uint32Array(0);
   private currentDoc = 0;
 
   /** Pending occurrences: what bounds the builder's memory. */
   get positionCount(): number {
     return this.occurrenceTerm.length;
+  }
+
+  /**
+   * Empties the builder for the next segment, keeping its occurrence arrays: growing three
+   * fresh arrays to millions of entries for every segment left a trail of dead buffers behind
+   * each build, tens of MB at a time, until the next full collection.
+   */
+  reset(): void {
+    this.termIds = new Map();
+    this.termList = [];
+    this.occurrenceTerm.truncate(0);
+    this.occurrenceDoc.truncate(0);
+    this.occurrencePosition.truncate(0);
   }
 
   get isEmpty(): boolean {
@@ -447,7 +462,8 @@ export class SegmentBuilder {
     const bucketStart = new Uint32Array(termCount + 1);
     for (let t = 0; t < count; t++) bucketStart[rank[termOf[t]] + 1]++;
     for (let r = 0; r < termCount; r++) bucketStart[r + 1] += bucketStart[r];
-    const sorted = new Uint32Array(count);
+    if (this.order.length < count) this.order = new Uint32Array(Math.ceil(count * 1.25));
+    const sorted = this.order;
     const fill = bucketStart.slice(0, termCount);
     for (let t = 0; t < count; t++) sorted[fill[rank[termOf[t]]]++] = t;
 
@@ -499,9 +515,39 @@ export class SegmentBuilder {
   }
 }
 
-function inMemory(segment: Segment): Segment {
+/**
+ * Reads a segment's postings front to back through a window of a few MB: a merge visits the
+ * lists in order, so it never needs a whole input in memory at once.
+ */
+class SequentialSource implements PostingSource {
+  private window: Uint8Array = new Uint8Array(0);
+  private windowStart = 0;
+  private windowEnd = 0;
+
+  constructor(private readonly inner: PostingSource) {}
+
+  get byteLength(): number {
+    return this.inner.byteLength;
+  }
+
+  read(start: number, end: number): Uint8Array {
+    if (start < this.windowStart || end > this.windowEnd) {
+      if (end - start >= sequentialWindowBytes) return this.inner.read(start, end);
+      this.windowStart = start;
+      this.windowEnd = Math.min(this.inner.byteLength, start + sequentialWindowBytes);
+      this.window = this.inner.read(this.windowStart, this.windowEnd);
+    }
+    return this.window.subarray(start - this.windowStart, end - this.windowStart);
+  }
+
+  close(): void {}
+}
+
+const sequentialWindowBytes = 4 * 1024 * 1024;
+
+function sequential(segment: Segment): Segment {
   if (segment.source instanceof MemorySource) return segment;
-  return new Segment(segment.parts, new MemorySource(segment.source.read(0, segment.postingBytes)));
+  return new Segment(segment.parts, new SequentialSource(segment.source));
 }
 
 /**
@@ -511,9 +557,9 @@ function inMemory(segment: Segment): Segment {
  * indexed by the mapped doc ids. Each term's postings are read from the source once.
  */
 export function mergeSegments(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts): Segment {
-  // One read of each input instead of one per term (merges are bounded by maxSegmentBytes).
-  const a = inMemory(first);
-  const b = inMemory(second);
+  // Windowed reads of each input instead of one read per term or a whole input in memory.
+  const a = sequential(first);
+  const b = sequential(second);
   const writer = new SegmentWriter(Math.min(a.postingBytes + b.postingBytes, 64 * 1024 * 1024), facts);
   const sink = writer.sink;
   const copy = (segment: Segment, index: number): void => {
