@@ -107,8 +107,9 @@ export class Core extends Disposable {
     const log = options.log;
     const stateDb = new SqliteFile(path.join(options.stateDir, 'state.db'), { log, migrations: userStateMigrations, saveDelayMs: 300 });
     // The scan cache is read whole at startup and then only when a file grows: between those
-    // times it rests on disk instead of holding a copy of itself in sql.js's memory.
-    const cacheDb = new SqliteFile(path.join(options.stateDir, 'scan-cache.db'), { log, migrations: scanCacheMigrations, saveDelayMs: 2_000, restAfterMs: 5_000 });
+    // times it rests on disk instead of holding a copy of itself in sql.js's memory. Each save
+    // exports the whole file, so during a cold scan it is saved every 10 s, not after every batch.
+    const cacheDb = new SqliteFile(path.join(options.stateDir, 'scan-cache.db'), { log, migrations: scanCacheMigrations, saveDelayMs: 10_000, restAfterMs: 5_000 });
     this.stateDb = stateDb;
     this.cacheDb = cacheDb;
     this.register(toDisposable(() => stateDb.close()));
