@@ -79,7 +79,7 @@ export function createPiAgentCommands(deps: PiAgentCommandDeps) {
       const quietMin = Math.round(deps.live.recentActivityMs / 60_000);
       throw new ApiError(
         'conflict',
-        `session ${session.id} was written to ${agoS} s ago by a pi this editor does not see, which may still have it open: a second pi on one file would branch it. Prompts from here wait until the file has been quiet for ${quietMin} min. ${connectPiHint}`,
+        `session ${session.id} was written to ${agoS} s ago by a pi this editor does not see, which may still have it open: a second pi on one file would branch it. Prompts from here are refused until the file has been quiet for ${quietMin} min. ${connectPiHint}`,
       );
     }
     const how = holder.certain ? 'is open in pi' : 'may be open in pi, which runs in its folder';

@@ -87,7 +87,7 @@ describe('a session that recently grew without a bridge', () => {
       const refused = await w.send('may I?');
       assert.equal(refused.success, false);
       assert.equal(refused.success ? '' : refused.code, 'conflict');
-      assert.match(refused.success ? '' : refused.error, /^session sess-g was written to \d+ s ago by a pi this editor does not see, which may still have it open: a second pi on one file would branch it\. Prompts from here wait until the file has been quiet for 3 min\./);
+      assert.match(refused.success ? '' : refused.error, /^session sess-g was written to \d+ s ago by a pi this editor does not see, which may still have it open: a second pi on one file would branch it\. Prompts from here are refused until the file has been quiet for 3 min\./);
       assert.match(refused.success ? '' : refused.error, /Pi Sessions: Connect pi to this editor.*node dist\/cli\.js bridge install/);
       assert.deepEqual(w.rpc.list(), [], 'no RPC child was started');
       assert.ok(fs.readFileSync(session.path).equals(before), 'the file is untouched');
