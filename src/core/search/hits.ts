@@ -12,20 +12,39 @@ const maxSnippetLineBytes = 32 * 1024 * 1024;
 
 export type ReadLine = (path: string, source: LineSource) => string | undefined;
 
-/** Reads the line of a session file a document came from, by a positioned read. */
-export function readLineAt(file: string, source: LineSource): string | undefined {
-  if (source.length > maxSnippetLineBytes) return undefined;
-  let fd: number | undefined;
-  try {
-    fd = openSessionFileSync(file);
-    const buffer = Buffer.allocUnsafe(source.length);
-    const read = fs.readSync(fd, buffer, 0, source.length, source.offset);
-    return buffer.toString('utf8', 0, read);
-  } catch {
-    // The file was deleted or replaced since it was indexed: the hit stays, without snippet.
-    return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+/**
+ * Reads the lines of one page of hits, opening each session file once: a page often holds
+ * several hits of one session, and each open is a guarded one (no links, same file).
+ */
+export class LineReader {
+  /** An open file, or null when it could not be opened (deleted or replaced since indexing). */
+  private readonly open = new Map<string, number | null>();
+
+  read(file: string, source: LineSource): string | undefined {
+    if (source.length > maxSnippetLineBytes) return undefined;
+    let fd = this.open.get(file);
+    if (fd === undefined) {
+      try {
+        fd = openSessionFileSync(file);
+      } catch {
+        fd = null;
+      }
+      this.open.set(file, fd);
+    }
+    if (fd === null) return undefined;
+    try {
+      const buffer = Buffer.allocUnsafe(source.length);
+      const read = fs.readSync(fd, buffer, 0, source.length, source.offset);
+      return buffer.toString('utf8', 0, read);
+    } catch {
+      // The file changed under us since it was indexed: the hit stays, without snippet.
+      return undefined;
+    }
+  }
+
+  close(): void {
+    for (const fd of this.open.values()) if (fd !== null) fs.closeSync(fd);
+    this.open.clear();
   }
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { DocTable, type SessionRecord } from './docTable';
 import type { IndexableMessage } from './extract';
-import { hitFor, readLineAt, type ReadLine } from './hits';
+import { LineReader, hitFor, type ReadLine } from './hits';
 import { isStoredIn, loadState, saveState } from './indexStore';
 import { parseQuery } from './queryParser';
 import { runQuery, type IndexView, type QueryOptions } from './queryEngine';
@@ -57,12 +57,12 @@ export class SearchIndex implements IndexView {
   private dir: string | undefined;
   /** Sessions a load left out because a segment of theirs was lost: to be indexed again. */
   forgotten: readonly string[] = [];
-  private readonly readLine: ReadLine;
+  private readonly readLine: ReadLine | undefined;
   private readonly flushPositions: number;
   private readonly maxSegmentBytes: number;
 
   constructor(options: SearchIndexOptions = {}) {
-    this.readLine = options.readLine ?? readLineAt;
+    this.readLine = options.readLine;
     this.flushPositions = options.flushPositions ?? 3_000_000;
     this.maxSegmentBytes = options.maxSegmentBytes ?? 64 * 1024 * 1024;
     this.dir = options.dir !== undefined ? path.resolve(options.dir) : undefined;
@@ -240,9 +240,16 @@ export class SearchIndex implements IndexView {
     if (!parsed.clauses.some((c) => !c.negated)) return { hits: [], total: 0, took_ms: 0, partial: false };
     this.flush();
     const outcome = runQuery(this, parsed, query, options);
-    const hits = outcome.docs.map((doc, i) =>
-      hitFor(this.docTable, this.sessionRecords[this.docTable.session.get(doc)] as SessionRecord, doc, outcome.scores[i], parsed.clauses, this.readLine),
-    );
+    const reader = this.readLine ? undefined : new LineReader();
+    const readLine: ReadLine = this.readLine ?? ((file, source) => reader!.read(file, source));
+    let hits: SearchResult['hits'];
+    try {
+      hits = outcome.docs.map((doc, i) =>
+        hitFor(this.docTable, this.sessionRecords[this.docTable.session.get(doc)] as SessionRecord, doc, outcome.scores[i], parsed.clauses, readLine),
+      );
+    } finally {
+      reader?.close();
+    }
     return { hits, total: outcome.total, took_ms: Math.round((performance.now() - started) * 100) / 100, partial: outcome.partial };
   }
 

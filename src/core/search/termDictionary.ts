@@ -160,6 +160,7 @@ export class FileDictionary implements TermDictionary {
   private readonly offsets: Float64Array;
   private readonly firstTerms: string[];
   private readonly blocksAt: number;
+  private readonly indexMemoryBytes: number;
 
   constructor(
     private readonly file: PositionedFile,
@@ -174,6 +175,8 @@ export class FileDictionary implements TermDictionary {
     this.firstTerms = new Array<string>(blocks);
     for (let b = 0; b < blocks; b++) this.firstTerms[b] = text.toString('utf8', b === 0 ? 0 : ends[b - 1], ends[b]);
     this.blocksAt = layout.indexAt + layout.indexBytes;
+    // Counted once: the index status reports it after every change.
+    this.indexMemoryBytes = this.offsets.byteLength + this.firstTerms.reduce((n, t) => n + 16 + t.length * 2, 0);
   }
 
   get termCount(): number {
@@ -185,7 +188,7 @@ export class FileDictionary implements TermDictionary {
   }
 
   get memoryBytes(): number {
-    return this.offsets.byteLength + this.firstTerms.reduce((n, t) => n + 16 + t.length * 2, 0);
+    return this.indexMemoryBytes;
   }
 
   private block(b: number): DictBlock {
