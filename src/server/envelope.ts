@@ -24,6 +24,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     res.end();
     return;
   }
+  const rows = longArrayData(body);
+  if (rows) {
+    sendRows(res, status, body as { data: unknown[] }, rows, headers);
+    return;
+  }
   const parts = encodeEnvelope(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -34,6 +39,42 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   });
   for (const part of parts.slice(0, -1)) res.write(part);
   res.end(parts[parts.length - 1]);
+}
+
+/** Arrays longer than this are sent row by row (a 5,000-session list is about 10 MB of JSON). */
+const rowsAtOnce = 256;
+
+function longArrayData(body: unknown): unknown[] | undefined {
+  if (body === null || typeof body !== 'object' || !('data' in body)) return undefined;
+  const data = (body as { data: unknown }).data;
+  return Array.isArray(data) && data.length > rowsAtOnce ? data : undefined;
+}
+
+/**
+ * Sends an envelope whose `data` is a long array in slices of rows, with chunked encoding.
+ * Encoded whole, the list of a large store is one string of 10–20 MB and a Buffer as large,
+ * both kept until the next full collection; slice by slice, each piece dies young. The bytes
+ * are those `JSON.stringify(body)` gives.
+ */
+function sendRows(res: ServerResponse, status: number, body: { data: unknown[] }, rows: unknown[], headers: Record<string, string>): void {
+  // `data` keeps its place among the other fields, as JSON.stringify(body) would put it.
+  const fields = Object.entries(body);
+  const at = fields.findIndex(([key]) => key === 'data');
+  const before = JSON.stringify(Object.fromEntries(fields.slice(0, at)));
+  const after = JSON.stringify(Object.fromEntries(fields.slice(at + 1)));
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  res.write(`${before.slice(0, -1)}${before.length > 2 ? ',' : ''}"data":[`);
+  for (let i = 0; i < rows.length; i += rowsAtOnce) {
+    // As inside an array, a value JSON has no form for is written as null.
+    const slice = rows.slice(i, i + rowsAtOnce).map((row) => JSON.stringify(row) ?? 'null');
+    res.write(`${i === 0 ? '' : ','}${slice.join(',')}`);
+  }
+  res.end(`]${after.length > 2 ? `,${after.slice(1)}` : '}'}`);
 }
 
 /**
