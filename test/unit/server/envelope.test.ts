@@ -5,12 +5,14 @@ import { describe, it } from 'node:test';
 import { sendJson } from '../../../src/server/envelope';
 
 /** What a client reads when the server sends `body` with sendJson. */
-async function roundTrip(body: unknown): Promise<{ text: string; headers: http.IncomingHttpHeaders }> {
+async function roundTrip(body: unknown): Promise<{ text: string; headers: Record<string, string> }> {
   const server = http.createServer((_req, res) => sendJson(res, 200, body));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    return { text: await res.text(), headers: Object.fromEntries(res.headers) };
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => (headers[name] = value));
+    return { text: await res.text(), headers };
   } finally {
     server.close();
   }
