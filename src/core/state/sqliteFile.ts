@@ -48,6 +48,7 @@ export class SqliteFile {
   /** Kept from the first open, so a rested database opens again synchronously on its next use. */
   private sql: SqlJsStatic | undefined;
   private restTimer: NodeJS.Timeout | undefined;
+  private lastUse = 0;
 
   /** Cheap: nothing is read until `open()`, so an owner can be built before its data loads. */
   constructor(
@@ -116,15 +117,26 @@ export class SqliteFile {
     return db ?? new SQL.Database();
   }
 
-  /** (Re)arms the rest timer: called on every use. */
+  /**
+   * Notes a use. Called for every statement, so it only records the time; the one timer
+   * checks it when it fires and waits out the rest of the quiet period.
+   */
   private restLater(): void {
     const after = this.options.restAfterMs;
     if (after === undefined || this.closed) return;
-    if (this.restTimer) clearTimeout(this.restTimer);
-    this.restTimer = setTimeout(() => {
+    this.lastUse = performance.now();
+    if (this.restTimer) return;
+    const check = (): void => {
+      const quiet = performance.now() - this.lastUse;
+      if (quiet < after) {
+        this.restTimer = setTimeout(check, after - quiet);
+        this.restTimer.unref?.();
+        return;
+      }
       this.restTimer = undefined;
       this.rest();
-    }, after);
+    };
+    this.restTimer = setTimeout(check, after);
     this.restTimer.unref?.();
   }
 
