@@ -8,7 +8,11 @@ type Child = Node | string | null | undefined | false;
  * nothing from session data is ever parsed as HTML.
  */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
+  return fill(document.createElement(tag), attributes, children);
+}
+
+/** Sets the attributes (false, null and undefined leave one out) and appends the children. */
+function fill<E extends HTMLElement>(element: E, attributes: Attributes, children: Child[]): E {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
     element.setAttribute(name, value === true ? '' : String(value));
@@ -25,16 +29,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
  * components must be registered first (see shared/toolkit.ts).
  */
 export function toolkit(tag: `vscode-${string}`, attributes: Attributes = {}, ...children: Child[]): HTMLElement & { value: string } {
-  const element = document.createElement(tag) as HTMLElement & { value: string };
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child);
-  }
-  return element;
+  return fill(document.createElement(tag) as HTMLElement & { value: string }, attributes, children);
 }
 
 export interface TableData {
