@@ -191,7 +191,13 @@ describe('web client by keyboard', { skip: hasChromium ? false : `no Chromium at
       await output.focus();
       const before = await output.evaluate((el) => el.scrollTop);
       await page.keyboard.press('PageDown');
-      assert.ok((await output.evaluate((el) => el.scrollTop)) > before, 'the output scrolled');
+      // Chromium animates keyboard scrolling, so the offset moves over several frames; on a
+      // busy machine the first read can still be the old one.
+      const handle = await output.elementHandle();
+      const scrolled = await page
+        .waitForFunction(([el, start]) => (el as HTMLElement).scrollTop > start, [handle, before] as const, { timeout: 5000 })
+        .then(() => true, () => false);
+      assert.ok(scrolled, 'the output scrolled');
     } finally {
       await context.close();
     }
