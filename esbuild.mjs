@@ -82,6 +82,8 @@ const nodeEntries = {
   searchWorker: 'src/core/search/worker/searchWorker.ts',
   // Session files are parsed on worker threads during scans; ScanPool loads it from beside the bundle.
   scanWorker: 'src/core/sessions/scan/scanWorker.ts',
+  // The scan cache's sql.js database lives in a worker thread; ScanCacheClient loads it from beside the bundle.
+  scanCacheWorker: 'src/core/sessions/cache/scanCacheWorker.ts',
   // Exports render in a worker thread per export; ExportRunner loads it from beside the bundle.
   exportWorker: 'src/core/export/exportWorker.ts',
 };

@@ -27,6 +27,11 @@ export interface WarmFigures {
   peakRssMb: number;
   /** VmRSS 5 s after the warm start was complete (list and search ready), nothing happening. */
   idleRssMb: number;
+  /**
+   * VmRSS 45 s after it: the idle workers have stopped (the search worker after 30 s) and V8
+   * has had time for the full collection it runs once allocation stops.
+   */
+  settledRssMb?: number;
   memoryLog: string[];
   /** Each thread's V8 heap after the 5 s idle (read after the RSS figure). */
   heaps: ThreadHeap[];
@@ -153,8 +158,11 @@ export async function runB1B2<T>(options: {
     const peak = peakRssMb(server.proc.pid!);
     await sleep(5000);
     const idleRssMb = rssMb(server.proc.pid!);
-    const warm: WarmFigures = { listMs, searchReadyMs, peakRssMb: peak, idleRssMb, memoryLog: memoryLines(server), heaps: await heapsOf(server, log) };
-    log(`  warm: list ${listMs.toFixed(0)} ms, search ready ${searchReadyMs.toFixed(0)} ms, idle RSS ${warm.idleRssMb.toFixed(0)} MB; heaps ${describeHeaps(warm.heaps)}`);
+    const heaps = await heapsOf(server, log);
+    await sleep(40_000);
+    const settledRssMb = rssMb(server.proc.pid!);
+    const warm: WarmFigures = { listMs, searchReadyMs, peakRssMb: peak, idleRssMb, settledRssMb, memoryLog: memoryLines(server), heaps };
+    log(`  warm: list ${listMs.toFixed(0)} ms, search ready ${searchReadyMs.toFixed(0)} ms, idle RSS ${warm.idleRssMb.toFixed(0)} MB, settled ${settledRssMb.toFixed(0)} MB; heaps ${describeHeaps(warm.heaps)}`);
     const loadAtEnd = os.loadavg()[0]!;
     if (referenceRuns >= 2) refs.push((await reference()).ms);
     log(`  reference passes: ${refs.map((r) => r.toFixed(0)).join(', ')} ms`);

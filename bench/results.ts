@@ -97,6 +97,12 @@ const rows: Row[] = [
     met: (c) => c.scan.warm.listMs <= coldSearchMs(c) / 20,
   },
   { what: 'B2 RSS 5 s after the warm start, idle (VmRSS)', value: (c) => mb(c.scan.warm.idleRssMb), target: '≤ 200 MB', met: (c) => c.scan.warm.idleRssMb <= 200 },
+  {
+    what: 'B2 RSS 45 s after the warm start: idle workers stopped, garbage collected',
+    value: (c) => (c.scan.warm.settledRssMb === undefined ? '–' : mb(c.scan.warm.settledRssMb)),
+    target: '≤ 200 MB',
+    met: (c) => c.scan.warm.settledRssMb !== undefined && c.scan.warm.settledRssMb <= 200,
+  },
   { what: 'search worker V8 heap used/total (inspector)', value: searchWorkerHeap, target: '–' },
   { what: 'the server\'s own memory log after the first scan', value: memoryLog, target: '–' },
   {
@@ -162,6 +168,7 @@ function growthTable(run: RunRecord): string[] {
     g('B1 peak RSS', small.scan.cold.peakRssMb, big.scan.cold.peakRssMb, mb),
     g('B2 warm list', small.scan.warm.listMs, big.scan.warm.listMs, ms),
     g('B2 idle RSS', small.scan.warm.idleRssMb, big.scan.warm.idleRssMb, mb),
+    ...(small.scan.warm.settledRssMb !== undefined && big.scan.warm.settledRssMb !== undefined ? [g('B2 settled RSS', small.scan.warm.settledRssMb, big.scan.warm.settledRssMb, mb)] : []),
     g('B4 p50', small.scan.warmRun.p50Ms, big.scan.warmRun.p50Ms, (v) => `${v.toFixed(1)} ms`),
     '',
   ];

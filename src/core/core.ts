@@ -16,7 +16,7 @@ import { TokenStore } from './auth/tokenStore';
 import { describeError, type Logger } from './log';
 import { resolveSessionDirs } from './sessions/sessionDirs';
 import type { SessionDir } from '../shared/model/sessionDirs';
-import { ScanCache, scanCacheMigrations } from './sessions/scanCache';
+import { ScanCacheClient } from './sessions/cache/scanCacheClient';
 import { SessionIndex, type ContentObserver } from './sessions/sessionIndex';
 import { ScanPool } from './sessions/scan/scanPool';
 import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
@@ -89,7 +89,6 @@ export class Core extends Disposable {
   /** Live pi sessions that registered over a bridge on `/ws`. */
   readonly bridges: BridgeHub;
   readonly stateDb: SqliteFile;
-  readonly cacheDb: SqliteFile;
   readonly tokens: TokenStore;
   private opening: Promise<void> | undefined;
   private readonly search: SearchService;
@@ -106,17 +105,13 @@ export class Core extends Disposable {
     super();
     const log = options.log;
     const stateDb = new SqliteFile(path.join(options.stateDir, 'state.db'), { log, migrations: userStateMigrations, saveDelayMs: 300 });
-    // The scan cache is read whole at startup and then only when a file grows: between those
-    // times it rests on disk instead of holding a copy of itself in sql.js's memory. Each save
-    // exports the whole file, so during a cold scan it is saved every 10 s, not after every batch.
-    const cacheDb = new SqliteFile(path.join(options.stateDir, 'scan-cache.db'), { log, migrations: scanCacheMigrations, saveDelayMs: 10_000, restAfterMs: 5_000 });
     this.stateDb = stateDb;
-    this.cacheDb = cacheDb;
     this.register(toDisposable(() => stateDb.close()));
-    this.register(toDisposable(() => cacheDb.close()));
-    const scanCache = new ScanCache(cacheDb);
-    // Disposed before the database closes (reverse order), so batched rows are written first.
-    this.register(toDisposable(() => scanCache.writePending()));
+    // The scan cache is read whole at startup and then only when a file grows, in a worker
+    // thread that stops (with sql.js's memory) 5 s after its last use. Each save exports the
+    // whole file, so during a cold scan it is saved every 10 s, not after every batch. Disposed
+    // after the session index (reverse order), so the index's last rows are saved.
+    const scanCache = this.register(new ScanCacheClient({ file: path.join(options.stateDir, 'scan-cache.db'), log, saveDelayMs: 10_000, restAfterMs: 5_000 }));
     const tokens = new TokenStore(stateDb);
     this.tokens = tokens;
     this.launchDirs = options.extraSessionDirs ?? [];
@@ -237,9 +232,9 @@ export class Core extends Disposable {
     return core;
   }
 
-  /** Opens the user-data and scan-cache databases; once, however often it is called. */
+  /** Opens the user-data database (the scan cache opens in its worker on first use); once, however often it is called. */
   open(): Promise<void> {
-    this.opening ??= Promise.all([this.stateDb.open(), this.cacheDb.open()]).then(() => undefined);
+    this.opening ??= this.stateDb.open();
     return this.opening;
   }
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { RestingWorker, type RequestOf } from '../util/restingWorker';
 import { workerResourceLimits, workerScript } from '../util/workerScript';
 import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../events';
@@ -7,7 +8,7 @@ import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
 import type { SearchResult } from './types';
-import type { FromWorker, SessionFileState, ToWorker, WorkerInit, WorkerMemory, WorkerSearchQuery } from './worker/protocol';
+import type { FromWorker, SearchRestAnswer, SessionFileState, ToWorker, WorkerInit, WorkerMemory, WorkerSearchQuery } from './worker/protocol';
 import type { DocumentFeedHost } from './worker/documentFeed';
 import type { IndexingStatus } from '../../shared/model/search';
 import { toFileState } from './worker/fileState';
@@ -21,48 +22,72 @@ export interface SearchServiceOptions {
   log: Logger;
   /** Quiet time after the last change before the worker saves the index; default 5 s. */
   persistDelayMs?: number;
-}
-
-type Distribute<T> = T extends { id: number } ? Omit<T, 'id'> : never;
-type Request = Distribute<Extract<ToWorker, { id: number }>>;
-
-interface Waiting {
-  resolve(data: unknown): void;
-  reject(err: Error): void;
+  /**
+   * Quiet time after which a settled worker (nothing queued, index saved) is stopped; the
+   * next search or change starts a new one from the saved index. Default 30 s.
+   */
+  restAfterMs?: number;
 }
 
 /** How long dispose waits for the worker's last save before terminating it anyway. */
 const disposeSaveTimeoutMs = 10_000;
 
+/*
+ * A resting worker frees its isolate, the index's per-document columns and block tables
+ * (about 60 MB for a 1 GB store) in the shared extension host; a new one needs a few hundred
+ * milliseconds to load the saved index before it answers. Half a minute keeps it running
+ * while someone searches, reads a hit and searches again.
+ */
+const defaultRestAfterMs = 30_000;
+
 /**
  * Full-text search for the core. The index lives in a worker thread; the documents of the
  * files the scan parses reach it over feed ports (documentFeed.ts), and it reads any other
  * file itself. This side forwards the session list's changes (paths and fingerprints, marked
- * `fed` when their documents were fed) and the queries. A worker that dies is restarted once with a
- * fresh index; meanwhile, and after a second death, searches answer `unavailable`.
+ * `fed` when their documents were fed) and the queries. A worker with nothing left to do
+ * stops after a quiet spell and the next message starts a new one from the saved index. A
+ * worker that dies is restarted once with a fresh index; meanwhile, and after a second death,
+ * searches answer `unavailable`.
  */
 export class SearchService implements IDisposable, DocumentFeedHost {
-  private worker: Worker | undefined;
-  private readonly waiting = new Map<number, Waiting>();
-  private nextId = 1;
+  private readonly worker: RestingWorker<ToWorker, FromWorker, SearchRestAnswer>;
   private restarts = 0;
+  /** Set after a second death: search stays unavailable. */
+  private broken = false;
+  /** Files read by workers that rested, so `indexed_since_start` counts from the server's start. */
+  private indexedBefore = 0;
+  /** The next worker starts from an empty index (after a crash: the saved one may be the cause). */
+  private fresh = false;
   private listKnown = false;
+  /** Set as dispose begins: requests still waiting then fail as a shutdown, not a crash. */
+  private stopping = false;
   private disposed = false;
-  /** The worker thread starts with the first message for it (the first scan), not with the core. */
-  private launched = false;
   private readonly subscriptions: IDisposable[];
-  /** Counts worker starts: feed ports of an earlier worker lead nowhere. */
+  /** Counts worker starts and stops: feed ports of an earlier worker lead nowhere. */
   private generation = 0;
   /** Versions (`size:mtime`) of files whose documents were fed, until the list announces them. */
   private readonly fed = new Map<string, string>();
 
   constructor(private readonly options: SearchServiceOptions) {
-    const { bus } = options;
+    const { bus, log } = options;
+    this.worker = new RestingWorker<ToWorker, FromWorker, SearchRestAnswer>({
+      launch: () => this.launch(),
+      restAfterMs: options.restAfterMs ?? defaultRestAfterMs,
+      restRequest: { type: 'rest' },
+      onMessage: (message) => log[message.level](message.message),
+      toError: (reply) => new ApiError(reply.code, reply.message),
+      exitError: () => new ApiError('unavailable', this.stopping ? 'the search service is shutting down' : 'the search worker stopped; search is restarting'),
+      // A new worker knows only the saved index, so it checks it against the list.
+      onStart: () => {
+        if (this.listKnown) this.post({ type: 'reconcile', files: this.fileList() });
+      },
+      onStop: (reason, code, answer) => this.onStop(reason, code, answer),
+    });
     this.subscriptions = [
       bus.on('scan-progress', (p) => {
         if (!p.finished) return;
-        this.listKnown = true;
         this.post({ type: 'reconcile', files: this.fileList() });
+        this.listKnown = true;
       }),
       // Indexing starts as the first scan reaches each file, so the worker (on the other
       // core) overlaps the scan instead of waiting for it; files are sent in batches.
@@ -80,10 +105,9 @@ export class SearchService implements IDisposable, DocumentFeedHost {
   }
 
   openFeedPort(): { port: MessagePort; generation: number } | undefined {
-    const worker = this.running();
-    if (!worker || this.disposed) return undefined;
+    if (this.disposed || this.broken || !this.worker.start()) return undefined;
     const { port1, port2 } = new MessageChannel();
-    worker.postMessage({ type: 'feed-port', port: port2 } satisfies ToWorker, [port2]);
+    this.worker.post({ type: 'feed-port', port: port2 }, [port2]);
     return { port: port1, generation: this.generation };
   }
 
@@ -93,8 +117,13 @@ export class SearchService implements IDisposable, DocumentFeedHost {
 
   /** The worker's heap (for the log); undefined when it is not running. */
   async memory(): Promise<WorkerMemory | undefined> {
-    if (!this.worker) return undefined;
+    if (!this.worker.current) return undefined;
     return (await this.request({ type: 'memory' })) as WorkerMemory;
+  }
+
+  /** Whether the worker thread runs now (it rests when idle). */
+  get workerRunning(): boolean {
+    return this.worker.current !== undefined;
   }
 
   /** A listed session for the worker, marked `fed` when this very version was fed. */
@@ -134,100 +163,62 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     return this.request({ type: 'rebuild', files: this.fileList() }) as Promise<IndexingStatus>;
   }
 
-  /** Saves the index now (when it changed). */
+  /** Saves the index now (when it changed); a resting worker saved it before it stopped. */
   async persist(): Promise<void> {
-    await this.request({ type: 'persist' });
+    if (this.worker.current) await this.request({ type: 'persist' });
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return;
+    if (this.stopping) return;
+    this.stopping = true;
     for (const s of this.subscriptions) s.dispose();
-    const worker = this.worker;
-    if (worker) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, disposeSaveTimeoutMs)));
-      await Promise.race([this.persist().catch((err) => this.options.log.warn(`search: final save failed: ${describeError(err)}`)), timeout]);
-      clearTimeout(timer);
-    }
+    const save = () => this.persist().catch((err) => this.options.log.warn(`search: final save failed: ${describeError(err)}`));
+    await this.worker.dispose(save, disposeSaveTimeoutMs);
     this.disposed = true;
-    this.worker = undefined;
-    this.failAll('the search service is shutting down');
-    if (worker) await worker.terminate();
   }
 
   private fileList(): SessionFileState[] {
     return this.options.sessions.all().map(toFileState);
   }
 
-  private start(fresh: boolean): void {
+  private launch(): Worker {
     this.generation++;
     this.fed.clear();
-    const init: WorkerInit = { indexDir: this.options.indexDir, fresh, persistDelayMs: this.options.persistDelayMs ?? 5_000 };
+    const init: WorkerInit = { indexDir: this.options.indexDir, fresh: this.fresh, indexedBefore: this.indexedBefore, persistDelayMs: this.options.persistDelayMs ?? 5_000 };
+    this.fresh = false;
     const launch = workerScript(__dirname, 'searchWorker', path.join(__dirname, 'worker', 'searchWorker.ts'));
     const worker = new Worker(launch.script, { eval: launch.eval, workerData: init, resourceLimits: workerResourceLimits });
-    // Referenced only while a request waits: the core owns the worker's lifetime (dispose),
-    // and an idle worker must not keep a finished process alive.
-    worker.unref();
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (err) => this.options.log.error(`search: worker failed: ${describeError(err)}`));
-    worker.on('exit', (code) => this.onExit(worker, code));
-    this.worker = worker;
+    return worker;
   }
 
-  private onExit(worker: Worker, code: number): void {
-    if (this.disposed || worker !== this.worker) return;
-    this.worker = undefined;
-    this.failAll('the search worker stopped; search is restarting');
+  private onStop(reason: 'rest' | 'exit', code: number, answer?: SearchRestAnswer): void {
+    // Feed ports to the stopped worker lead nowhere: senders holding one open a new one.
+    this.generation++;
+    this.fed.clear();
+    if (reason === 'rest') {
+      this.indexedBefore = answer?.indexed_since_start ?? this.indexedBefore;
+      return;
+    }
     if (this.restarts >= 1) {
+      this.broken = true;
       this.options.log.error(`search: worker exited again (code ${code}); search stays unavailable`);
       return;
     }
     this.restarts++;
     this.options.log.warn(`search: worker exited (code ${code}); restarting it with a fresh index`);
     // The saved index may be what killed it, so the new worker starts empty and rebuilds.
-    this.start(true);
-    if (this.listKnown) this.post({ type: 'reconcile', files: this.fileList() });
-  }
-
-  private onMessage(message: FromWorker): void {
-    if (message.type === 'log') {
-      this.options.log[message.level](message.message);
-      return;
-    }
-    const waiting = this.waiting.get(message.id);
-    if (!waiting) return;
-    this.waiting.delete(message.id);
-    if (this.waiting.size === 0) this.worker?.unref();
-    if (message.ok) waiting.resolve(message.data);
-    else waiting.reject(new ApiError(message.code, message.message));
-  }
-
-  private failAll(reason: string): void {
-    const waiting = [...this.waiting.values()];
-    this.waiting.clear();
-    for (const w of waiting) w.reject(new ApiError('unavailable', reason));
-  }
-
-  private running(): Worker | undefined {
-    if (!this.launched && !this.disposed) {
-      this.launched = true;
-      this.start(false);
-    }
-    return this.worker;
+    this.fresh = true;
+    this.worker.start();
   }
 
   private post(message: ToWorker): void {
-    this.running()?.postMessage(message);
+    if (!this.broken && !this.disposed) this.worker.post(message);
   }
 
-  private request(message: Request): Promise<unknown> {
-    const worker = this.running();
-    if (!worker || this.disposed) return Promise.reject(new ApiError('unavailable', 'full-text search is not available right now (its worker is not running)'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ ...message, id } as ToWorker);
-    });
+  private request(message: RequestOf<ToWorker>): Promise<unknown> {
+    const unavailable = () => new ApiError('unavailable', 'full-text search is not available right now (its worker is not running)');
+    if (this.broken || this.disposed) return Promise.reject(unavailable());
+    return this.worker.request(message, unavailable);
   }
 }

@@ -7,7 +7,8 @@ import type { SessionInfo } from '../../shared/model/sessionInfo';
 import type { SessionEntry, SessionHeader } from '../../shared/model/entries';
 import { listSessionFiles } from './sessionDirs';
 import type { SessionDir } from '../../shared/model/sessionDirs';
-import type { CachedFile, ScanCache } from './scanCache';
+import type { CachedFile } from './cache/scanCache';
+import type { ScanCacheStore } from './cache/scanCacheClient';
 import { InvalidSessionFileError } from './parser';
 import { isInside } from './sessionPathGuard';
 import { FolderWatcher } from './folderWatcher';
@@ -53,7 +54,7 @@ export interface ContentObserver {
 export interface SessionIndexOptions {
   bus: EventBus;
   log: Logger;
-  cache: ScanCache;
+  cache: ScanCacheStore;
   summarize: Summarizer;
   dirs: () => SessionDir[];
   observer?: ContentObserver;
@@ -203,7 +204,7 @@ export class SessionIndex implements IDisposable {
 
   private async reconcile(initial: boolean): Promise<void> {
     const { log, bus } = this.options;
-    this.fileStates ??= this.options.cache.loadAll();
+    this.fileStates ??= await this.options.cache.loadAll();
     const dirs = this.options.dirs();
     for (const d of dirs) {
       if (!d.exists && !this.missingRoots.has(d.path)) log.warn(`sessions: folder ${d.path} (${d.source}) does not exist; it is watched for when it appears`);
@@ -319,7 +320,7 @@ export class SessionIndex implements IDisposable {
       return;
     }
     let canTail = cached && cached.info !== null && size > cached.size && cached.offset <= size && !observer?.needsFullRead(file, cached.size, cached.mtimeMs);
-    const snapshot = canTail ? this.options.cache.snapshotOf(file) : undefined;
+    const snapshot = canTail ? await this.options.cache.snapshotOf(file) : undefined;
     if (snapshot === undefined) canTail = false;
     let result: SummarizeResult;
     try {

@@ -16,12 +16,6 @@ export interface SqliteFileOptions {
   migrations: readonly string[];
   /** Quiet period before a debounced save. */
   saveDelayMs?: number;
-  /**
-   * Close the database once it has been unused this long with everything saved; the next use
-   * opens it again from the file. For derived data that is read rarely after startup: sql.js
-   * keeps the whole file in memory while it is open.
-   */
-  restAfterMs?: number;
 }
 
 /**
@@ -45,10 +39,6 @@ export class SqliteFile {
 
   private database: Database | undefined;
   private opening: Promise<void> | undefined;
-  /** Kept from the first open, so a rested database opens again synchronously on its next use. */
-  private sql: SqlJsStatic | undefined;
-  private restTimer: NodeJS.Timeout | undefined;
-  private lastUse = 0;
 
   /** Cheap: nothing is read until `open()`, so an owner can be built before its data loads. */
   constructor(
@@ -63,19 +53,8 @@ export class SqliteFile {
   }
 
   get db(): Database {
-    if (!this.database) {
-      if (this.closed) throw new Error(`state: ${this.file} was used after it was closed`);
-      if (!this.sql) throw new Error(`state: ${this.file} was used before it was opened`);
-      this.database = this.readDatabase(this.sql);
-      this.migrate();
-    }
-    this.restLater();
+    if (!this.database) throw new Error(`state: ${this.file} was ${this.closed ? 'used after it was closed' : 'used before it was opened'}`);
     return this.database;
-  }
-
-  /** Whether the database is in memory now (false while it rests). */
-  get isOpen(): boolean {
-    return this.database !== undefined;
   }
 
   /** Loads the file (or its previous generation) and brings its schema up to date; once. */
@@ -89,10 +68,8 @@ export class SqliteFile {
     const SQL = await loadSqlJs();
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     removeOrphanTempFiles(this.file);
-    this.sql = SQL;
     this.database = this.readDatabase(SQL);
     if (this.migrate()) await this.flush();
-    this.restLater();
   }
 
   /** The newest readable generation of the file, or an empty database; damaged ones are kept aside. */
@@ -115,40 +92,6 @@ export class SqliteFile {
     }
     this.knownStamp = fileStamp(this.file);
     return db ?? new SQL.Database();
-  }
-
-  /**
-   * Notes a use. Called for every statement, so it only records the time; the one timer
-   * checks it when it fires and waits out the rest of the quiet period.
-   */
-  private restLater(): void {
-    const after = this.options.restAfterMs;
-    if (after === undefined || this.closed) return;
-    this.lastUse = performance.now();
-    if (this.restTimer) return;
-    const check = (): void => {
-      const quiet = performance.now() - this.lastUse;
-      if (quiet < after) {
-        this.restTimer = setTimeout(check, after - quiet);
-        this.restTimer.unref?.();
-        return;
-      }
-      this.restTimer = undefined;
-      this.rest();
-    };
-    this.restTimer = setTimeout(check, after);
-    this.restTimer.unref?.();
-  }
-
-  private rest(): void {
-    if (!this.database || this.closed) return;
-    // Only a database whose every change is on disk may be dropped from memory.
-    if (this.saving || this.timer || this.lockHeld || this.savedGeneration < this.dirtyGeneration) {
-      this.restLater();
-      return;
-    }
-    this.database.close();
-    this.database = undefined;
   }
 
   /** Returns whether the schema changed (and so must be saved). */
@@ -401,7 +344,6 @@ export class SqliteFile {
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
-      if (this.restTimer) clearTimeout(this.restTimer);
       this.database?.close();
       this.database = undefined;
     }

@@ -26,7 +26,7 @@ export interface IndexingStatus {
   ready: boolean;
   pending_files: number;
   indexed_files: number;
-  /** Files read (in full or their tail) since this worker started: zero on a warm start. */
+  /** Files read (in full or their tail) since the server started: zero on a warm start. */
   indexed_since_start: number;
   docs: number;
   terms: number;

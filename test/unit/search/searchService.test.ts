@@ -155,10 +155,49 @@ describe('SearchService (worker from source)', () => {
   });
 
   it('restarts a worker that died, with a fresh index, and answers again', async () => {
-    const worker = (service as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    await service.status();
+    const worker = (service as unknown as { worker: { current: { terminate(): Promise<number> } } }).worker.current;
     await worker.terminate();
     const status = await until(service, (s) => s.ready && s.indexed_files === files.length - 1);
     assert.equal(status.indexed_since_start, files.length - 1, 'the new worker read every file again');
     assert.deepEqual(await sessionPaths(service, 'flimwobbler'), [files[0], files[3]].sort());
+  });
+});
+
+describe('SearchService at rest', () => {
+  it('stops a settled worker after a quiet spell and carries on from the saved index', async () => {
+    const store = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-rest-')));
+    const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-rest-index-'));
+    const files = [0, 1, 2].map((i) => writeSession(store, { version: 3, seed: 40 + i, turns: 2 }).path);
+    fs.appendFileSync(files[0], messageLine('user', 'the glimmerquast is resting'));
+    const bus = new EventBus();
+    const list = new SessionList();
+    for (const f of files) await list.refresh(f);
+    const service = new SearchService({ bus, sessions: list, indexDir, log: silentLogger, persistDelayMs: 50, restAfterMs: 150 });
+    const stopped = async () => {
+      for (let i = 0; i < 200 && service.workerRunning; i++) await new Promise((r) => setTimeout(r, 25));
+      return !service.workerRunning;
+    };
+    try {
+      bus.publish('scan-progress', { done: files.length, total: files.length, finished: true });
+      await until(service, (s) => s.ready && s.indexed_files === files.length);
+      assert.ok(await stopped(), 'the worker stopped once settled');
+      assert.ok(fs.existsSync(path.join(indexDir, searchIndexFileName)), 'and saved the index first');
+
+      // A search starts a new worker, which answers from the saved index and reads nothing again.
+      assert.deepEqual(await sessionPaths(service, 'glimmerquast'), [files[0]]);
+      const status = await service.status();
+      assert.equal(status.ready, true);
+      assert.equal(status.indexed_since_start, files.length, 'the count goes on across workers');
+
+      // A change while it rests starts it too, and the change is indexed.
+      assert.ok(await stopped());
+      fs.appendFileSync(files[1], messageLine('assistant', 'a glimmerquast appears later'));
+      bus.publish('sessions-diff', { added: [], updated: [await list.refresh(files[1])], removed: [] });
+      await until(service, (s) => s.ready && s.indexed_since_start === files.length + 1);
+      assert.deepEqual(await sessionPaths(service, 'glimmerquast'), [files[0], files[1]].sort());
+    } finally {
+      await service.dispose();
+    }
   });
 });

@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventBus } from '../../../src/core/events';
 import { silentLogger } from '../../../src/core/log';
-import { SqliteFile } from '../../../src/core/state/sqliteFile';
-import { ScanCache, scanCacheMigrations } from '../../../src/core/sessions/scanCache';
+import { ScanCacheClient } from '../../../src/core/sessions/cache/scanCacheClient';
 import { SessionIndex, type Summarizer } from '../../../src/core/sessions/sessionIndex';
 import type { SessionInfo } from '../../../src/shared/model/sessionInfo';
 import { UserData } from '../../../src/core/userdata/userData';
@@ -28,14 +27,14 @@ test('with the real session index: decorations flow into scans and diffs, and fo
   const root = tempDir();
   const sessionsDir = path.join(root, 'sessions');
   const state = await openStateDb(root);
-  const cacheDb = await SqliteFile.open(path.join(root, 'cache.db'), { log: silentLogger, migrations: scanCacheMigrations });
+  const cache = new ScanCacheClient({ file: path.join(root, 'cache.db'), log: silentLogger, saveDelayMs: 50, restAfterMs: 200 });
   const bus = new EventBus();
   const events = recordEvents(bus);
   let userData: UserData | undefined;
   const index = new SessionIndex({
     bus,
     log: silentLogger,
-    cache: new ScanCache(cacheDb),
+    cache,
     summarize: headerOnly,
     dirs: () => [{ path: sessionsDir, source: 'user', exists: true }],
     decorate: (info: SessionInfo) => (userData ? userData.decorate(info) : info),
@@ -43,7 +42,7 @@ test('with the real session index: decorations flow into scans and diffs, and fo
   userData = new UserData({ db: state, sessions: index, bus });
   t.after(async () => {
     await index.dispose();
-    await cacheDb.close();
+    await cache.dispose();
     await state.close();
   });
 

@@ -10,6 +10,8 @@ export interface IndexKeeperOptions {
   indexDir: string;
   /** Quiet time after the last change before the index is saved. */
   persistDelayMs: number;
+  /** Files read by earlier workers of this server (a worker that rested passed its count on). */
+  indexedBefore?: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -76,6 +78,7 @@ export class IndexKeeper {
   constructor(private readonly options: IndexKeeperOptions) {
     // Segments go to the index folder as they are built: the postings never sit in the heap.
     this.index = new SearchIndex({ dir: options.indexDir });
+    this.indexedSinceStart = options.indexedBefore ?? 0;
   }
 
   /** Loads the saved index; a missing or unreadable one means starting empty. */
@@ -148,6 +151,14 @@ export class IndexKeeper {
       terms: stats.terms,
       bytes: Object.values(stats.bytes).reduce((a, b) => a + b, 0),
     };
+  }
+
+  /**
+   * Whether there is nothing left to do: the session list is known, every file is indexed and
+   * the index is saved. A settled worker can stop and a new one carry on from the saved index.
+   */
+  get settled(): boolean {
+    return this.reconciled && !this.dirty && this.queue.size === 0 && this.awaiting.size === 0 && this.feeds.size === 0 && this.current === undefined;
   }
 
   /** Saves now if anything changed (after the file being read, if any). */

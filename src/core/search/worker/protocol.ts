@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { SearchResult } from '../types';
 import type { RoleFilter } from '../../../shared/model/search';
 import type { IndexingStatus } from '../../../shared/model/search';
+import type { RestAnswer, WorkerReply } from '../../util/restingWorker';
 
 /*
  * Messages between the SearchService (main thread) and the search worker. Everything here
@@ -43,6 +44,8 @@ export interface WorkerInit {
   indexDir: string;
   /** Start from an empty index instead of loading the saved one. */
   fresh: boolean;
+  /** Files earlier workers of this server read (`indexed_since_start` goes on from here). */
+  indexedBefore: number;
   persistDelayMs: number;
 }
 
@@ -58,16 +61,23 @@ export type ToWorker =
   /** A port that parsers feed documents through (see documentFeed.ts). */
   | { type: 'feed-port'; port: MessagePort }
   /** The worker's heap, for the log after the first scan. */
-  | { type: 'memory'; id: number };
+  | { type: 'memory'; id: number }
+  /** Save, and say whether the worker is settled: nothing queued, the index saved. */
+  | { type: 'rest'; id: number };
+
 
 export interface WorkerMemory {
   heap_used: number;
   heap_total: number;
 }
 
+/** The answer to `rest`: whether the worker may stop, and its count for the next one. */
+export interface SearchRestAnswer extends RestAnswer {
+  indexed_since_start: number;
+}
+
 export type WorkerErrorCode = 'invalid_payload' | 'internal';
 
 export type FromWorker =
-  | { type: 'reply'; id: number; ok: true; data: SearchResult | IndexingStatus | WorkerMemory | null }
-  | { type: 'reply'; id: number; ok: false; code: WorkerErrorCode; message: string }
+  | WorkerReply<SearchResult | IndexingStatus | WorkerMemory | SearchRestAnswer | null, WorkerErrorCode>
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -19,6 +19,7 @@ const send = (message: FromWorker): void => port.postMessage(message);
 const keeper = new IndexKeeper({
   indexDir: init.indexDir,
   persistDelayMs: init.persistDelayMs,
+  indexedBefore: init.indexedBefore,
   log: (level, message) => send({ type: 'log', level, message }),
 });
 
@@ -64,6 +65,14 @@ async function handle(message: ToWorker): Promise<void> {
       send({ type: 'reply', id: message.id, ok: true, data: { heap_used: heapUsed, heap_total: heapTotal } });
       return;
     }
+    case 'rest':
+      try {
+        await keeper.persist();
+        send({ type: 'reply', id: message.id, ok: true, data: { settled: keeper.settled, indexed_since_start: keeper.status().indexed_since_start } });
+      } catch (err) {
+        fail(message.id, err);
+      }
+      return;
     case 'persist':
       try {
         await keeper.persist();

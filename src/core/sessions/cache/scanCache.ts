@@ -1,5 +1,5 @@
-import type { SqliteFile } from '../state/sqliteFile';
-import type { SessionInfo } from '../../shared/model/sessionInfo';
+import type { Row, SqliteFile } from '../../state/sqliteFile';
+import type { SessionInfo } from '../../../shared/model/sessionInfo';
 
 export const scanCacheMigrations: readonly string[] = [
   `
@@ -26,6 +26,26 @@ export interface CachedFile {
   info: SessionInfo | null;
 }
 
+/** A row as stored: `info` is the SessionInfo's JSON text. */
+export interface StoredRow {
+  path: string;
+  size: number;
+  mtime_ms: number;
+  offset: number;
+  info: string;
+}
+
+/** Adds stored rows to the map the session index keeps; a damaged row is left out. */
+export function addRows(into: Map<string, CachedFile>, rows: readonly StoredRow[]): void {
+  for (const row of rows) {
+    try {
+      into.set(row.path, { path: row.path, size: row.size, mtimeMs: row.mtime_ms, offset: row.offset, info: JSON.parse(row.info) as SessionInfo | null });
+    } catch {
+      // A damaged row only costs a re-parse of that file.
+    }
+  }
+}
+
 /** A file's row as written after a parse: the state plus the summary state to resume from. */
 export interface CachedParse extends CachedFile {
   snapshot: unknown;
@@ -50,24 +70,12 @@ export class ScanCache {
 
   constructor(private readonly db: SqliteFile) {}
 
-  loadAll(): Map<string, CachedFile> {
+  /** Every row, its SessionInfo still JSON text (parsed by whoever keeps the rows). */
+  eachRow(visit: (row: StoredRow) => void): void {
     this.writePending();
-    const out = new Map<string, CachedFile>();
-    // Row by row: each row's JSON text dies young instead of 5,000 of them outliving the loop.
-    this.db.each<{ path: string; size: number; mtime_ms: number; offset: number; info: string }>('SELECT path, size, mtime_ms, offset, info FROM files', undefined, (row) => {
-      try {
-        out.set(row.path, {
-          path: row.path,
-          size: row.size,
-          mtimeMs: row.mtime_ms,
-          offset: row.offset,
-          info: JSON.parse(row.info) as SessionInfo | null,
-        });
-      } catch {
-        // A damaged row only costs a re-parse of that file.
-      }
+    this.db.each<StoredRow & Row>('SELECT path, size, mtime_ms, offset, info FROM files', undefined, (row) => {
+      visit({ path: row.path, size: row.size, mtime_ms: row.mtime_ms, offset: row.offset, info: row.info });
     });
-    return out;
   }
 
   /** The summary state saved with a file's row; undefined when there is none (or it is damaged). */

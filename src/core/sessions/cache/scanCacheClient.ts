@@ -1,0 +1,147 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { RestingWorker, type RequestOf } from '../../util/restingWorker';
+import { workerResourceLimits, workerScript } from '../../util/workerScript';
+import { describeError, type Logger } from '../../log';
+import { addRows, type CachedFile, type CachedParse } from './scanCache';
+import type { FromScanCache, RowChange, ScanCacheInit, ToScanCache } from './scanCacheProtocol';
+
+/** What the session index needs of the scan cache. */
+export interface ScanCacheStore {
+  /** Every row (read once, when the first scan starts). */
+  loadAll(): Promise<Map<string, CachedFile>>;
+  /** The summary state saved with a file's row; undefined when there is none. */
+  snapshotOf(path: string): Promise<unknown>;
+  put(entry: CachedParse): void;
+  delete(path: string): void;
+  /** Sends changes waiting for their batch now. */
+  writePending(): void;
+}
+
+export interface ScanCacheClientOptions {
+  file: string;
+  log: Logger;
+  /** Quiet time before a change is saved to disk (each save writes the whole file). */
+  saveDelayMs: number;
+  /** Quiet time after which the worker saves and stops; the next use starts a new one. */
+  restAfterMs: number;
+}
+
+/** Changes go to the worker in batches of this many (or after `sendDelayMs`). */
+const sendBatch = 256;
+const sendDelayMs = 200;
+/** How long dispose waits for the last save. */
+const disposeSaveTimeoutMs = 10_000;
+
+/**
+ * The scan cache as the main thread sees it: the sql.js database lives in a worker thread
+ * (scanCacheWorker.ts) that starts on first use and stops once it has been quiet for
+ * `restAfterMs` with everything saved. A warm start reads the rows and the worker is gone a
+ * few seconds later, with the database's memory; a file that grows starts it again for its
+ * snapshot. Changes are batched here, so a cold scan sends a few hundred messages, not
+ * thousands.
+ */
+export class ScanCacheClient implements ScanCacheStore {
+  private readonly worker: RestingWorker<ToScanCache, FromScanCache>;
+  private pending = new Map<string, CachedParse | null>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Where the rows of the load under way go. */
+  private loading: Map<string, CachedFile> | undefined;
+  private loaded: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ScanCacheClientOptions) {
+    const { log } = options;
+    this.worker = new RestingWorker<ToScanCache, FromScanCache>({
+      launch: () => {
+        const init: ScanCacheInit = { file: options.file, saveDelayMs: options.saveDelayMs };
+        const launch = workerScript(__dirname, 'scanCacheWorker', path.join(__dirname, 'scanCacheWorker.ts'));
+        const worker = new Worker(launch.script, { eval: launch.eval, workerData: init, resourceLimits: workerResourceLimits });
+        worker.on('error', (err) => log.error(`scan cache: worker failed: ${describeError(err)}`));
+        return worker;
+      },
+      restAfterMs: options.restAfterMs,
+      restRequest: { type: 'rest' },
+      onMessage: (message) => {
+        if (message.type === 'rows') {
+          if (this.loading) addRows(this.loading, message.rows);
+        } else {
+          log[message.level](message.message);
+        }
+      },
+      toError: (reply) => new Error(`scan cache: ${reply.message}`),
+      exitError: () => new Error('scan cache: its worker stopped'),
+      onStop: (reason, code) => {
+        if (reason === 'exit') log.warn(`scan cache: worker exited (code ${code}); it starts again on next use`);
+      },
+    });
+  }
+
+  /** Whether the worker thread runs now (it rests when idle). */
+  get workerRunning(): boolean {
+    return this.worker.current !== undefined;
+  }
+
+  async loadAll(): Promise<Map<string, CachedFile>> {
+    // One load at a time: its rows arrive in batches before the reply.
+    while (this.loading) await this.loaded.catch(() => undefined);
+    const out = new Map<string, CachedFile>();
+    this.loading = out;
+    this.loaded = this.request({ type: 'load' }).finally(() => (this.loading = undefined));
+    await this.loaded;
+    for (const [file, row] of this.pending) {
+      if (row) out.set(file, row);
+      else out.delete(file);
+    }
+    return out;
+  }
+
+  async snapshotOf(file: string): Promise<unknown> {
+    const waiting = this.pending.get(file);
+    if (waiting !== undefined) return waiting?.snapshot ?? undefined;
+    return ((await this.request({ type: 'snapshot', path: file })) as unknown) ?? undefined;
+  }
+
+  put(entry: CachedParse): void {
+    this.change(entry.path, entry);
+  }
+
+  delete(file: string): void {
+    this.change(file, null);
+  }
+
+  writePending(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const changes: RowChange[] = [...this.pending];
+    this.pending = new Map();
+    this.worker.post({ type: 'write', changes });
+  }
+
+  /** Sends what is pending and waits until the worker has saved it. */
+  async flush(): Promise<void> {
+    this.writePending();
+    if (this.worker.current) await this.request({ type: 'flush' });
+  }
+
+  async dispose(): Promise<void> {
+    this.writePending();
+    await this.worker.dispose(() => this.request({ type: 'flush' }), disposeSaveTimeoutMs);
+  }
+
+  private change(file: string, row: CachedParse | null): void {
+    this.pending.set(file, row);
+    if (this.pending.size >= sendBatch) {
+      this.writePending();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.writePending(), sendDelayMs);
+      this.timer.unref();
+    }
+  }
+
+  private request(message: RequestOf<ToScanCache>): Promise<unknown> {
+    return this.worker.request(message, () => new Error('scan cache: closed'));
+  }
+}

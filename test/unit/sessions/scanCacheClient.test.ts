@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { silentLogger } from '../../../src/core/log';
+import { ScanCacheClient } from '../../../src/core/sessions/cache/scanCacheClient';
+import type { CachedParse } from '../../../src/core/sessions/cache/scanCache';
+import { tempDir } from '../userdata/support';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await sleep(10);
+  assert.ok(check(), what);
+}
+
+const row = (name: string, seen: string): CachedParse => ({ path: `/s/${name}.jsonl`, size: 10, mtimeMs: 1, offset: 10, info: null, snapshot: { v: 2, seen } });
+
+describe('the scan cache in its worker', () => {
+  it('stops its worker once quiet and saved, and a new one has every row', async () => {
+    const file = path.join(tempDir(), 'scan-cache.db');
+    const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 100 });
+    try {
+      cache.put(row('a', 'abc'));
+      // Before the batch goes out, reads see it here.
+      assert.deepEqual(await cache.snapshotOf('/s/a.jsonl'), { v: 2, seen: 'abc' });
+      cache.writePending();
+      assert.equal(cache.workerRunning, true);
+      await waitFor(() => !cache.workerRunning, 'the worker stops after the save');
+      assert.ok(fs.existsSync(file), 'the rows were saved before it stopped');
+
+      assert.deepEqual(await cache.snapshotOf('/s/a.jsonl'), { v: 2, seen: 'abc' }, 'a read starts a new worker, which reads the file');
+      cache.put(row('b', 'def'));
+      cache.delete('/s/a.jsonl');
+      cache.writePending();
+      await waitFor(() => !cache.workerRunning, 'it stops again after the second save');
+      assert.deepEqual([...(await cache.loadAll()).keys()], ['/s/b.jsonl']);
+    } finally {
+      await cache.dispose();
+    }
+    // Nothing was lost across the rests: another process sees the rows.
+    const again = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 100 });
+    try {
+      assert.deepEqual([...(await again.loadAll()).keys()], ['/s/b.jsonl']);
+      assert.equal(await again.snapshotOf('/s/a.jsonl'), undefined);
+    } finally {
+      await again.dispose();
+    }
+  });
+
+  it('loads many rows in batches, with changes not yet sent on top', async () => {
+    const file = path.join(tempDir(), 'scan-cache.db');
+    const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 60_000 });
+    try {
+      for (let i = 0; i < 1000; i++) cache.put(row(`f${i}`, String(i)));
+      await cache.flush();
+      cache.put(row('late', 'x'));
+      cache.delete('/s/f0.jsonl');
+      const rows = await cache.loadAll();
+      assert.equal(rows.size, 1000);
+      assert.ok(rows.has('/s/late.jsonl') && !rows.has('/s/f0.jsonl'));
+    } finally {
+      await cache.dispose();
+    }
+  });
+
+  it('saves what is pending when disposed', async () => {
+    const file = path.join(tempDir(), 'scan-cache.db');
+    const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 60_000, restAfterMs: 60_000 });
+    cache.put(row('kept', 'k'));
+    await cache.dispose();
+    const again = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 100 });
+    try {
+      assert.deepEqual(await again.snapshotOf('/s/kept.jsonl'), { v: 2, seen: 'k' });
+    } finally {
+      await again.dispose();
+    }
+  });
+});
