@@ -210,7 +210,9 @@ describe('live pi in the web client', { skip: hasChromium ? false : `no Chromium
     const page = await context.newPage();
     bridge ??= await FakePiBridge.connect(`ws://127.0.0.1:${server.port}/ws`, { id: session.id, path: session.path, cwd: session.cwd });
     try {
-      await openSession(page, `${server.url}/#token=${encodeURIComponent(agentToken)}`, session);
+      // The bridge has just registered: the row is re-rendered with its live mark, and a click
+      // that lands while that happens is lost, so the list must show the mark first.
+      await openSession(page, `${server.url}/#token=${encodeURIComponent(agentToken)}`, session, { expectLive: true });
       await page.locator('.psm-live-header[data-live-kind="live"]').waitFor({ timeout: liveTimeout });
       // pi writes as it answers: the file grows while the bridge holds it.
       appendEntry(session.path, null, 'live0100', { role: 'user', content: 'written while bridged', timestamp: Date.now() });
