@@ -51,28 +51,23 @@ export interface CachedParse extends CachedFile {
   snapshot: unknown;
 }
 
-/** Rows are written in one transaction per this many changes (or per `writeDelayMs`). */
-const writeBatch = 256;
-const writeDelayMs = 200;
+/** A change to a file's row: the new row, or null to delete it. */
+export type RowChange = [path: string, row: CachedParse | null];
 
 /**
  * Derived per-file data (SessionInfo and the summary state needed to continue a tail read),
  * keyed by path and checked against size + mtime. It can be deleted at any time. Snapshots
  * are read one at a time when a file grows, never with the list: most files never grow,
- * and the list is what a warm start waits for. Changes are written in batches, one
- * transaction each: a statement of its own per file made sql.js rewrite its pages and
- * journal thousands of times in a cold scan.
+ * and the list is what a warm start waits for. This is the database side, run in the scan
+ * cache worker; changes come in batches (scanCacheClient.ts), each written in one
+ * transaction: a statement of its own per file made sql.js rewrite its pages and journal
+ * thousands of times in a cold scan.
  */
 export class ScanCache {
-  /** Changes not written yet: a row, or null for a deletion. */
-  private readonly pending = new Map<string, CachedParse | null>();
-  private timer: NodeJS.Timeout | undefined;
-
   constructor(private readonly db: SqliteFile) {}
 
   /** Every row, its SessionInfo still JSON text (parsed by whoever keeps the rows). */
   eachRow(visit: (row: StoredRow) => void): void {
-    this.writePending();
     this.db.each<StoredRow & Row>('SELECT path, size, mtime_ms, offset, info FROM files', undefined, (row) => {
       visit({ path: row.path, size: row.size, mtime_ms: row.mtime_ms, offset: row.offset, info: row.info });
     });
@@ -80,8 +75,6 @@ export class ScanCache {
 
   /** The summary state saved with a file's row; undefined when there is none (or it is damaged). */
   snapshotOf(path: string): unknown {
-    const waiting = this.pending.get(path);
-    if (waiting !== undefined) return waiting?.snapshot ?? undefined;
     const row = this.db.get<{ snapshot: string }>('SELECT snapshot FROM files WHERE path = ?', [path]);
     if (!row) return undefined;
     try {
@@ -91,27 +84,9 @@ export class ScanCache {
     }
   }
 
-  put(entry: CachedParse): void {
-    this.change(entry.path, entry);
-  }
-
-  delete(path: string): void {
-    this.change(path, null);
-  }
-
-  /** Writes what is pending, then saves the database file. */
-  flush(): Promise<void> {
-    this.writePending();
-    return this.db.flush();
-  }
-
-  /** Writes what is pending into the database (which saves itself later). */
-  writePending(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.size === 0) return;
-    const changes = [...this.pending];
-    this.pending.clear();
+  /** Writes a batch of changes in one transaction; the database saves itself later. */
+  write(changes: readonly RowChange[]): void {
+    if (changes.length === 0) return;
     this.db.transaction(() => {
       for (const [path, entry] of changes) {
         if (entry === null) {
@@ -131,15 +106,8 @@ export class ScanCache {
     this.db.markDirty();
   }
 
-  private change(path: string, entry: CachedParse | null): void {
-    this.pending.set(path, entry);
-    if (this.pending.size >= writeBatch) {
-      this.writePending();
-      return;
-    }
-    if (!this.timer) {
-      this.timer = setTimeout(() => this.writePending(), writeDelayMs);
-      this.timer.unref();
-    }
+  /** Saves the database file now. */
+  flush(): Promise<void> {
+    return this.db.flush();
   }
 }

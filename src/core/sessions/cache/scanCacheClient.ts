@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { RestingWorker, type RequestOf } from '../../util/restingWorker';
 import { workerResourceLimits, workerScript } from '../../util/workerScript';
 import { describeError, type Logger } from '../../log';
-import { addRows, type CachedFile, type CachedParse } from './scanCache';
-import type { FromScanCache, RowChange, ScanCacheInit, ToScanCache } from './scanCacheProtocol';
+import { addRows, type CachedFile, type CachedParse, type RowChange } from './scanCache';
+import type { FromScanCache, ScanCacheInit, ToScanCache } from './scanCacheProtocol';
 
 /** What the session index needs of the scan cache. */
 export interface ScanCacheStore {

@@ -1,5 +1,5 @@
 import type { RestAnswer, WorkerReply } from '../../util/restingWorker';
-import type { CachedParse, StoredRow } from './scanCache';
+import type { RowChange, StoredRow } from './scanCache';
 
 /*
  * Messages between the ScanCacheClient (main thread) and the scan cache worker, which owns
@@ -11,9 +11,6 @@ export interface ScanCacheInit {
   /** Quiet time before a change is saved to disk. */
   saveDelayMs: number;
 }
-
-/** A change to a file's row: the new row, or null to delete it. */
-export type RowChange = [path: string, row: CachedParse | null];
 
 export type ToScanCache =
   /** Every row, as `rows` messages (SessionInfo as JSON text), then the reply. */

@@ -31,11 +31,7 @@ let queue: Promise<void> = db.open();
 async function handle(message: ToScanCache): Promise<void> {
   switch (message.type) {
     case 'write':
-      for (const [path, row] of message.changes) {
-        if (row) cache.put(row);
-        else cache.delete(path);
-      }
-      cache.writePending();
+      cache.write(message.changes);
       return;
     case 'load': {
       // In batches: each arrives as short-lived strings on the other side, where one message
