@@ -43,7 +43,6 @@ interface Waiting {
   reject(err: Error): void;
 }
 
-
 /**
  * One long-lived worker thread that starts with the first message for it and stops after a
  * quiet spell once it says it is settled, so an idle editor holds none of its memory: a
@@ -66,11 +65,6 @@ export class RestingWorker<ToWorker extends { type: string }, FromWorker extends
   /** The worker thread if it runs now (it is not started by asking). */
   get current(): Worker | undefined {
     return this.worker;
-  }
-
-  /** Requests waiting for their reply. */
-  get busy(): boolean {
-    return this.waiting.size > 0;
   }
 
   /** Starts the worker now if it is not running; false once disposed. */
