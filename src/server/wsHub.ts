@@ -21,7 +21,10 @@ export const maxWsFrameBytes = 1024 * 1024;
  */
 export const maxBridgeRegisterBytes = 64 * 1024 * 1024;
 const heartbeatMs = 30_000;
+/** Pushed bytes a client may leave unread before it is dropped as not reading. */
 const maxBufferedBytes = 4 * 1024 * 1024;
+/** Replies a client may leave unread (it asked for them, but may not hoard them). */
+const maxQueuedReplyBytes = 256 * 1024 * 1024;
 const maxInFlightPerSocket = 64;
 /** Sockets that have not authenticated yet get their own small pool and a deadline. */
 const maxAnonymousSockets = 32;
@@ -40,6 +43,11 @@ interface Connection {
   /** Frees the slot this socket holds: in the anonymous pool until it authenticates. */
   release: () => void;
   authDeadline: NodeJS.Timeout | undefined;
+  /**
+   * Bytes of replies queued and not yet written out: a client reading a large reply (a list
+   * of thousands of sessions to a phone) is not a client that stopped reading.
+   */
+  replyBytes: number;
   /** Set once the socket sent a bridge frame: the pi session it speaks for. */
   bridge: BridgeLink | undefined;
   /** Bridge frames are handled one after another: a register must finish before its events. */
@@ -99,6 +107,7 @@ export class WsHub implements IDisposable {
         peer: req.socket.remoteAddress ?? 'unknown',
         alive: true,
         inFlight: 0,
+        replyBytes: 0,
         release,
         authDeadline: undefined,
         bridge: undefined,
@@ -267,22 +276,34 @@ export class WsHub implements IDisposable {
     return true;
   }
 
+  /** A reply (or any answer to the client's own frame). */
   private sendJson(conn: Connection, body: unknown): void {
+    if (!this.reading(conn)) return;
     const parts = encodeEnvelope(body);
-    if (parts.length === 1) return this.send(conn, parts[0]!);
-    if (conn.ws.readyState !== WebSocket.OPEN) return;
-    // One text message in fragments, so the encoded bytes are sent without a copy.
-    parts.forEach((part, i) => conn.ws.send(part, { binary: false, fin: i === parts.length - 1 }));
+    const bytes = parts.reduce((n, part) => n + Buffer.byteLength(part), 0);
+    conn.replyBytes += bytes;
+    const written = (): void => {
+      conn.replyBytes -= bytes;
+    };
+    // One text message, in fragments when encoded in parts, so those bytes are sent without a copy.
+    parts.forEach((part, i) => conn.ws.send(part, { binary: false, fin: i === parts.length - 1 }, i === parts.length - 1 ? written : undefined));
   }
 
-  private send(conn: Connection, text: string | Buffer): void {
-    if (conn.ws.readyState !== WebSocket.OPEN) return;
-    if (conn.ws.bufferedAmount > maxBufferedBytes) {
-      this.log.warn(`ws: dropping a client that is not reading (${conn.ws.bufferedAmount} bytes queued)`);
+  /** A push (an event the client did not ask for). */
+  private send(conn: Connection, text: string): void {
+    if (this.reading(conn)) conn.ws.send(text);
+  }
+
+  /** False (and the client dropped) once pushes or replies pile up unread. */
+  private reading(conn: Connection): boolean {
+    if (conn.ws.readyState !== WebSocket.OPEN) return false;
+    const queued = conn.ws.bufferedAmount;
+    if (queued - conn.replyBytes > maxBufferedBytes || queued > maxQueuedReplyBytes) {
+      this.log.warn(`ws: dropping a client that is not reading (${queued} bytes queued)`);
       conn.ws.terminate();
-      return;
+      return false;
     }
-    conn.ws.send(text);
+    return true;
   }
 
   /** Closes the sockets of callers that are no longer allowed (their token was revoked). */
