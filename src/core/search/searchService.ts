@@ -23,10 +23,12 @@ export interface SearchServiceOptions {
   /** Quiet time after the last change before the worker saves the index; default 5 s. */
   persistDelayMs?: number;
   /**
-   * Quiet time after which a settled worker (nothing queued, index saved) is stopped; the
-   * next search or change starts a new one from the saved index. Default 30 s.
+   * Quiet time after a search at which a settled worker (nothing queued, index saved) is
+   * stopped; the next search or change starts a new one from the saved index. Default 30 s.
    */
   restAfterMs?: number;
+  /** The same after only upkeep (the list's changes, status): default 3 s. */
+  restAfterUpkeepMs?: number;
 }
 
 /** How long dispose waits for the worker's last save before terminating it anyway. */
@@ -39,6 +41,13 @@ const disposeSaveTimeoutMs = 10_000;
  * while someone searches, reads a hit and searches again.
  */
 const defaultRestAfterMs = 30_000;
+
+/*
+ * Without a search, the worker only keeps the index in step with the files; nobody waits on
+ * it, so it goes soon after: a warm start leaves no search isolate behind, and the first
+ * search afterwards pays the load once.
+ */
+const defaultRestAfterUpkeepMs = 3_000;
 
 /**
  * Full-text search for the core. The index lives in a worker thread; the documents of the
@@ -67,12 +76,14 @@ export class SearchService implements IDisposable, DocumentFeedHost {
   private generation = 0;
   /** Versions (`size:mtime`) of files whose documents were fed, until the list announces them. */
   private readonly fed = new Map<string, string>();
+  /** When the last search was asked (0: never). */
+  private lastSearchAt = 0;
 
   constructor(private readonly options: SearchServiceOptions) {
     const { bus, log } = options;
     this.worker = new RestingWorker<ToWorker, FromWorker, SearchRestAnswer>({
       launch: () => this.launch(),
-      restAfterMs: options.restAfterMs ?? defaultRestAfterMs,
+      restAfterMs: () => this.restAfterMs(),
       restRequest: { type: 'rest' },
       onMessage: (message) => log[message.level](message.message),
       toError: (reply) => new ApiError(reply.code, reply.message),
@@ -151,7 +162,15 @@ export class SearchService implements IDisposable, DocumentFeedHost {
   }
 
   search(query: WorkerSearchQuery): Promise<SearchResult> {
+    this.lastSearchAt = Date.now();
     return this.request({ type: 'search', query }) as Promise<SearchResult>;
+  }
+
+  /** How long the worker stays after its last use: long while someone searches, short otherwise. */
+  private restAfterMs(): number {
+    const afterSearch = this.options.restAfterMs ?? defaultRestAfterMs;
+    const afterUpkeep = Math.min(afterSearch, this.options.restAfterUpkeepMs ?? defaultRestAfterUpkeepMs);
+    return Date.now() - this.lastSearchAt < afterSearch ? afterSearch : afterUpkeep;
   }
 
   status(): Promise<IndexingStatus> {

@@ -10,9 +10,10 @@ export interface RestingWorkerOptions<ToWorker extends { type: string }, FromWor
   launch(): Worker;
   /**
    * Quiet time after which the worker is asked whether it may stop; undefined never asks.
+   * A function is asked each time, so the spell can depend on what the worker was used for.
    * A stopped worker is started again by the next message for it.
    */
-  restAfterMs: number | undefined;
+  restAfterMs: number | undefined | (() => number | undefined);
   /** The question, sent with an id; the worker saves what it must and answers `{ settled }`. */
   restRequest: RequestOf<ToWorker>;
   /** Messages from the worker that are not replies (logs, pushes). */
@@ -126,7 +127,7 @@ export class RestingWorker<ToWorker extends { type: string }, FromWorker extends
   private send(worker: Worker, message: ToWorker, transfer?: MessagePort[]): void {
     this.sent++;
     this.lastUse = Date.now();
-    const after = this.options.restAfterMs;
+    const after = this.restAfterMs();
     if (after !== undefined && !this.restTimer) this.armRest(after);
     worker.postMessage(message, transfer);
   }
@@ -159,6 +160,11 @@ export class RestingWorker<ToWorker extends { type: string }, FromWorker extends
     for (const w of waiting) w.reject(error);
   }
 
+  private restAfterMs(): number | undefined {
+    const after = this.options.restAfterMs;
+    return typeof after === 'function' ? after() : after;
+  }
+
   private armRest(delayMs: number): void {
     this.restTimer = setTimeout(() => this.considerRest(), delayMs);
     this.restTimer.unref();
@@ -168,7 +174,7 @@ export class RestingWorker<ToWorker extends { type: string }, FromWorker extends
   private considerRest(): void {
     this.restTimer = undefined;
     const worker = this.worker;
-    const after = this.options.restAfterMs;
+    const after = this.restAfterMs();
     if (!worker || this.disposed || after === undefined) return;
     const quiet = Date.now() - this.lastUse;
     if (quiet < after || this.waiting.size > 0) {

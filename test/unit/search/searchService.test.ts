@@ -200,4 +200,30 @@ describe('SearchService at rest', () => {
       await service.dispose();
     }
   });
+
+  it('stays long after a search and goes soon after upkeep alone', async () => {
+    const store = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-spell-')));
+    const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-spell-index-'));
+    const files = [0, 1].map((i) => writeSession(store, { version: 3, seed: 60 + i, turns: 2 }).path);
+    const bus = new EventBus();
+    const list = new SessionList();
+    for (const f of files) await list.refresh(f);
+    const service = new SearchService({ bus, sessions: list, indexDir, log: silentLogger, persistDelayMs: 50, restAfterMs: 60_000, restAfterUpkeepMs: 150 });
+    const stoppedWithin = async (ms: number) => {
+      for (let waited = 0; waited < ms && service.workerRunning; waited += 25) await new Promise((r) => setTimeout(r, 25));
+      return !service.workerRunning;
+    };
+    try {
+      // A warm start: the list is reconciled and nobody searches.
+      bus.publish('scan-progress', { done: files.length, total: files.length, finished: true });
+      await until(service, (s) => s.ready && s.indexed_files === files.length);
+      assert.ok(await stoppedWithin(5_000), 'upkeep alone: the worker stopped soon');
+
+      // Someone searches: the worker stays for the long spell.
+      await service.search({ query: 'anything' });
+      assert.equal(await stoppedWithin(1_000), false, 'after a search it is still running');
+    } finally {
+      await service.dispose();
+    }
+  });
 });
