@@ -226,4 +226,31 @@ describe('SearchService at rest', () => {
       await service.dispose();
     }
   });
+
+  it('is not made to save while it still indexes, however often it is asked to rest', async () => {
+    const store = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-busy-')));
+    const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-search-busy-index-'));
+    const files = Array.from({ length: 120 }, (_, i) => writeSession(store, { version: 3, seed: 100 + i, turns: 6, quirks: { tools: true } }).path);
+    const bus = new EventBus();
+    const list = new SessionList();
+    for (const f of files) await list.refresh(f);
+    // Asked to rest every 20 ms; saves of its own only after a minute of quiet.
+    const service = new SearchService({ bus, sessions: list, indexDir, log: silentLogger, persistDelayMs: 60_000, restAfterMs: 20, restAfterUpkeepMs: 20 });
+    const saved = path.join(indexDir, searchIndexFileName);
+    try {
+      bus.publish('scan-progress', { done: files.length, total: files.length, finished: true });
+      for (let i = 0; i < 500; i++) {
+        // Looked at before asking: a save seen here came before the status that follows.
+        const savedBefore = fs.existsSync(saved);
+        const status = await service.status();
+        if (savedBefore) assert.equal(status.ready, true, 'saved while files were still waiting');
+        if (status.ready) break;
+        // Quiet for longer than the rest spell, so the question is asked in between.
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      assert.equal((await service.status()).indexed_files, files.length);
+    } finally {
+      await service.dispose();
+    }
+  });
 });

@@ -158,7 +158,12 @@ export class IndexKeeper {
    * the index is saved. A settled worker can stop and a new one carry on from the saved index.
    */
   get settled(): boolean {
-    return this.reconciled && !this.dirty && this.queue.size === 0 && this.awaiting.size === 0 && this.feeds.size === 0 && this.current === undefined;
+    return !this.busy && !this.dirty;
+  }
+
+  /** Whether files wait to be indexed (or the list is not known yet). */
+  get busy(): boolean {
+    return !this.reconciled || this.queue.size > 0 || this.awaiting.size > 0 || this.feeds.size > 0 || this.current !== undefined;
   }
 
   /** Saves now if anything changed (after the file being read, if any). */

@@ -67,6 +67,11 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'rest':
       try {
+        // Still indexing: not settled, and no save forced (saves keep their own pace then).
+        if (keeper.busy) {
+          send({ type: 'reply', id: message.id, ok: true, data: { settled: false, indexed_since_start: keeper.status().indexed_since_start } });
+          return;
+        }
         await keeper.persist();
         send({ type: 'reply', id: message.id, ok: true, data: { settled: keeper.settled, indexed_since_start: keeper.status().indexed_since_start } });
       } catch (err) {
