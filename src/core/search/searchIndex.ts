@@ -330,7 +330,7 @@ export class SearchIndex implements IndexView {
         terms: this.segmentList.reduce((n, s) => n + s.dictionary.memoryBytes, 0),
         docs: this.docTable.byteSize,
         stored_text: this.docTable.texts.bytes.length,
-        pending: this.builder.positionCount * 12,
+        pending: this.builder.positionCount * SegmentBuilder.bytesPerOccurrence,
       },
     };
   }

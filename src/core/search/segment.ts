@@ -394,38 +394,49 @@ class SegmentWriter {
 }
 
 /**
- * Collects the tokens of newly added documents as flat (term id, doc, position) occurrences
- * — 12 bytes each, no per-document maps or arrays — and turns them into a Segment. Documents
- * must arrive in doc-id order and each document's positions in non-decreasing order (the
- * tokenizer's order), so a stable sort by term leaves every term's occurrences grouped by
- * document with positions ascending.
+ * Collects the tokens of newly added documents as flat (term id, position) occurrences — 8
+ * bytes each, no per-document maps or arrays; a document is where its first occurrence
+ * starts — and turns them into a Segment. Documents must arrive in doc-id order and each
+ * document's positions in non-decreasing order (the tokenizer's order), so a stable sort by
+ * term leaves every term's occurrences grouped by document with positions ascending.
  */
 export class SegmentBuilder {
   private termIds = new Map<string, number>();
   private termList: string[] = [];
   private occurrenceTerm = new GrowableArray(u32, 65536);
-  private occurrenceDoc = new GrowableArray(u32, 65536);
   private occurrencePosition = new GrowableArray(u32, 65536);
-  /** Occurrence order by term, kept between builds like the occurrence arrays. */
-  private order = new Uint32Array(0);
-  private currentDoc = 0;
+  /** The documents in the order they began, and the index of each one's first occurrence. */
+  private docIds = new GrowableArray(u32, 1024);
+  private docFirst = new GrowableArray(u32, 1024);
+  /**
+   * The occurrences' documents and positions regrouped by term for a build, kept between
+   * builds like the occurrence arrays. Written in one pass over the occurrences in their own
+   * order, so the build then reads everything front to back: gathering each term's
+   * occurrences through an index of them was a cache miss per occurrence.
+   */
+  private sortedDoc = new Uint32Array(0);
+  private sortedPosition = new Uint32Array(0);
 
   /** Pending occurrences: what bounds the builder's memory. */
   get positionCount(): number {
     return this.occurrenceTerm.length;
   }
 
+  /** Bytes held per pending occurrence (for the index's stats). */
+  static readonly bytesPerOccurrence = 8;
+
   /**
-   * Empties the builder for the next segment, keeping its occurrence arrays: growing three
-   * fresh arrays to millions of entries for every segment left a trail of dead buffers behind
-   * each build, tens of MB at a time, until the next full collection.
+   * Empties the builder for the next segment, keeping its occurrence arrays: growing fresh
+   * arrays to millions of entries for every segment left a trail of dead buffers behind each
+   * build, tens of MB at a time, until the next full collection.
    */
   reset(): void {
     this.termIds = new Map();
     this.termList = [];
     this.occurrenceTerm.truncate(0);
-    this.occurrenceDoc.truncate(0);
     this.occurrencePosition.truncate(0);
+    this.docIds.truncate(0);
+    this.docFirst.truncate(0);
   }
 
   get isEmpty(): boolean {
@@ -434,7 +445,8 @@ export class SegmentBuilder {
 
   /** Starts a document: the following `addToken` calls belong to it. */
   beginDoc(doc: number): void {
-    this.currentDoc = doc;
+    this.docIds.push(doc);
+    this.docFirst.push(this.occurrenceTerm.length);
   }
 
   /** A tokenizer sink for the current document (bound once, not a closure per document). */
@@ -446,29 +458,48 @@ export class SegmentBuilder {
       this.termList.push(term);
     }
     this.occurrenceTerm.push(id);
-    this.occurrenceDoc.push(this.currentDoc);
     this.occurrencePosition.push(position);
   };
 
+  /** Builds the segment of everything added since the last reset (which must follow). */
   build(facts: DocFacts): Segment {
     const termCount = this.termList.length;
     // The default string sort (code-unit order, native comparator) is the order lookups assume.
     const sortedTerms = this.termList.slice().sort();
     const rank = new Uint32Array(termCount);
     for (let r = 0; r < termCount; r++) rank[this.termIds.get(sortedTerms[r]) as number] = r;
-    // Counting sort of occurrences by term rank; stable, so each term's stay in (doc, position) order.
+    // Counting sort of occurrences by term rank; stable, so each term's stay in (doc, position)
+    // order. Term ids become ranks in place: the builder is reset after a build.
     const count = this.occurrenceTerm.length;
     const termOf = this.occurrenceTerm.view();
     const bucketStart = new Uint32Array(termCount + 1);
-    for (let t = 0; t < count; t++) bucketStart[rank[termOf[t]] + 1]++;
+    for (let t = 0; t < count; t++) {
+      const r = rank[termOf[t]];
+      termOf[t] = r;
+      bucketStart[r + 1]++;
+    }
     for (let r = 0; r < termCount; r++) bucketStart[r + 1] += bucketStart[r];
-    if (this.order.length < count) this.order = new Uint32Array(Math.ceil(count * 1.25));
-    const sorted = this.order;
+    if (this.sortedDoc.length < count) {
+      const capacity = Math.ceil(count * 1.25);
+      this.sortedDoc = new Uint32Array(capacity);
+      this.sortedPosition = new Uint32Array(capacity);
+    }
+    const docs = this.sortedDoc;
+    const positions = this.sortedPosition;
     const fill = bucketStart.slice(0, termCount);
-    for (let t = 0; t < count; t++) sorted[fill[rank[termOf[t]]]++] = t;
+    const positionOf = this.occurrencePosition.view();
+    const docIds = this.docIds.view();
+    const docFirst = this.docFirst.view();
+    for (let d = 0; d < docIds.length; d++) {
+      const doc = docIds[d];
+      const end = d + 1 < docIds.length ? docFirst[d + 1] : count;
+      for (let t = docFirst[d]; t < end; t++) {
+        const slot = fill[termOf[t]]++;
+        docs[slot] = doc;
+        positions[slot] = positionOf[t];
+      }
+    }
 
-    const docs = this.occurrenceDoc.view();
-    const positions = this.occurrencePosition.view();
     const writer = new SegmentWriter(count * 3, facts);
     const sink = writer.sink;
     for (let r = 0; r < termCount; r++) {
@@ -476,15 +507,15 @@ export class SegmentBuilder {
       const end = bucketStart[r + 1];
       let k = bucketStart[r];
       while (k < end) {
-        const doc = docs[sorted[k]];
+        const doc = docs[k];
         // First pass over this document's occurrences: tf and the bytes of the position deltas.
         let groupEnd = k;
         let tf = 0;
         let bytes = 0;
         let last = 0;
         let previous = -1;
-        while (groupEnd < end && docs[sorted[groupEnd]] === doc) {
-          const p = positions[sorted[groupEnd]];
+        while (groupEnd < end && docs[groupEnd] === doc) {
+          const p = positions[groupEnd];
           if (p !== previous) {
             tf++;
             bytes += smallVarintSize(p - last);
@@ -499,7 +530,7 @@ export class SegmentBuilder {
         last = 0;
         previous = -1;
         for (let g = k; g < groupEnd; g++) {
-          const p = positions[sorted[g]];
+          const p = positions[g];
           if (p === previous) continue;
           pos = putVarint(buffer, pos, p - last);
           last = p;
