@@ -445,6 +445,13 @@ export class SegmentBuilder {
 
   /** Starts a document: the following `addToken` calls belong to it. */
   beginDoc(doc: number): void {
+    const last = this.docIds.length - 1;
+    // A document that had no tokens holds no occurrences: the next one takes its place, so
+    // documents without text never pile up while the builder stays empty.
+    if (last >= 0 && this.docFirst.get(last) === this.occurrenceTerm.length) {
+      this.docIds.set(last, doc);
+      return;
+    }
     this.docIds.push(doc);
     this.docFirst.push(this.occurrenceTerm.length);
   }

@@ -289,6 +289,32 @@ describe('SearchIndex updates', () => {
     assert.equal(index.appendToSession('/s/unknown.jsonl', [doc('user', 'x')]), false);
   });
 
+  it('places words right among messages that have none, across segment builds', () => {
+    // Messages without a word to index (empty, punctuation) take a document each but no
+    // occurrence; the words around them must still land on their own documents.
+    const index = new SearchIndex({ flushPositions: 3 });
+    index.upsertSession(meta('/s/gaps.jsonl'), [
+      doc('user', '', 1000),
+      doc('user', '... !!!', 2000),
+      doc('assistant', 'walrus harbour', 3000),
+      doc('user', '', 4000),
+      doc('user', '---', 5000),
+      doc('assistant', 'quiet harbour walrus lantern', 6000),
+      doc('user', '', 7000),
+    ]);
+    for (let i = 0; i < 50; i++) index.appendToSession('/s/gaps.jsonl', [doc('user', '?', 8000 + i)]);
+    index.appendToSession('/s/gaps.jsonl', [doc('assistant', 'lantern', 9000)]);
+    const times = (query: string) =>
+      index
+        .search({ query, per_session: 0 })
+        .hits.map((h) => h.timestamp_ms)
+        .sort((a, b) => a - b);
+    assert.deepEqual(times('walrus'), [3000, 6000]);
+    assert.deepEqual(times('harbour'), [3000, 6000]);
+    assert.deepEqual(times('lantern'), [6000, 9000]);
+    assert.deepEqual(times('"harbour walrus"'), [6000]);
+  });
+
   it('forgets a removed session and replaces a re-indexed one', () => {
     const index = smallIndex();
     assert.equal(index.removeSession('/s/b.jsonl'), true);
