@@ -132,7 +132,7 @@ export function createSearchCommands(deps: SearchCommandDeps) {
           if (allowed.length === 0) return empty();
           query.allowed_paths = allowed;
         }
-        const [result, status] = await Promise.all([service.search(query), service.status()]);
+        const result = await service.search(query);
         const offset = query.offset ?? 0;
         return {
           hits: result.hits.map((h) => ({ ...h, content: h.snippet, source_type: h.role })),
@@ -141,7 +141,7 @@ export function createSearchCommands(deps: SearchCommandDeps) {
           has_more: offset + result.hits.length < result.total,
           took_ms: Math.round((performance.now() - started) * 100) / 100,
           partial: result.partial,
-          indexing: indexingOf(status),
+          indexing: indexingOf(result.status),
         };
       },
     }),

@@ -7,8 +7,7 @@ import type { EventBus } from '../events';
 import type { IDisposable } from '../lifecycle';
 import { describeError, type Logger } from '../log';
 import type { SessionInfo } from '../../shared/model/sessionInfo';
-import type { SearchResult } from './types';
-import type { FromWorker, SearchRestAnswer, SessionFileState, ToWorker, WorkerInit, WorkerMemory, WorkerSearchQuery } from './worker/protocol';
+import type { FromWorker, SearchRestAnswer, SessionFileState, ToWorker, WorkerInit, WorkerMemory, WorkerSearchAnswer, WorkerSearchQuery } from './worker/protocol';
 import type { DocumentFeedHost } from './worker/documentFeed';
 import type { IndexingStatus } from '../../shared/model/search';
 import { toFileState } from './worker/fileState';
@@ -161,9 +160,9 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     }
   }
 
-  search(query: WorkerSearchQuery): Promise<SearchResult> {
+  search(query: WorkerSearchQuery): Promise<WorkerSearchAnswer> {
     this.lastSearchAt = Date.now();
-    return this.request({ type: 'search', query }) as Promise<SearchResult>;
+    return this.request({ type: 'search', query }) as Promise<WorkerSearchAnswer>;
   }
 
   /** How long the worker stays after its last use: long while someone searches, short otherwise. */

@@ -39,6 +39,11 @@ export interface WorkerSearchQuery {
   per_session?: number;
 }
 
+/** A search's answer, with the index's state as it ran: one round trip for the reply's `indexing`. */
+export interface WorkerSearchAnswer extends SearchResult {
+  status: IndexingStatus;
+}
+
 export interface WorkerInit {
   /** Folder of the persisted index (a file of its own, not the state database). */
   indexDir: string;
@@ -79,5 +84,5 @@ export interface SearchRestAnswer extends RestAnswer {
 export type WorkerErrorCode = 'invalid_payload' | 'internal';
 
 export type FromWorker =
-  | WorkerReply<SearchResult | IndexingStatus | WorkerMemory | SearchRestAnswer | null, WorkerErrorCode>
+  | WorkerReply<WorkerSearchAnswer | IndexingStatus | WorkerMemory | SearchRestAnswer | null, WorkerErrorCode>
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SearchQueryError } from '../queryParser';
 import { IndexKeeper } from './indexKeeper';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import type { FromWorker, ToWorker, WorkerInit, WorkerSearchAnswer } from './protocol';
 import type { FeedAck, FeedMessage } from './documentFeed';
 import type { MessagePort } from 'node:worker_threads';
 
@@ -45,7 +45,8 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case 'search':
       try {
-        send({ type: 'reply', id: message.id, ok: true, data: keeper.search(message.query) });
+        const answer: WorkerSearchAnswer = { ...keeper.search(message.query), status: keeper.status() };
+        send({ type: 'reply', id: message.id, ok: true, data: answer });
       } catch (err) {
         fail(message.id, err);
       }
