@@ -68,8 +68,9 @@ export class DocTable {
   }
 
   /** What segment building needs; views are invalid after the next document is added. */
-  facts(): DocFacts {
-    return { session: this.session.view(), length: this.length.view() };
+  /** The columns a segment writer reads, with the average length its block bounds use. */
+  facts(averageLength: number): DocFacts {
+    return { session: this.session.view(), length: this.length.view(), averageLength };
   }
 
   static fromFile(data: IndexFileData): DocTable {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { VarintReader } from './compactArrays';
 import { roleCodes, type DocTable, type SessionRecord } from './docTable';
 import type { ParsedQuery, QueryClause } from './queryParser';
-import { Bm25, SessionCounter, TopCollector, clampInt } from './ranking';
+import { Bm25, SessionCounter, TopCollector, averageDocLength, clampInt } from './ranking';
 import { MemorySource, type Segment } from './segment';
 import type { SearchQuery } from './types';
 
@@ -169,7 +169,7 @@ export function runQuery(view: IndexView, parsed: ParsedQuery, query: SearchQuer
   const segments = view.segments;
   const resolved = segments.map((segment) => positives.map((clause) => resolve(segment, clause)));
   const liveDocs = Math.max(1, view.liveDocs);
-  const averageLength = Math.max(1, view.liveTokens / liveDocs);
+  const averageLength = averageDocLength(view.liveTokens, view.liveDocs);
   const frequency = positives.map((_, c) => {
     const perTerm = positives[c].terms.map((_, k) => segments.reduce((sum, segment, s) => sum + resolved[s][c][k].reduce((n, i) => n + segment.docCount(i), 0), 0));
     return Math.min(...perTerm);
@@ -289,7 +289,7 @@ function topOneWord(ctx: Context): void {
     for (let b = firstBlock; b < lastBlock; b++) {
       if (budget.tick()) return;
       // A hair above the exact bound, so float rounding can never skip a block it should not.
-      if (!collector.couldEnter(scorer.weight(segment.blockMaxTf[b], segment.blockMinLength[b]) * (1 + 1e-9))) continue;
+      if (!collector.couldEnter(scorer.blockBound(segment.blockMinNorm[b], segment.referenceLength) * (1 + 1e-9))) continue;
       const start = b === firstBlock ? listStart : segment.blockEnd[b - 1];
       const base = b === firstBlock ? 0 : segment.blockLastDoc[b - 1];
       decode(start, segment.blockEnd[b], base);

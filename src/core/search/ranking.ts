@@ -9,6 +9,21 @@
 const bm25K1 = 1.2;
 const bm25B = 0.75;
 
+/** The mean document length BM25 normalises by; at least 1, so an empty index divides safely. */
+export function averageDocLength(tokens: number, docs: number): number {
+  return Math.max(1, tokens / Math.max(1, docs));
+}
+
+/**
+ * A posting's weight without the term's idf, written as `idf (k1 + 1) / (1 + norm)`: `norm`
+ * is `(k1 (1 − b) + k1 b · length / averageLength) / tf`. A posting block keeps the least
+ * norm of its documents at the segment's reference length, which bounds every one of them
+ * whatever the index's average is when the query runs (see `Bm25.blockBound`).
+ */
+export function postingNorm(tf: number, length: number, averageLength: number): number {
+  return (bm25K1 * (1 - bm25B) + (bm25K1 * bm25B * length) / averageLength) / tf;
+}
+
 /** Scores documents for one term or clause of a query. */
 export class Bm25 {
   constructor(
@@ -22,9 +37,20 @@ export class Bm25 {
     return Math.log(1 + (liveDocs - df + 0.5) / (df + 0.5));
   }
 
-  /** Increasing in `tf`, decreasing in `length`: what makes block bounds sound. */
   weight(tf: number, length: number): number {
     return (this.idf * tf * (bm25K1 + 1)) / (tf + bm25K1 * (1 - bm25B + (bm25B * length) / this.averageLength));
+  }
+
+  /**
+   * The highest weight any posting of a block can have, from the least `postingNorm` of its
+   * documents at `referenceLength`. A norm is `u + v / average` with u, v ≥ 0: at an average
+   * no longer than the reference it can only be larger, and at a longer one it shrinks by at
+   * most the ratio of the two. So `minNorm · min(1, reference / average)` is below every
+   * document's norm now, and the bound is exact when the average has not moved.
+   */
+  blockBound(minNorm: number, referenceLength: number): number {
+    const scale = Math.min(1, referenceLength / this.averageLength);
+    return (this.idf * (bm25K1 + 1)) / (1 + minNorm * scale);
   }
 }
 

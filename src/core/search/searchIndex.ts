@@ -4,6 +4,7 @@ import type { IndexableMessage } from './extract';
 import { LineReader, hitFor, type ReadLine } from './hits';
 import { isStoredIn, loadState, saveState } from './indexStore';
 import { parseQuery } from './queryParser';
+import { averageDocLength } from './ranking';
 import { runQuery, type IndexView, type QueryOptions } from './queryEngine';
 import { Segment, SegmentBuilder, emptySegment, mergeSegments } from './segment';
 import { writeSegmentFile } from './segmentFile';
@@ -88,6 +89,11 @@ export class SearchIndex implements IndexView {
 
   get liveTokens(): number {
     return this.live.tokens;
+  }
+
+  /** The average the queries score with now, and new segments' block bounds are computed at. */
+  private averageLength(): number {
+    return averageDocLength(this.live.tokens, this.live.docs);
   }
 
   get deadDocs(): number {
@@ -180,7 +186,7 @@ export class SearchIndex implements IndexView {
   /** Turns pending documents into a segment and merges similar-sized tail segments. */
   flush(): void {
     if (this.builder.isEmpty) return;
-    const facts = this.docTable.facts();
+    const facts = this.docTable.facts(this.averageLength());
     this.segmentList.push(this.stored(this.builder.build(facts)));
     this.builder.reset();
     const docSession = facts.session;
@@ -217,7 +223,8 @@ export class SearchIndex implements IndexView {
       const session = sessionMap[old.session.get(doc)];
       docMap[doc] = session < 0 ? -1 : next.copyFrom(old, doc, session);
     }
-    const facts = next.facts();
+    // Only dead documents go, and they never counted: the average stays what it is.
+    const facts = next.facts(this.averageLength());
     const rewritten: Segment[] = [];
     for (const segment of this.segmentList) {
       const fresh = mergeSegments(segment, emptySegment, (doc) => docMap[doc], facts);

@@ -1,4 +1,5 @@
-import { GrowableArray, VarintReader, u32 } from './compactArrays';
+import { GrowableArray, VarintReader, f32, u32 } from './compactArrays';
+import { postingNorm } from './ranking';
 import { MemoryDictionary, type PositionedFile, type TermDictionary } from './termDictionary';
 
 /**
@@ -8,9 +9,10 @@ import { MemoryDictionary, type PositionedFile, type TermDictionary } from './te
  * instead of a JS Map entry and a string object per term.
  *
  * Lists longer than `blockSize` documents also get:
- * - a block table: per block of `blockSize` postings its last doc, end offset, highest tf and
- *   shortest document. A query skips whole blocks whose best possible score cannot reach the
- *   current top-k (block-max WAND), and reads only the blocks it decodes.
+ * - a block table: per block of `blockSize` postings its last doc, end offset and the least
+ *   length-and-tf norm of its documents (ranking.ts), which bounds the block's best score. A
+ *   query skips whole blocks whose best possible score cannot reach the current top-k
+ *   (block-max WAND), and reads only the blocks it decodes.
  * - session postings: `(session delta, documents)` varints, so the total of a one-word query
  *   comes from per-session document frequencies instead of walking the list.
  *
@@ -69,8 +71,8 @@ export class FileSource implements PostingSource {
 export interface PostingBlocks {
   blockLastDoc: Uint32Array;
   blockEnd: Uint32Array;
-  blockMaxTf: Uint32Array;
-  blockMinLength: Uint32Array;
+  /** The least `postingNorm` of the block's postings at the segment's reference length, rounded down. */
+  blockMinNorm: Float32Array;
 }
 
 /** A segment's parts besides its posting bytes. */
@@ -79,6 +81,8 @@ export interface SegmentParts {
   blocks: PostingBlocks;
   minDoc: number;
   maxDoc: number;
+  /** The average document length the block norms were computed with. */
+  referenceLength: number;
   /** Bytes of doc postings; the session postings follow. */
   postingBytes: number;
 }
@@ -87,8 +91,8 @@ export class Segment {
   readonly dictionary: TermDictionary;
   readonly blockLastDoc: Uint32Array;
   readonly blockEnd: Uint32Array;
-  readonly blockMaxTf: Uint32Array;
-  readonly blockMinLength: Uint32Array;
+  readonly blockMinNorm: Float32Array;
+  readonly referenceLength: number;
   readonly minDoc: number;
   readonly maxDoc: number;
   readonly postingBytes: number;
@@ -102,8 +106,8 @@ export class Segment {
     this.dictionary = parts.dictionary;
     this.blockLastDoc = parts.blocks.blockLastDoc;
     this.blockEnd = parts.blocks.blockEnd;
-    this.blockMaxTf = parts.blocks.blockMaxTf;
-    this.blockMinLength = parts.blocks.blockMinLength;
+    this.blockMinNorm = parts.blocks.blockMinNorm;
+    this.referenceLength = parts.referenceLength;
     this.minDoc = parts.minDoc;
     this.maxDoc = parts.maxDoc;
     this.postingBytes = parts.postingBytes;
@@ -180,9 +184,10 @@ const none = new Uint32Array(0);
 export const emptySegment = new Segment(
   {
     dictionary: new MemoryDictionary({ terms: '', termEnds: none, docCounts: none, postingEnds: none, sessionEnds: none, termBlocks: new Uint32Array(1) }),
-    blocks: { blockLastDoc: none, blockEnd: none, blockMaxTf: none, blockMinLength: none },
+    blocks: { blockLastDoc: none, blockEnd: none, blockMinNorm: new Float32Array(0) },
     minDoc: 0,
     maxDoc: -1,
+    referenceLength: 1,
     postingBytes: 0,
   },
   new MemorySource(new Uint8Array(0)),
@@ -235,6 +240,8 @@ function smallVarintSize(value: number): number {
 export interface DocFacts {
   session: Uint32Array;
   length: Uint32Array;
+  /** The index's average document length now: the reference the block norms are computed at. */
+  averageLength: number;
 }
 
 /**
@@ -252,16 +259,14 @@ class SegmentWriter {
   private readonly termBlocks = new GrowableArray(u32, 1024);
   private readonly blockLastDoc = new GrowableArray(u32, 256);
   private readonly blockEnd = new GrowableArray(u32, 256);
-  private readonly blockMaxTf = new GrowableArray(u32, 256);
-  private readonly blockMinLength = new GrowableArray(u32, 256);
+  private readonly blockMinNorm = new GrowableArray(f32, 256);
   private sessionCounts = new Uint32Array(0);
   private touched: number[] = [];
   private termStart = 0;
   private lastDoc = 0;
   private docs = 0;
   private inBlock = 0;
-  private maxTf = 0;
-  private minLength = 0;
+  private minNorm = Infinity;
   private doc = 0;
   private tf = 0;
   minDoc = -1;
@@ -280,8 +285,7 @@ class SegmentWriter {
     this.lastDoc = 0;
     this.docs = 0;
     this.inBlock = 0;
-    this.maxTf = 0;
-    this.minLength = 0xffffffff;
+    this.minNorm = Infinity;
   }
 
   /** Writes a posting's header; `bytes` of positions must follow in `sink`. */
@@ -301,9 +305,8 @@ class SegmentWriter {
     if (this.minDoc < 0 || doc < this.minDoc) this.minDoc = doc;
     if (doc > this.maxDoc) this.maxDoc = doc;
     this.docs++;
-    if (this.tf > this.maxTf) this.maxTf = this.tf;
-    const length = this.facts.length[doc];
-    if (length < this.minLength) this.minLength = length;
+    const norm = postingNorm(this.tf, this.facts.length[doc], this.facts.averageLength);
+    if (norm < this.minNorm) this.minNorm = norm;
     const session = this.facts.session[doc];
     if (session >= this.sessionCounts.length) {
       const next = new Uint32Array(Math.max(session + 1, this.sessionCounts.length * 2, 1024));
@@ -317,11 +320,10 @@ class SegmentWriter {
   private endBlock(): void {
     this.blockLastDoc.push(this.lastDoc);
     this.blockEnd.push(this.sink.pos);
-    this.blockMaxTf.push(this.maxTf);
-    this.blockMinLength.push(this.minLength);
+    // Rounded down past float32's error, so the stored norm never exceeds a document's.
+    this.blockMinNorm.push(this.minNorm * (1 - 1e-6));
     this.inBlock = 0;
-    this.maxTf = 0;
-    this.minLength = 0xffffffff;
+    this.minNorm = Infinity;
   }
 
   /** Closes the term; a term whose postings were all dropped is left out. */
@@ -344,8 +346,7 @@ class SegmentWriter {
       // Short lists have no block table: decoding one costs less than the table would.
       this.blockLastDoc.truncate(this.termBlocks.get(this.termBlocks.length - 1));
       this.blockEnd.truncate(this.blockLastDoc.length);
-      this.blockMaxTf.truncate(this.blockLastDoc.length);
-      this.blockMinLength.truncate(this.blockLastDoc.length);
+      this.blockMinNorm.truncate(this.blockLastDoc.length);
     }
     for (const session of touched) this.sessionCounts[session] = 0;
     touched.length = 0;
@@ -364,7 +365,7 @@ class SegmentWriter {
     // Appended in place rather than both copied into a third buffer: a merge's output is tens of MB.
     this.sink.bytes(this.sessions.buffer, 0, this.sessions.pos);
     const bytes = this.sink.buffer.subarray(0, this.sink.pos);
-    const trimmed = <A extends Uint32Array>(a: GrowableArray<A>): A => {
+    const trimmed = <A extends Uint32Array | Float32Array>(a: GrowableArray<A>): A => {
       a.trim();
       return a.view();
     };
@@ -381,9 +382,9 @@ class SegmentWriter {
         blocks: {
           blockLastDoc: trimmed(this.blockLastDoc),
           blockEnd: trimmed(this.blockEnd),
-          blockMaxTf: trimmed(this.blockMaxTf),
-          blockMinLength: trimmed(this.blockMinLength),
+          blockMinNorm: trimmed(this.blockMinNorm),
         },
+        referenceLength: this.facts.averageLength,
         minDoc: this.minDoc,
         maxDoc: this.maxDoc,
         postingBytes,

@@ -18,16 +18,22 @@ import { FileDictionary, PositionedFile, encodeDictionary } from './termDictiona
 
 const magic = Buffer.from('PSMSEG2\n', 'latin1');
 const endMark = Buffer.from('PSMSEGOK', 'latin1');
-/** 3: the dictionary moved to disk, in blocks of 64 terms behind an in-memory index. */
-const formatVersion = 3;
+/**
+ * 3: the dictionary moved to disk, in blocks of 64 terms behind an in-memory index.
+ * 4: posting blocks keep their least BM25 norm instead of their highest tf and shortest
+ *    document (bounds tight enough to skip blocks of common words).
+ */
+const formatVersion = 4;
 export const segmentFilePrefix = 'search-seg-';
 
-const blockKeys = ['blockLastDoc', 'blockEnd', 'blockMaxTf', 'blockMinLength'] as const;
+/** The block tables in file order, 4 bytes per block each. */
+const blockKeys = ['blockLastDoc', 'blockEnd', 'blockMinNorm'] as const;
 
 interface SegmentHeader {
   endianness: 'LE' | 'BE';
   minDoc: number;
   maxDoc: number;
+  referenceLength: number;
   postingBytes: number;
   /** Posting bytes including the session postings. */
   sourceBytes: number;
@@ -62,6 +68,7 @@ export function writeSegmentFile(dir: string, segment: Segment): Segment {
     endianness: os.endianness(),
     minDoc: segment.minDoc,
     maxDoc: segment.maxDoc,
+    referenceLength: segment.referenceLength,
     postingBytes: segment.postingBytes,
     sourceBytes: segment.source.byteLength,
     termCount: segment.termCount,
@@ -100,7 +107,7 @@ export function writeSegmentFile(dir: string, segment: Segment): Segment {
     throw err;
   }
   const reader = new PositionedFile(fs.openSync(file, 'r'), file);
-  const blocks: PostingBlocks = { blockLastDoc: segment.blockLastDoc, blockEnd: segment.blockEnd, blockMaxTf: segment.blockMaxTf, blockMinLength: segment.blockMinLength };
+  const blocks: PostingBlocks = { blockLastDoc: segment.blockLastDoc, blockEnd: segment.blockEnd, blockMinNorm: segment.blockMinNorm };
   return fromFile(reader, header, layout, blocks, file);
 }
 
@@ -120,7 +127,7 @@ function fromFile(reader: PositionedFile, header: SegmentHeader, layout: ReturnT
     blocksBytes: header.dictionaryBytes,
   });
   return new Segment(
-    { dictionary, blocks, minDoc: header.minDoc, maxDoc: header.maxDoc, postingBytes: header.postingBytes },
+    { dictionary, blocks, minDoc: header.minDoc, maxDoc: header.maxDoc, referenceLength: header.referenceLength, postingBytes: header.postingBytes },
     new FileSource(reader, layout.sourceAt, header.sourceBytes),
     file,
   );
@@ -153,19 +160,24 @@ export function openSegmentFile(file: string): Segment {
     readExactly(fd, headerBytes, 16);
     const header = JSON.parse(headerBytes.toString('utf8')) as SegmentHeader;
     if (header.endianness !== os.endianness()) throw new Error('search segment written on another byte order');
+    if (!(header.referenceLength >= 1)) throw new Error('search segment header has no reference length');
     const layout = sectionsOf(headerLength, header);
     if (layout.end !== size) throw new Error('search segment file has the wrong size');
     const mark = Buffer.alloc(endMark.length);
     readExactly(fd, mark, size - endMark.length);
     if (!mark.equals(endMark)) throw new Error('search segment file is incomplete');
-    const tables = {} as Record<(typeof blockKeys)[number], Uint32Array>;
     let at = layout.blocksAt;
-    for (const key of blockKeys) {
-      const table = new Uint32Array(header.blockCount);
+    const next = <T extends Uint32Array | Float32Array>(table: T): T => {
       readExactly(fd, new Uint8Array(table.buffer), at);
       at += table.byteLength;
-      tables[key] = table;
-    }
+      return table;
+    };
+    // In blockKeys order.
+    const tables: PostingBlocks = {
+      blockLastDoc: next(new Uint32Array(header.blockCount)),
+      blockEnd: next(new Uint32Array(header.blockCount)),
+      blockMinNorm: next(new Float32Array(header.blockCount)),
+    };
     return fromFile(new PositionedFile(fd, file), header, layout, tables, file);
   } catch (err) {
     fs.closeSync(fd);

@@ -80,6 +80,45 @@ describe('one-word top-k (block-max WAND) against scoring every document', () =>
     });
   }
 
+  it('stays exact when the average document length moves far between segments', () => {
+    // Block bounds are computed at the average when each segment was written; queries score
+    // at today's. Short documents, then long ones (the average grows several times), then
+    // short ones again with the long sessions removed (it falls back).
+    const next = random(77);
+    const index = new SearchIndex({ flushPositions: 500 });
+    let entry = 0;
+    const session = (s: number, count: number, minWords: number, maxWords: number): void => {
+      const docs: IndexableMessage[] = [];
+      for (let d = 0; d < count; d++) {
+        const length = minWords + Math.floor(next() * (maxWords - minWords + 1));
+        const text: string[] = [];
+        for (let w = 0; w < length; w++) text.push(words[Math.min(words.length - 1, Math.floor(1 / (next() + 0.07)) - 1)]);
+        docs.push({ entry_id: `e${entry++}`, role: roles[Math.floor(next() * 3)], timestamp_ms: Math.floor(next() * 50) * 1000, text: text.join(' '), truncated: false });
+      }
+      index.upsertSession({ path: `/m/${s}.jsonl`, id: `m${s}`, name: null, cwd: '/m', modified_ms: 0, fingerprint: '' }, docs);
+    };
+    const judge = (label: string): void => {
+      for (const q of queriesFor(random(entry))) {
+        const fast = index.search(q);
+        const exhaustive = index.search(q, { exhaustive: true });
+        assert.equal(fast.total, exhaustive.total, `${label} total ${JSON.stringify(q)}`);
+        assert.deepEqual(key(fast), key(exhaustive), `${label} ${JSON.stringify(q)}`);
+      }
+    };
+    for (let s = 0; s < 20; s++) session(s, 60, 1, 4);
+    index.flush();
+    judge('short');
+    for (let s = 20; s < 30; s++) session(s, 60, 60, 200);
+    index.flush();
+    judge('then long');
+    for (let s = 20; s < 30; s++) index.removeSession(`/m/${s}.jsonl`);
+    for (let s = 30; s < 50; s++) session(s, 60, 1, 3);
+    index.flush();
+    judge('short again');
+    index.compact();
+    judge('compacted');
+  });
+
   it('pages without gaps or overlap, and has_more ends at the total', () => {
     const index = randomIndex(6, { flushPositions: 600 });
     for (const per_session of [0, 1, 3]) {
