@@ -58,6 +58,23 @@ export async function openSessionFile(file: string, mode: 'read' | 'append' = 'r
   }
 }
 
+/** Linux names every open file descriptor's file under /proc/self/fd. */
+const kernelNamesFds = process.platform === 'linux';
+
+/**
+ * The path the kernel gives for an open file: built from the directory entries that lead to
+ * the opened inode, so it holds no symlink, and a file unlinked or renamed since the open no
+ * longer has the path it was opened by. Undefined where the system has no such name.
+ */
+function kernelPathSync(fd: number): string | undefined {
+  if (!kernelNamesFds) return undefined;
+  try {
+    return fs.readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
+}
+
 export function openSessionFileSync(file: string): number {
   let fd: number;
   try {
@@ -67,6 +84,10 @@ export function openSessionFileSync(file: string): number {
   }
   try {
     const opened = fs.fstatSync(fd);
+    // One call proves what realpath and lstat prove below (no link on the way, the very file
+    // at the path): search snippets open a file per hit, and realpath costs an lstat per
+    // path component. Any other answer takes the full check, which also says what is wrong.
+    if (opened.isFile() && kernelPathSync(fd) === file) return fd;
     let real = '';
     try {
       real = fs.realpathSync(file);
