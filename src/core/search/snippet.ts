@@ -20,6 +20,17 @@ function termMatches(indexed: string, wanted: string, prefix: boolean): boolean 
   return prefix ? indexed.startsWith(wanted) : indexed === wanted;
 }
 
+/** Whether a token could match a term of a positive clause; no other token is ever looked at. */
+function termFilter(clauses: readonly QueryClause[]): (term: string) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const clause of clauses) {
+    if (clause.negated) continue;
+    clause.terms.forEach((t, k) => (clause.prefix && k === clause.terms.length - 1 ? prefixes.push(t.term) : exact.add(t.term)));
+  }
+  return (term) => exact.has(term) || prefixes.some((p) => term.startsWith(p));
+}
+
 /** Where each positive clause of the query occurs in `text`, in original-text offsets. */
 export function findMatches(text: string, clauses: readonly QueryClause[]): Span[] {
   const terms: string[] = [];
@@ -27,7 +38,10 @@ export function findMatches(text: string, clauses: readonly QueryClause[]): Span
   const starts: number[] = [];
   const ends: number[] = [];
   const kinds: TokenKind[] = [];
+  // Only the tokens of query terms are kept: a page of hits tokenises every hit's text.
+  const wanted = termFilter(clauses);
   tokenize(text, (term, position, start, end, kind) => {
+    if (!wanted(term)) return;
     terms.push(term);
     positions.push(position);
     starts.push(start);
