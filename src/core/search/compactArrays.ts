@@ -3,7 +3,7 @@
  * these instead of JS objects, which cost 50–100 bytes each before their contents.
  */
 
-type NumericArray = Uint8Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+type NumericArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 export class GrowableArray<A extends NumericArray> {
   private data: A;
@@ -69,7 +69,6 @@ export class GrowableArray<A extends NumericArray> {
 export const u8 = (n: number): Uint8Array => new Uint8Array(n);
 export const u32 = (n: number): Uint32Array => new Uint32Array(n);
 export const i32 = (n: number): Int32Array => new Int32Array(n);
-export const f32 = (n: number): Float32Array => new Float32Array(n);
 export const f64 = (n: number): Float64Array => new Float64Array(n);
 
 export function varintSize(value: number): number {

@@ -1,4 +1,4 @@
-import { GrowableArray, VarintReader, f32, u32 } from './compactArrays';
+import { GrowableArray, VarintReader, f64, u32 } from './compactArrays';
 import { postingNorm } from './ranking';
 import { MemoryDictionary, type PositionedFile, type TermDictionary } from './termDictionary';
 
@@ -259,7 +259,11 @@ class SegmentWriter {
   private readonly termBlocks = new GrowableArray(u32, 1024);
   private readonly blockLastDoc = new GrowableArray(u32, 256);
   private readonly blockEnd = new GrowableArray(u32, 256);
-  private readonly blockMinNorm = new GrowableArray(f32, 256);
+  /*
+   * Kept as float64 while writing, float32 once finished: a fifth kind of typed array behind
+   * GrowableArray would make its element stores megamorphic everywhere (the builder's too).
+   */
+  private readonly blockMinNorm = new GrowableArray(f64, 256);
   private sessionCounts = new Uint32Array(0);
   private touched: number[] = [];
   private termStart = 0;
@@ -267,6 +271,9 @@ class SegmentWriter {
   private docs = 0;
   private inBlock = 0;
   private minNorm = Infinity;
+  /** The tf and document length of the block's posting with the least norm so far. */
+  private bestTf = 0;
+  private bestLength = Infinity;
   private doc = 0;
   private tf = 0;
   minDoc = -1;
@@ -286,6 +293,8 @@ class SegmentWriter {
     this.docs = 0;
     this.inBlock = 0;
     this.minNorm = Infinity;
+    this.bestTf = 0;
+    this.bestLength = Infinity;
   }
 
   /** Writes a posting's header; `bytes` of positions must follow in `sink`. */
@@ -305,8 +314,18 @@ class SegmentWriter {
     if (this.minDoc < 0 || doc < this.minDoc) this.minDoc = doc;
     if (doc > this.maxDoc) this.maxDoc = doc;
     this.docs++;
-    const norm = postingNorm(this.tf, this.facts.length[doc], this.facts.averageLength);
-    if (norm < this.minNorm) this.minNorm = norm;
+    // No more occurrences in no shorter a document cannot give a smaller norm: most postings
+    // are settled by two comparisons, without the division.
+    const tf = this.tf;
+    const length = this.facts.length[doc];
+    if (tf > this.bestTf || length < this.bestLength) {
+      const norm = postingNorm(tf, length, this.facts.averageLength);
+      if (norm < this.minNorm) {
+        this.minNorm = norm;
+        this.bestTf = tf;
+        this.bestLength = length;
+      }
+    }
     const session = this.facts.session[doc];
     if (session >= this.sessionCounts.length) {
       const next = new Uint32Array(Math.max(session + 1, this.sessionCounts.length * 2, 1024));
@@ -324,6 +343,8 @@ class SegmentWriter {
     this.blockMinNorm.push(this.minNorm * (1 - 1e-6));
     this.inBlock = 0;
     this.minNorm = Infinity;
+    this.bestTf = 0;
+    this.bestLength = Infinity;
   }
 
   /** Closes the term; a term whose postings were all dropped is left out. */
@@ -365,7 +386,7 @@ class SegmentWriter {
     // Appended in place rather than both copied into a third buffer: a merge's output is tens of MB.
     this.sink.bytes(this.sessions.buffer, 0, this.sessions.pos);
     const bytes = this.sink.buffer.subarray(0, this.sink.pos);
-    const trimmed = <A extends Uint32Array | Float32Array>(a: GrowableArray<A>): A => {
+    const trimmed = <A extends Uint32Array>(a: GrowableArray<A>): A => {
       a.trim();
       return a.view();
     };
@@ -382,7 +403,7 @@ class SegmentWriter {
         blocks: {
           blockLastDoc: trimmed(this.blockLastDoc),
           blockEnd: trimmed(this.blockEnd),
-          blockMinNorm: trimmed(this.blockMinNorm),
+          blockMinNorm: new Float32Array(this.blockMinNorm.view()),
         },
         referenceLength: this.facts.averageLength,
         minDoc: this.minDoc,
