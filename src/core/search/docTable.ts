@@ -67,8 +67,10 @@ export class DocTable {
     return id;
   }
 
-  /** What segment building needs; views are invalid after the next document is added. */
-  /** The columns a segment writer reads, with the average length its block bounds use. */
+  /**
+   * What segment building needs: the columns (views, invalid after the next document is
+   * added) and the average length the block bounds are computed at.
+   */
   facts(averageLength: number): DocFacts {
     return { session: this.session.view(), length: this.length.view(), averageLength };
   }

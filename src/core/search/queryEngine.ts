@@ -9,8 +9,8 @@ import type { SearchQuery } from './types';
 /*
  * Matching and ranking over the segments. Two ways through:
  * - One word (the common query): top-k by block-max WAND. Segments are visited newest first,
- *   and a block of postings whose best possible score (its highest tf over its shortest
- *   document) rounds below the k-th hit kept so far is neither read nor decoded. `total`
+ *   and a block of postings whose best possible score (from its least BM25 norm,
+ *   `Bm25.blockBound`) rounds below the k-th hit kept so far is neither read nor decoded. `total`
  *   comes from the per-session document frequencies of the segments, not from the postings.
  * - Anything else (several words, phrases, prefixes, exclusions): every matching document is
  *   found (rarest clause first) and counted, and scored into the same top-k collector.

@@ -15,8 +15,8 @@ export function averageDocLength(tokens: number, docs: number): number {
 }
 
 /**
- * A posting's weight without the term's idf, written as `idf (k1 + 1) / (1 + norm)`: `norm`
- * is `(k1 (1 − b) + k1 b · length / averageLength) / tf`. A posting block keeps the least
+ * The part of a posting's weight that does not depend on the term: the weight is
+ * `idf (k1 + 1) / (1 + norm)` with `norm = (k1 (1 − b) + k1 b · length / averageLength) / tf`. A posting block keeps the least
  * norm of its documents at the segment's reference length, which bounds every one of them
  * whatever the index's average is when the query runs (see `Bm25.blockBound`).
  */

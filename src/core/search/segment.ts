@@ -283,6 +283,8 @@ class SegmentWriter {
     capacity: number,
     private readonly facts: DocFacts,
   ) {
+    // A NaN or zero average would give blocks bounds of 0, and queries would skip hits.
+    if (!(facts.averageLength >= 1)) throw new Error(`segment writer: average document length ${facts.averageLength} is not a length`);
     this.sink = new ByteSink(capacity);
     this.termBlocks.push(0);
   }

@@ -27,7 +27,7 @@ const formatVersion = 4;
 export const segmentFilePrefix = 'search-seg-';
 
 /** The block tables in file order, 4 bytes per block each. */
-const blockKeys = ['blockLastDoc', 'blockEnd', 'blockMinNorm'] as const;
+const blockKeys = ['blockLastDoc', 'blockEnd', 'blockMinNorm'] as const satisfies readonly (keyof PostingBlocks)[];
 
 interface SegmentHeader {
   endianness: 'LE' | 'BE';

@@ -7,6 +7,7 @@ import { ApiError } from '../../shared/api/errors';
  * following a final symlink, and afterwards the path must still have no symlink in any
  * component (realpath leaves it unchanged) and must name the very inode that was opened.
  * Whatever was swapped in meanwhile, the bytes read are those of the checked file or none.
+ * On Linux the kernel's own name for the opened file proves both at once (`kernelPathSync`).
  */
 const noFollow = fs.constants.O_NOFOLLOW ?? 0;
 const readFlags = fs.constants.O_RDONLY | noFollow;
@@ -66,10 +67,11 @@ const kernelNamesFds = process.platform === 'linux';
  * the opened inode, so it holds no symlink, and a file unlinked or renamed since the open no
  * longer has the path it was opened by. Undefined where the system has no such name.
  */
-function kernelPathSync(fd: number): string | undefined {
+function kernelPathSync(fd: number): Buffer | undefined {
   if (!kernelNamesFds) return undefined;
   try {
-    return fs.readlinkSync(`/proc/self/fd/${fd}`);
+    // Bytes, not text: decoding would read a name with invalid UTF-8 like another name.
+    return fs.readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' });
   } catch {
     return undefined;
   }
@@ -87,7 +89,7 @@ export function openSessionFileSync(file: string): number {
     // One call proves what realpath and lstat prove below (no link on the way, the very file
     // at the path): search snippets open a file per hit, and realpath costs an lstat per
     // path component. Any other answer takes the full check, which also says what is wrong.
-    if (opened.isFile() && kernelPathSync(fd) === file) return fd;
+    if (opened.isFile() && kernelPathSync(fd)?.equals(Buffer.from(file)) === true) return fd;
     let real = '';
     try {
       real = fs.realpathSync(file);

@@ -110,10 +110,17 @@ describe('one-word top-k (block-max WAND) against scoring every document', () =>
     judge('short');
     for (let s = 20; s < 30; s++) session(s, 60, 60, 200);
     index.flush();
+    const average = index.liveTokens / index.liveDocs;
+    assert.ok(
+      index.segments.some((segment) => segment.referenceLength < average / 2),
+      'a segment whose bounds were computed at a far smaller average is still there',
+    );
     judge('then long');
     for (let s = 20; s < 30; s++) index.removeSession(`/m/${s}.jsonl`);
     for (let s = 30; s < 50; s++) session(s, 60, 1, 3);
     index.flush();
+    const fallen = index.liveTokens / index.liveDocs;
+    assert.ok(index.segments.some((segment) => segment.referenceLength > fallen * 2), 'a segment whose bounds were computed at a far larger average is still there');
     judge('short again');
     index.compact();
     judge('compacted');
