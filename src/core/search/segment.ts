@@ -293,6 +293,11 @@ class SegmentWriter {
     this.termStart = this.sink.pos;
     this.lastDoc = 0;
     this.docs = 0;
+    this.startBlock();
+  }
+
+  /** A block starts empty: no posting counted, no norm yet. */
+  private startBlock(): void {
     this.inBlock = 0;
     this.minNorm = Infinity;
     this.bestTf = 0;
@@ -343,10 +348,7 @@ class SegmentWriter {
     this.blockEnd.push(this.sink.pos);
     // Rounded down past float32's error, so the stored norm never exceeds a document's.
     this.blockMinNorm.push(this.minNorm * (1 - 1e-6));
-    this.inBlock = 0;
-    this.minNorm = Infinity;
-    this.bestTf = 0;
-    this.bestLength = Infinity;
+    this.startBlock();
   }
 
   /** Closes the term; a term whose postings were all dropped is left out. */
