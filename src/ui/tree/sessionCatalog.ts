@@ -94,10 +94,23 @@ export class SessionCatalog {
     return this.track([path], () => this.put({ ...current, ...fields }));
   }
 
+  /**
+   * Takes the answer of list_tags. The whole tree is refreshed only when the Tags group comes
+   * or goes: otherwise the group's own subtree and the rows whose tooltips name a changed tag
+   * are enough, and the other groups (and what the user is expanding there) are left alone.
+   */
   setTags(tags: readonly TagListing[]): TreeChange {
-    const before = JSON.stringify(this.tags);
+    const before = new Map(this.tags.map((t) => [t.id, t] as const));
     this.tags = [...tags].sort((a, b) => a.name.localeCompare(b.name));
-    return { root: before !== JSON.stringify(this.tags), groups: [], sessions: [] };
+    if ((before.size > 0) !== (this.tags.length > 0)) return { root: true, groups: [], sessions: [] };
+    const after = new Map(this.tags.map((t) => [t.id, t] as const));
+    const ids = new Set([...before.keys(), ...after.keys()]);
+    const same = (a: TagListing | undefined, b: TagListing | undefined) => JSON.stringify(a) === JSON.stringify(b);
+    if ([...ids].every((id) => same(before.get(id), after.get(id)))) return { root: false, groups: [], sessions: [] };
+    // A row's tooltip lists its tags by name; counts and colours are not on it.
+    const renamed = new Set([...ids].filter((id) => before.get(id)?.name !== after.get(id)?.name));
+    const rows = [...this.sessions.values()].filter((i) => i.tag_ids.some((id) => renamed.has(id))).flatMap((i) => this.nodesOfSession(i.path));
+    return { root: false, groups: [this.groupNode({ kind: 'tags' })], sessions: rows };
   }
 
   /**

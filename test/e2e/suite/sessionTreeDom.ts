@@ -78,12 +78,25 @@ export async function expandRow(text: string, level = 1): Promise<void> {
   await waitUntil(`a row "${text}"`, async () => (await treeRows()).some((r) => r.level === level && r.text.startsWith(text)), 10_000);
   const state = async () => (await treeRows()).find((r) => r.level === level && r.text.startsWith(text))?.expanded;
   // A click that lands while the tree re-renders the row (right after the group appears) can
-  // be lost; a user would click again, so the helper does too, never on an expanded row.
-  for (let attempt = 0; attempt < 3 && (await state()) !== true; attempt++) {
-    if ((await state()) === false) await browser.click(rowSelector(text, level));
-    await waitUntil(`"${text}" to expand`, async () => (await state()) === true, 4_000).catch(() => undefined);
-  }
-  await waitUntil(`"${text}" to expand`, async () => (await state()) === true, 4_000);
+  // be lost, and a refresh racing the expansion can fold the row again. A user would click
+  // again, so the helper does too, never on an expanded row, until the row stays open.
+  let lastClick = 0;
+  await waitUntil(
+    `"${text}" to expand and stay expanded`,
+    async () => {
+      const now = await state();
+      if (now === true) {
+        await new Promise((r) => setTimeout(r, 300));
+        return (await state()) === true;
+      }
+      if (now === false && Date.now() - lastClick > 1_500) {
+        lastClick = Date.now();
+        await browser.click(rowSelector(text, level));
+      }
+      return false;
+    },
+    12_000,
+  );
 }
 
 /** Right-clicks a row and picks an entry of its context menu. */

@@ -127,6 +127,20 @@ test('favoriting a second session refreshes the Favorites group and the project 
   assert.deepEqual(ids(change.sessions), ['s:g:project:/p:/s/b']);
 });
 
+test('a tag change refreshes the Tags group, not the tree, unless the group comes or goes', () => {
+  const tag = (id: number, name: string, count: number) => ({ id, name, color: null, parent_id: null, session_count: count, total_assignments: count, created_at: '2026-01-01T00:00:00Z' });
+  const c = catalogWith([info('/s/a', '/p', '2026-03-01T00:00:00Z', { tag_ids: [1] }), info('/s/b', '/p', '2026-03-02T00:00:00Z')]);
+  const [project] = c.rootGroups();
+  c.children(project);
+  assert.deepEqual(c.setTags([tag(1, 'work', 1)]), { root: true, groups: [], sessions: [] }, 'the group appears');
+  assert.deepEqual(c.setTags([tag(1, 'work', 1)]), { root: false, groups: [], sessions: [] }, 'nothing changed');
+  const counted = c.setTags([tag(1, 'work', 1), tag(2, 'later', 0)]);
+  assert.deepEqual([counted.root, ids(counted.groups), ids(counted.sessions)], [false, ['g:tags'], []], 'a new tag: only the group');
+  const renamed = c.setTags([tag(1, 'job', 1), tag(2, 'later', 0)]);
+  assert.deepEqual([renamed.root, ids(renamed.groups), ids(renamed.sessions)], [false, ['g:tags'], c.nodesOfSession('/s/a').map((n) => n.id)], 'a rename: the group and the rows that name it');
+  assert.equal(c.setTags([]).root, true, 'the group goes');
+});
+
 test('the filter hides sessions by project, tag and age', () => {
   const c = catalogWith([
     info('/s/a', '/p', '2026-03-09T00:00:00Z', { tag_ids: [1] }),
