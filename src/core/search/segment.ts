@@ -220,6 +220,22 @@ class ByteSink {
     this.buffer.set(source.subarray(start, end), this.pos);
     this.pos += end - start;
   }
+
+  /**
+   * Appends the last bytes the sink will take: in place when they fit, otherwise into a buffer
+   * of exactly the final size. Growing by half for them would copy a merge's tens of MB into a
+   * buffer half as large again, and hold both at once.
+   */
+  finalBytes(source: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (this.pos + length > this.buffer.length) {
+      const next = new Uint8Array(this.pos + length);
+      next.set(this.buffer.subarray(0, this.pos));
+      this.buffer = next;
+    }
+    this.buffer.set(source.subarray(start, end), this.pos);
+    this.pos += length;
+  }
 }
 
 /** Writes a varint (value below 2^32) at `pos`, which the caller made room for; returns the end. */
@@ -388,7 +404,7 @@ class SegmentWriter {
     this.termList.forEach((t, k) => (termEnds[k] = chars += t.length));
     const postingBytes = this.sink.pos;
     // Appended in place rather than both copied into a third buffer: a merge's output is tens of MB.
-    this.sink.bytes(this.sessions.buffer, 0, this.sessions.pos);
+    this.sink.finalBytes(this.sessions.buffer, 0, this.sessions.pos);
     const bytes = this.sink.buffer.subarray(0, this.sink.pos);
     const trimmed = <A extends Uint32Array>(a: GrowableArray<A>): A => {
       a.trim();
@@ -419,6 +435,9 @@ class SegmentWriter {
   }
 }
 
+/** Occurrences regrouped per pass of a build: 8 bytes each, so 8 MB of regrouping arrays. */
+const regroupOccurrences = 1 << 20;
+
 /**
  * Collects the tokens of newly added documents as flat (term id, position) occurrences — 8
  * bytes each, no per-document maps or arrays; a document is where its first occurrence
@@ -435,10 +454,11 @@ export class SegmentBuilder {
   private docIds = new GrowableArray(u32, 1024);
   private docFirst = new GrowableArray(u32, 1024);
   /**
-   * The occurrences' documents and positions regrouped by term for a build, kept between
-   * builds like the occurrence arrays. Written in one pass over the occurrences in their own
-   * order, so the build then reads everything front to back: gathering each term's
-   * occurrences through an index of them was a cache miss per occurrence.
+   * The documents and positions of a range of terms' occurrences, regrouped by term for a
+   * build and kept between builds like the occurrence arrays. Each range is written in one
+   * pass over the occurrences in their own order, so the build then reads everything front to
+   * back: gathering each term's occurrences through an index of them was a cache miss per
+   * occurrence.
    */
   private sortedDoc = new Uint32Array(0);
   private sortedPosition = new Uint32Array(0);
@@ -512,8 +532,13 @@ export class SegmentBuilder {
       bucketStart[r + 1]++;
     }
     for (let r = 0; r < termCount; r++) bucketStart[r + 1] += bucketStart[r];
-    if (this.sortedDoc.length < count) {
-      const capacity = Math.ceil(count * 1.25);
+    // Regrouped a range of terms at a time: each pass over the occurrences gathers the terms
+    // whose occurrences fit in the regrouping arrays, which so hold a fraction of the pending
+    // occurrences (a few MB), not all of them. A term larger than that gets a pass of its own.
+    let largest = 0;
+    for (let r = 0; r < termCount; r++) largest = Math.max(largest, bucketStart[r + 1] - bucketStart[r]);
+    const capacity = Math.min(count, Math.max(regroupOccurrences, largest));
+    if (this.sortedDoc.length < capacity) {
       this.sortedDoc = new Uint32Array(capacity);
       this.sortedPosition = new Uint32Array(capacity);
     }
@@ -523,59 +548,74 @@ export class SegmentBuilder {
     const positionOf = this.occurrencePosition.view();
     const docIds = this.docIds.view();
     const docFirst = this.docFirst.view();
-    for (let d = 0; d < docIds.length; d++) {
-      const doc = docIds[d];
-      const end = d + 1 < docIds.length ? docFirst[d + 1] : count;
-      for (let t = docFirst[d]; t < end; t++) {
-        const slot = fill[termOf[t]]++;
-        docs[slot] = doc;
-        positions[slot] = positionOf[t];
-      }
-    }
 
-    const writer = new SegmentWriter(count * 3, facts);
+    // Postings take about 4.2 bytes per occurrence on real sessions (a position delta, and a
+    // share of each posting's header): room for 5 means the writer never copies what it wrote.
+    const writer = new SegmentWriter(count * 5, facts);
     const sink = writer.sink;
-    for (let r = 0; r < termCount; r++) {
-      writer.beginTerm();
-      const end = bucketStart[r + 1];
-      let k = bucketStart[r];
-      while (k < end) {
-        const doc = docs[k];
-        // First pass over this document's occurrences: tf and the bytes of the position deltas.
-        let groupEnd = k;
-        let tf = 0;
-        let bytes = 0;
-        let last = 0;
-        let previous = -1;
-        while (groupEnd < end && docs[groupEnd] === doc) {
-          const p = positions[groupEnd];
-          if (p !== previous) {
-            tf++;
-            bytes += smallVarintSize(p - last);
-            last = p;
-            previous = p;
-          }
-          groupEnd++;
+    for (let from = 0; from < termCount; ) {
+      const base = bucketStart[from];
+      let to = from + 1;
+      while (to < termCount && bucketStart[to + 1] - base <= capacity) to++;
+      for (let d = 0; d < docIds.length; d++) {
+        const doc = docIds[d];
+        const end = d + 1 < docIds.length ? docFirst[d + 1] : count;
+        for (let t = docFirst[d]; t < end; t++) {
+          const r = termOf[t];
+          if (r < from || r >= to) continue;
+          const slot = fill[r]++ - base;
+          docs[slot] = doc;
+          positions[slot] = positionOf[t];
         }
-        writer.posting(doc, tf, bytes);
-        const buffer = sink.buffer;
-        let pos = sink.pos;
-        last = 0;
-        previous = -1;
-        for (let g = k; g < groupEnd; g++) {
-          const p = positions[g];
-          if (p === previous) continue;
-          pos = putVarint(buffer, pos, p - last);
+      }
+      for (let r = from; r < to; r++) this.writeTerm(writer, sortedTerms[r], bucketStart[r] - base, bucketStart[r + 1] - base);
+      from = to;
+    }
+    return writer.finish();
+  }
+
+  /** Writes one term's postings from its occurrences, regrouped at [start, end). */
+  private writeTerm(writer: SegmentWriter, term: string, start: number, end: number): void {
+    const docs = this.sortedDoc;
+    const positions = this.sortedPosition;
+    const sink = writer.sink;
+    writer.beginTerm();
+    let k = start;
+    while (k < end) {
+      const doc = docs[k];
+      // First pass over this document's occurrences: tf and the bytes of the position deltas.
+      let groupEnd = k;
+      let tf = 0;
+      let bytes = 0;
+      let last = 0;
+      let previous = -1;
+      while (groupEnd < end && docs[groupEnd] === doc) {
+        const p = positions[groupEnd];
+        if (p !== previous) {
+          tf++;
+          bytes += smallVarintSize(p - last);
           last = p;
           previous = p;
         }
-        sink.pos = pos;
-        writer.endPosting();
-        k = groupEnd;
+        groupEnd++;
       }
-      writer.endTerm(sortedTerms[r]);
+      writer.posting(doc, tf, bytes);
+      const buffer = sink.buffer;
+      let pos = sink.pos;
+      last = 0;
+      previous = -1;
+      for (let g = k; g < groupEnd; g++) {
+        const p = positions[g];
+        if (p === previous) continue;
+        pos = putVarint(buffer, pos, p - last);
+        last = p;
+        previous = p;
+      }
+      sink.pos = pos;
+      writer.endPosting();
+      k = groupEnd;
     }
-    return writer.finish();
+    writer.endTerm(term);
   }
 }
 
@@ -624,7 +664,9 @@ export function mergeSegments(first: Segment, second: Segment, mapDoc: (doc: num
   // Windowed reads of each input instead of one read per term or a whole input in memory.
   const a = sequential(first);
   const b = sequential(second);
-  const writer = new SegmentWriter(Math.min(a.postingBytes + b.postingBytes, 64 * 1024 * 1024), facts);
+  // Room for both inputs' postings and session postings: the output is about their sum, and
+  // a writer that runs short copies everything it has written into a larger buffer.
+  const writer = new SegmentWriter(Math.min(a.source.byteLength + b.source.byteLength, 64 * 1024 * 1024), facts);
   const sink = writer.sink;
   const copy = (segment: Segment, index: number): void => {
     const bytes = segment.postings(index);
