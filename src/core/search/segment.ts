@@ -436,7 +436,7 @@ class SegmentWriter {
 }
 
 /** Occurrences regrouped per pass of a build: 8 bytes each, so 8 MB of regrouping arrays. */
-const regroupOccurrences = 1 << 20;
+const defaultRegroupOccurrences = 1 << 20;
 
 /**
  * Collects the tokens of newly added documents as flat (term id, position) occurrences — 8
@@ -462,6 +462,8 @@ export class SegmentBuilder {
    */
   private sortedDoc = new Uint32Array(0);
   private sortedPosition = new Uint32Array(0);
+
+  constructor(private readonly regroupOccurrences = defaultRegroupOccurrences) {}
 
   /** Pending occurrences: what bounds the builder's memory. */
   get positionCount(): number {
@@ -537,7 +539,7 @@ export class SegmentBuilder {
     // occurrences (a few MB), not all of them. A term larger than that gets a pass of its own.
     let largest = 0;
     for (let r = 0; r < termCount; r++) largest = Math.max(largest, bucketStart[r + 1] - bucketStart[r]);
-    const capacity = Math.min(count, Math.max(regroupOccurrences, largest));
+    const capacity = Math.min(count, Math.max(this.regroupOccurrences, largest));
     if (this.sortedDoc.length < capacity) {
       this.sortedDoc = new Uint32Array(capacity);
       this.sortedPosition = new Uint32Array(capacity);
