@@ -385,6 +385,108 @@ function scanPostings(segment: Segment, slots: Slots, admit: (doc: number) => bo
 
 /** Documents where the clause's terms occur at their relative positions, with the count. */
 function phraseMatches(segment: Segment, clause: QueryClause, slots: Slots[], admit: (doc: number) => boolean, budget: Budget): Map<number, number> {
+  if (slots.every((list) => list.length === 1)) return phraseInStep(segment, clause, slots.map(([slot]) => slot), admit, budget);
+  return phraseOfExpansions(segment, clause, slots, admit, budget);
+}
+
+/** One term's postings read front to back: where the reader is, and its positions on demand. */
+class PostingCursor {
+  doc = 0;
+  tf = 0;
+  valid = true;
+  private readonly reader: VarintReader;
+  private readonly positionReader: VarintReader;
+  private positionsAt = 0;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.reader = new VarintReader(bytes, 0);
+    this.positionReader = new VarintReader(bytes, 0);
+    this.next();
+  }
+
+  /** Moves to the next posting; `valid` turns false past the last. */
+  next(): void {
+    const reader = this.reader;
+    if (reader.pos >= this.bytes.length) {
+      this.valid = false;
+      return;
+    }
+    this.doc += reader.next();
+    this.tf = reader.next();
+    const length = reader.next();
+    this.positionsAt = reader.pos;
+    reader.pos += length;
+  }
+
+  /** Appends the posting's positions less `offset` to `into`: ascending, each once. */
+  positionsInto(into: number[], offset: number): void {
+    const reader = this.positionReader;
+    reader.pos = this.positionsAt;
+    let position = 0;
+    for (let p = 0; p < this.tf; p++) {
+      position += reader.next();
+      into.push(position - offset);
+    }
+  }
+}
+
+/**
+ * The phrase over one list per term, walked in step by document, rarest list leading: the
+ * others move past the documents it lacks, and positions are decoded only where every term
+ * occurs, into arrays reused from one document to the next. A phrase of common words (a CJK
+ * phrase is its bigrams, often all in the same thousands of documents) otherwise cost a map
+ * entry and an array per document and term.
+ */
+function phraseInStep(segment: Segment, clause: QueryClause, slotOfTerm: number[], admit: (doc: number) => boolean, budget: Budget): Map<number, number> {
+  const order = slotOfTerm.map((_, k) => k).sort((a, b) => segment.docCount(slotOfTerm[a]) - segment.docCount(slotOfTerm[b]));
+  const cursors = order.map((k) => new PostingCursor(segment.postings(slotOfTerm[k])));
+  const offsets = order.map((k) => clause.terms[k].offset);
+  const lead = cursors[0];
+  const out = new Map<number, number>();
+  let starts: number[] = [];
+  let kept: number[] = [];
+  const here: number[] = [];
+  documents: for (; lead.valid; lead.next()) {
+    if (budget.tick()) return new Map();
+    const doc = lead.doc;
+    if (!admit(doc)) continue;
+    for (let j = 1; j < cursors.length; j++) {
+      const cursor = cursors[j];
+      while (cursor.valid && cursor.doc < doc) {
+        if (budget.tick()) return new Map();
+        cursor.next();
+      }
+      // A list that ran out holds no later document either.
+      if (!cursor.valid) break documents;
+      if (cursor.doc !== doc) continue documents;
+    }
+    starts.length = 0;
+    lead.positionsInto(starts, offsets[0]);
+    for (let j = 1; j < cursors.length && starts.length > 0; j++) {
+      here.length = 0;
+      cursors[j].positionsInto(here, offsets[j]);
+      kept.length = 0;
+      for (let a = 0, b = 0; a < starts.length && b < here.length; ) {
+        if (starts[a] < here[b]) a++;
+        else if (starts[a] > here[b]) b++;
+        else {
+          kept.push(starts[a]);
+          a++;
+          b++;
+        }
+      }
+      [starts, kept] = [kept, starts];
+    }
+    if (starts.length > 0) out.set(doc, starts.length);
+  }
+  return out;
+}
+
+/**
+ * The phrase when a term stands for several (a prefix as its last word): each term's
+ * documents and positions are gathered over all of its lists, then intersected.
+ */
+function phraseOfExpansions(segment: Segment, clause: QueryClause, slots: Slots[], admit: (doc: number) => boolean, budget: Budget): Map<number, number> {
   const termOrder = clause.terms
     .map((_, k) => k)
     .sort((a, b) => slots[a].reduce((n, i) => n + segment.docCount(i), 0) - slots[b].reduce((n, i) => n + segment.docCount(i), 0));
