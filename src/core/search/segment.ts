@@ -61,6 +61,11 @@ export class FileSource implements PostingSource {
     return this.file.read(this.base + start, end - start);
   }
 
+  /** Fills `target` with the bytes from `start` on. */
+  readInto(start: number, target: Uint8Array): Uint8Array {
+    return this.file.readInto(this.base + start, target);
+  }
+
   /** Closes the file, which the segment's dictionary shares: the segment is done with. */
   close(): void {
     this.file.close();
@@ -626,11 +631,18 @@ export class SegmentBuilder {
  * lists in order, so it never needs a whole input in memory at once.
  */
 class SequentialSource implements PostingSource {
+  /**
+   * One buffer, refilled as the window moves: a fresh one per move left a merge's whole input
+   * behind as dead buffers until the next collection, memory the C allocator then kept.
+   */
+  private readonly buffer: Uint8Array;
   private window: Uint8Array = new Uint8Array(0);
   private windowStart = 0;
   private windowEnd = 0;
 
-  constructor(private readonly inner: PostingSource) {}
+  constructor(private readonly inner: FileSource) {
+    this.buffer = new Uint8Array(Math.min(sequentialWindowBytes, inner.byteLength));
+  }
 
   get byteLength(): number {
     return this.inner.byteLength;
@@ -641,7 +653,7 @@ class SequentialSource implements PostingSource {
       if (end - start >= sequentialWindowBytes) return this.inner.read(start, end);
       this.windowStart = start;
       this.windowEnd = Math.min(this.inner.byteLength, start + sequentialWindowBytes);
-      this.window = this.inner.read(this.windowStart, this.windowEnd);
+      this.window = this.inner.readInto(start, this.buffer.subarray(0, this.windowEnd - start));
     }
     return this.window.subarray(start - this.windowStart, end - this.windowStart);
   }
@@ -652,7 +664,7 @@ class SequentialSource implements PostingSource {
 const sequentialWindowBytes = 4 * 1024 * 1024;
 
 function sequential(segment: Segment): Segment {
-  if (segment.source instanceof MemorySource) return segment;
+  if (!(segment.source instanceof FileSource)) return segment;
   return new Segment(segment.parts, new SequentialSource(segment.source));
 }
 

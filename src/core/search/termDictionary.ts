@@ -115,15 +115,19 @@ export class PositionedFile {
 
   /** `length` bytes at `position`; `aligned` gives the bytes an ArrayBuffer of their own (typed-array views). */
   read(position: number, length: number, aligned = false): Uint8Array {
+    return this.readInto(position, aligned ? Buffer.allocUnsafeSlow(length) : Buffer.allocUnsafe(length));
+  }
+
+  /** Fills `target` with the bytes at `position` and returns it. */
+  readInto(position: number, target: Uint8Array): Uint8Array {
     if (this.closed) throw new Error(`search segment ${this.path} is closed`);
-    const out = aligned ? Buffer.allocUnsafeSlow(length) : Buffer.allocUnsafe(length);
     let done = 0;
-    while (done < length) {
-      const n = fs.readSync(this.fd, out, done, length - done, position + done);
+    while (done < target.length) {
+      const n = fs.readSync(this.fd, target, done, target.length - done, position + done);
       if (n === 0) throw new Error(`search segment ${this.path} is truncated`);
       done += n;
     }
-    return out;
+    return target;
   }
 
   close(): void {

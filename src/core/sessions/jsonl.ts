@@ -94,6 +94,44 @@ export class JsonlLineSplitter {
 /** Up to this many bytes are read in one blocking call (a few milliseconds at most). */
 const syncReadLimit = 4 * 1024 * 1024;
 
+/**
+ * The buffer of the one-call reads, reused from file to file and dropped after a few idle
+ * seconds. A buffer per file left a scan's files behind as dead buffers until the next
+ * collection, and the C allocator keeps what a thread's buffers once took: the process held
+ * more memory for the rest of a cold start. Each thread has its own (module state is per
+ * thread), and the lines are decoded before the next read.
+ */
+class ReusedReadBuffer {
+  private buffer: Buffer | undefined;
+  private lastUse = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly idleMs: number) {}
+
+  /** A buffer of exactly `size` bytes, valid until the next call. */
+  take(size: number): Buffer {
+    if (!this.buffer || this.buffer.length < size) {
+      // Grown by doubling (within the one-call limit), so a run of growing files costs few copies.
+      this.buffer = Buffer.allocUnsafeSlow(Math.max(size, Math.min(syncReadLimit, 2 * (this.buffer?.length ?? 32 * 1024))));
+    }
+    this.lastUse = Date.now();
+    this.timer ??= this.armRelease();
+    return this.buffer.subarray(0, size);
+  }
+
+  private armRelease(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timer = undefined;
+      if (Date.now() - this.lastUse >= this.idleMs) this.buffer = undefined;
+      else this.timer = this.armRelease();
+    }, this.idleMs);
+    timer.unref();
+    return timer;
+  }
+}
+
+const wholeFileBuffer = new ReusedReadBuffer(2_000);
+
 export interface ReadLinesOptions {
   fromOffset?: number;
   /** Stop reading at this byte offset (e.g. the size the caller stat'ed). */
@@ -115,7 +153,7 @@ export async function readJsonlLines(file: string, onLine: (line: JsonlLine) => 
     // than the thread-pool round trips and the 1 MB buffer of the chunked path.
     const fd = openSessionFileSync(file);
     try {
-      const buffer = Buffer.allocUnsafe(Math.max(0, options.toOffset - from));
+      const buffer = wholeFileBuffer.take(Math.max(0, options.toOffset - from));
       let filled = 0;
       while (filled < buffer.length) {
         const n = fs.readSync(fd, buffer, filled, buffer.length - filled, from + filled);

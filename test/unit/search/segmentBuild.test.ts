@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SegmentBuilder, type Segment } from '../../../src/core/search/segment';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SegmentBuilder, mergeSegments, type DocFacts, type Segment } from '../../../src/core/search/segment';
+import { writeSegmentFile } from '../../../src/core/search/segmentFile';
 
 /** A deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -55,5 +59,35 @@ describe('segment builds', () => {
     const whole = describeSegment(buildWith(undefined));
     assert.ok(whole.terms.length > 100 && whole.blockLastDoc.length > 0, 'enough terms, and lists long enough for block tables');
     for (const regroup of [1, 7, 64, 1000]) assert.deepEqual(describeSegment(buildWith(regroup)), whole, `regrouping ${regroup} at a time`);
+  });
+});
+
+/** Documents `from`..`from + docs - 1`, each many occurrences of a few hundred terms. */
+function bigSegment(from: number, docs: number, facts: DocFacts, seed: number): Segment {
+  const next = random(seed);
+  const builder = new SegmentBuilder();
+  for (let doc = from; doc < from + docs; doc++) {
+    builder.beginDoc(doc);
+    for (let position = 0; position < facts.length[doc]; position++) builder.addToken(`w${Math.floor(next() ** 2 * 300)}`, position);
+  }
+  return builder.build(facts);
+}
+
+describe('segment merges', () => {
+  it('read file-backed inputs larger than their read window as they read in-memory ones', (t) => {
+    // A merge reads each file-backed input through one buffer that moves along it; inputs of
+    // several MB make it move many times, with lists that straddle its edges.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-merge-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const docs = 4_000;
+    const length = new Uint32Array(docs).map((_, i) => 600 + (i % 1000));
+    const facts: DocFacts = { session: new Uint32Array(docs).map((_, i) => i >> 3), length, averageLength: 1100 };
+    const a = bigSegment(0, docs / 2, facts, 3);
+    const b = bigSegment(docs / 2, docs / 2, facts, 5);
+    assert.ok(a.source.byteLength > 4 * 1024 * 1024, `input of ${a.source.byteLength} bytes outgrows the window`);
+    const dropOdd = (doc: number): number => (doc % 5 === 1 ? -1 : doc);
+    const inMemory = describeSegment(mergeSegments(a, b, dropOdd, facts));
+    const fromFiles = mergeSegments(writeSegmentFile(dir, a), writeSegmentFile(dir, b), dropOdd, facts);
+    assert.deepEqual(describeSegment(fromFiles), inMemory);
   });
 });

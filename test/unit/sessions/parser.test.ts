@@ -62,6 +62,34 @@ test('readJsonlLines streams a file with a multi-megabyte line and stops at toOf
   assert.deepEqual(firstOnly, ['{"a":1}']);
 });
 
+test('one-call reads of files one after another never see bytes of the file read before', async (t) => {
+  // Files up to a few MB are read in one call into a buffer reused from file to file: a
+  // shorter file after a longer one, and a file whose last line is partial, must end where
+  // their own bytes end.
+  const dir = tempDir(t);
+  const write = (name: string, text: string): { file: string; size: number } => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return { file, size: Buffer.byteLength(text) };
+  };
+  const long = write('long.jsonl', `${JSON.stringify({ text: 'x'.repeat(300_000) })}\n{"tail":"of the long file"}\n`);
+  const short = write('short.jsonl', '{"a":1}\n{"b":"二"}\n');
+  const partial = write('partial.jsonl', '{"c":3}\n{"half":');
+  const read = async (f: { file: string; size: number }): Promise<{ lines: string[]; end: number }> => {
+    const lines: string[] = [];
+    const end = await readJsonlLines(f.file, (l) => lines.push(l.text), { toOffset: f.size });
+    return { lines, end };
+  };
+  assert.equal((await read(long)).lines.length, 2);
+  assert.deepEqual(await read(short), { lines: ['{"a":1}', '{"b":"二"}'], end: short.size });
+  assert.deepEqual(await read(partial), { lines: ['{"c":3}'], end: 8 });
+  assert.deepEqual((await read(long)).lines[1], '{"tail":"of the long file"}');
+  // A read that resumes at an offset fills the buffer from there.
+  const lines: string[] = [];
+  assert.equal(await readJsonlLines(short.file, (l) => lines.push(l.text), { fromOffset: 8, toOffset: short.size }), short.size);
+  assert.deepEqual(lines, ['{"b":"二"}']);
+});
+
 test('a file that does not start with a session header is rejected', async (t) => {
   const dir = tempDir(t);
   const cases: Record<string, string> = {
