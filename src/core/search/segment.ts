@@ -633,7 +633,7 @@ export class SegmentBuilder {
 class SequentialSource implements PostingSource {
   /**
    * One buffer, refilled as the window moves: a fresh one per move left a merge's whole input
-   * behind as dead buffers until the next collection, memory the C allocator then kept.
+   * behind as dead buffers until the next collection.
    */
   private readonly buffer: Uint8Array;
   private window: Uint8Array = new Uint8Array(0);

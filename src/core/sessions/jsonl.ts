@@ -96,10 +96,9 @@ const syncReadLimit = 4 * 1024 * 1024;
 
 /**
  * The buffer of the one-call reads, reused from file to file and dropped after a few idle
- * seconds. A buffer per file left a scan's files behind as dead buffers until the next
- * collection, and the C allocator keeps what a thread's buffers once took: the process held
- * more memory for the rest of a cold start. Each thread has its own (module state is per
- * thread), and the lines are decoded before the next read.
+ * seconds. A buffer per file made every file of a scan allocate afresh and leave its buffer
+ * behind, dead, until the next collection. Each thread has its own (module state is per
+ * thread), and a file's lines are decoded before the next read.
  */
 class ReusedReadBuffer {
   private buffer: Buffer | undefined;
@@ -111,7 +110,7 @@ class ReusedReadBuffer {
   /** A buffer of exactly `size` bytes, valid until the next call. */
   take(size: number): Buffer {
     if (!this.buffer || this.buffer.length < size) {
-      // Grown by doubling (within the one-call limit), so a run of growing files costs few copies.
+      // Grown by doubling (within the one-call limit): a run of ever larger files allocates a few times, not once each.
       this.buffer = Buffer.allocUnsafeSlow(Math.max(size, Math.min(syncReadLimit, 2 * (this.buffer?.length ?? 32 * 1024))));
     }
     this.lastUse = Date.now();
