@@ -99,9 +99,13 @@ export class SessionList {
     this.fillTagOptions(this.store.tags);
     this.ordered = this.groupedOrder(this.store.all().filter((s) => this.matches(s)));
     const keep = reset ? pageSize : Math.max(this.shown, pageSize);
+    // Every row is rebuilt, so the row holding the keyboard focus would take it down with it:
+    // any session changing anywhere would throw a keyboard user back to the top of the page.
+    const focusedPath = this.focusedRowPath();
     this.rows.replaceChildren();
     this.shown = 0;
     this.renderRows(Math.min(keep, this.ordered.length));
+    if (focusedPath !== undefined) this.refocus(focusedPath);
     const total = this.store.all().length;
     this.summary.textContent = !this.store.isLoaded
       ? l10n.t('Loading sessions…')
@@ -126,6 +130,17 @@ export class SessionList {
       h('p', {}, sessionFolderText.howPiFills),
       ...(isDemoStore(dirs) ? [] : [h('p', { class: 'first-run-demo' }, sessionFolderText.tryDemo)]),
     );
+  }
+
+  private focusedRowPath(): string | undefined {
+    const active = document.activeElement;
+    return active instanceof HTMLElement && active.classList.contains('session-row') && this.rows.contains(active) ? active.dataset.path : undefined;
+  }
+
+  /** Focus back on the same session's row; on the list's heading when that row is gone. */
+  private refocus(path: string): void {
+    const row = Array.from(this.rows.querySelectorAll<HTMLElement>('.session-row')).find((r) => r.dataset.path === path);
+    (row ?? this.heading).focus({ preventScroll: true });
   }
 
   private showMore(): void {

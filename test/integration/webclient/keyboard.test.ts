@@ -256,6 +256,28 @@ describe('web client by keyboard', { skip: hasChromium ? false : `no Chromium at
     }
   });
 
+  it('a row keeps the keyboard focus while another session changes and the list is rebuilt', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      const row = page.locator(`.session-row[data-path="${store.long.path}"]`);
+      await row.focus();
+      const before = await row.elementHandle();
+      const other = store.others[1]!;
+      appendUserMessage(other.path, other.leaf_id, 'refocus1', 'A change elsewhere while a row has the focus');
+      // The list rebuilds its rows on the change: the focused row's element is replaced.
+      await page.waitForFunction((el) => !el?.isConnected, before, { timeout: liveTimeout });
+      const now = await focused(page);
+      assert.equal(now.path, store.long.path, `focus after the rebuild: ${JSON.stringify(now)}`);
+      await page.keyboard.press('Enter');
+      await page.locator('.psm-viewer-status[data-state="ready"]').waitFor();
+      assert.equal((await focused(page)).text, 'A long session');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a session that fails to open clears the previous one, and unnamed hits read as their title', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
