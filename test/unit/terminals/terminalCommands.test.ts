@@ -35,10 +35,17 @@ function ok(result: DispatchResult): Record<string, unknown> {
   return result.data as Record<string, unknown>;
 }
 
+/**
+ * The shells start in an empty home: the machine's own ~/.bashrc (a version manager's
+ * init, say) is not part of what these tests check, and one that hangs would hang them.
+ */
+const shellHome = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-term-home-'));
+after(() => fs.rmSync(shellHome, { recursive: true, force: true }));
+
 function setup(options: Partial<TerminalManagerOptions> = {}) {
   const bus = new EventBus();
   const router = new CommandRouter(bus, silentLogger);
-  const terminals = new TerminalManager({ log: silentLogger, shell: '/bin/bash', ...options });
+  const terminals = new TerminalManager({ log: silentLogger, shell: '/bin/bash', env: { ...process.env, HOME: shellHome }, ...options });
   router.registerAll(createTerminalCommands(terminals));
   const events: PublishedEvent[] = [];
   bus.subscribe((e) => events.push(e));
