@@ -16,8 +16,11 @@ import type { SearchSessionMeta } from './types';
 
 export const searchIndexFileName = 'search-index.bin';
 const magic = Buffer.from('PSMSRCH\n', 'latin1');
-/** 3: segments of format 4 (block norms); an older index is rebuilt whole rather than re-read session by session. */
-export const searchIndexFormatVersion = 3;
+/**
+ * 3: segments of format 4 (block norms). 4: segments of format 5 (postings first). An older
+ * index is rebuilt whole rather than re-read session by session.
+ */
+export const searchIndexFormatVersion = 4;
 
 export interface IndexFileData {
   /** Null marks a removed session whose documents are still in the postings. */

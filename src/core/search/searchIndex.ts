@@ -7,7 +7,7 @@ import { parseQuery } from './queryParser';
 import { averageDocLength } from './ranking';
 import { runQuery, type IndexView, type QueryOptions } from './queryEngine';
 import { Segment, SegmentBuilder, emptySegment, mergeSegments } from './segment';
-import { writeSegmentFile } from './segmentFile';
+import { SegmentFileWriter } from './segmentFile';
 import { tokenize } from './tokenizer';
 import type { SearchIndexStats, SearchQuery, SearchResult, SearchSessionMeta } from './types';
 
@@ -34,7 +34,10 @@ export interface SearchIndexOptions {
   readLine?: ReadLine;
   /** Pending term positions at which a segment is built. */
   flushPositions?: number;
-  /** Segments are not merged beyond this many bytes, which bounds a merge's extra memory. */
+  /**
+   * Segments are not merged beyond this many bytes, which bounds how long a merge holds up
+   * indexing (and, for an index without a folder, the memory it takes).
+   */
   maxSegmentBytes?: number;
   /**
    * Folder the index lives in: segments are written there as they are built and their
@@ -173,9 +176,9 @@ export class SearchIndex implements IndexView {
 
   // ---- segments -------------------------------------------------------------------------
 
-  /** Writes a new segment to the index folder, if there is one. */
-  private stored(segment: Segment): Segment {
-    return this.dir === undefined ? segment : writeSegmentFile(this.dir, segment);
+  /** Where a new segment goes: a file in the index folder, if there is one, as it is made. */
+  private output(): SegmentFileWriter | undefined {
+    return this.dir === undefined ? undefined : new SegmentFileWriter(this.dir);
   }
 
   /** A segment left for a merged or rewritten one: its file goes at the next save. */
@@ -187,7 +190,7 @@ export class SearchIndex implements IndexView {
   flush(): void {
     if (this.builder.isEmpty) return;
     const facts = this.docTable.facts(this.averageLength());
-    this.segmentList.push(this.stored(this.builder.build(facts)));
+    this.segmentList.push(this.builder.build(facts, this.output()));
     this.builder.reset();
     const docSession = facts.session;
     const alive = (doc: number): number => (this.sessionRecords[docSession[doc]] ? doc : -1);
@@ -197,7 +200,7 @@ export class SearchIndex implements IndexView {
       const a = this.segmentList[n - 2];
       const b = this.segmentList[n - 1];
       if (b.byteSize < a.byteSize || a.byteSize + b.byteSize > this.maxSegmentBytes) break;
-      const merged = this.stored(mergeSegments(a, b, alive, facts));
+      const merged = mergeSegments(a, b, alive, facts, this.output());
       this.segmentList.splice(n - 2, 2, merged);
       this.retire(a);
       this.retire(b);
@@ -206,7 +209,7 @@ export class SearchIndex implements IndexView {
 
   /**
    * Drops the documents of removed sessions and renumbers the rest. Each segment is rewritten
-   * on its own, so the extra memory is one segment's size.
+   * on its own, into its new file as it goes when the index has a folder.
    */
   compact(): void {
     this.flush();
@@ -227,9 +230,11 @@ export class SearchIndex implements IndexView {
     const facts = next.facts(this.averageLength());
     const rewritten: Segment[] = [];
     for (const segment of this.segmentList) {
-      const fresh = mergeSegments(segment, emptySegment, (doc) => docMap[doc], facts);
+      const fresh = mergeSegments(segment, emptySegment, (doc) => docMap[doc], facts, this.output());
       this.retire(segment);
-      if (fresh.termCount > 0) rewritten.push(this.stored(fresh));
+      // An empty one's file is not named by the manifest: the save deletes it.
+      if (fresh.termCount > 0) rewritten.push(fresh);
+      else this.retire(fresh);
     }
     this.segmentList = rewritten;
     this.sessionRecords = sessions;

@@ -198,13 +198,56 @@ export const emptySegment = new Segment(
   new MemorySource(new Uint8Array(0)),
 );
 
-/** An append-only byte buffer with varint writes, for building postings in one pass. */
+/**
+ * Where a writer's posting bytes go once they leave its buffer: a segment file being written
+ * (segmentFile.ts). A segment written this way is never whole in memory.
+ */
+export interface SegmentOutput {
+  /** Takes the next bytes of the posting region (doc postings, then session postings). */
+  write(bytes: Uint8Array): void;
+  /** The posting region is complete: writes the rest and returns the segment reading from it. */
+  finish(parts: SegmentParts): Segment;
+  /** Gives the segment up (its build or merge failed): what was written goes. */
+  abort(): void;
+}
+
+/**
+ * An append-only byte buffer with varint writes, for building postings in one pass. With an
+ * output, `drain` hands it what it holds between terms, so the buffer stays the size of the
+ * largest term's postings: filling a fresh buffer as large as a merge's output cost a page
+ * fault per 4 KB, and another full copy when the session postings did not fit.
+ */
 class ByteSink {
   buffer: Uint8Array;
+  /** Where the next byte goes in `buffer`. */
   pos = 0;
+  /** Bytes already handed to the output. */
+  private drained = 0;
 
-  constructor(capacity: number) {
+  constructor(
+    capacity: number,
+    private readonly output?: SegmentOutput,
+  ) {
     this.buffer = new Uint8Array(Math.max(capacity, 1024));
+  }
+
+  /** Bytes written so far, drained or not: the offset of the next byte in the region. */
+  get offset(): number {
+    return this.drained + this.pos;
+  }
+
+  /** Forgets what was written after `offset`, which must not have been drained yet. */
+  rewind(offset: number): void {
+    if (offset < this.drained) throw new Error('segment writer: cannot rewind past drained bytes');
+    this.pos = offset - this.drained;
+  }
+
+  /** Hands the output what the buffer holds once it holds at least `atLeast` bytes. */
+  drain(atLeast: number): void {
+    if (!this.output || this.pos < atLeast || this.pos === 0) return;
+    this.output.write(this.buffer.subarray(0, this.pos));
+    this.drained += this.pos;
+    this.pos = 0;
   }
 
   ensure(extra: number): void {
@@ -222,8 +265,16 @@ class ByteSink {
 
   bytes(source: Uint8Array, start: number, end: number): void {
     this.ensure(end - start);
-    this.buffer.set(source.subarray(start, end), this.pos);
-    this.pos += end - start;
+    const buffer = this.buffer;
+    let pos = this.pos;
+    // Most postings are a few bytes: a loop costs less than a view and a native copy each.
+    if (end - start <= 32) {
+      for (let i = start; i < end; i++) buffer[pos++] = source[i];
+    } else {
+      buffer.set(source.subarray(start, end), pos);
+      pos += end - start;
+    }
+    this.pos = pos;
   }
 
   /**
@@ -272,6 +323,7 @@ export interface DocFacts {
  */
 class SegmentWriter {
   readonly sink: ByteSink;
+  private readonly output: SegmentOutput | undefined;
   private readonly sessions = new ByteSink(4096);
   private readonly termList: string[] = [];
   private readonly docCounts = new GrowableArray(u32, 1024);
@@ -300,18 +352,25 @@ class SegmentWriter {
   minDoc = -1;
   maxDoc = -1;
 
-  constructor(
-    capacity: number,
-    private readonly facts: DocFacts,
-  ) {
+  private readonly facts: DocFacts;
+
+  /**
+   * @param capacity the buffer's first size: in memory, room for the whole segment; with an
+   *   output, ignored (the buffer is drained between terms)
+   * @param output where the posting bytes go; without one the segment stays in memory
+   */
+  constructor(capacity: number, facts: DocFacts, output?: SegmentOutput) {
     // A NaN or zero average would give blocks bounds of 0, and queries would skip hits.
     if (!(facts.averageLength >= 1)) throw new Error(`segment writer: average document length ${facts.averageLength} is not a length`);
-    this.sink = new ByteSink(capacity);
+    this.facts = facts;
+    this.output = output;
+    this.sink = output ? new ByteSink(2 * drainBytes, output) : new ByteSink(capacity);
     this.termBlocks.push(0);
   }
 
   beginTerm(): void {
-    this.termStart = this.sink.pos;
+    this.sink.drain(drainBytes);
+    this.termStart = this.sink.offset;
     this.lastDoc = 0;
     this.docs = 0;
     this.startBlock();
@@ -335,6 +394,27 @@ class SegmentWriter {
     this.lastDoc = doc;
     this.doc = doc;
     this.tf = tf;
+  }
+
+  /**
+   * Counts a posting whose bytes the caller copies as they are: it was encoded with the doc
+   * delta this writer would use here. The bytes must be in `sink` before `endPosting` when
+   * `closesBlock` (a block table records where the block ends) and before `endTerm`.
+   */
+  copiedPosting(doc: number, tf: number): void {
+    this.lastDoc = doc;
+    this.doc = doc;
+    this.tf = tf;
+  }
+
+  /** The doc delta the next posting of this term would be written with. */
+  deltaTo(doc: number): number {
+    return doc - this.lastDoc;
+  }
+
+  /** Whether the next `endPosting` ends a posting block. */
+  get closesBlock(): boolean {
+    return this.inBlock === blockSize - 1;
   }
 
   endPosting(): void {
@@ -366,7 +446,7 @@ class SegmentWriter {
 
   private endBlock(): void {
     this.blockLastDoc.push(this.lastDoc);
-    this.blockEnd.push(this.sink.pos);
+    this.blockEnd.push(this.sink.offset);
     // Rounded down past float32's error, so the stored norm never exceeds a document's.
     this.blockMinNorm.push(this.minNorm * (1 - 1e-6));
     this.startBlock();
@@ -376,7 +456,7 @@ class SegmentWriter {
   endTerm(term: string): void {
     const touched = this.touched;
     if (this.docs === 0) {
-      this.sink.pos = this.termStart;
+      this.sink.rewind(this.termStart);
       return;
     }
     if (this.docs > blockSize) {
@@ -398,7 +478,7 @@ class SegmentWriter {
     touched.length = 0;
     this.termList.push(term);
     this.docCounts.push(this.docs);
-    this.postingEnds.push(this.sink.pos);
+    this.postingEnds.push(this.sink.offset);
     this.sessionEnds.push(this.sessions.pos);
     this.termBlocks.push(this.blockLastDoc.length);
   }
@@ -407,38 +487,45 @@ class SegmentWriter {
     const termEnds = new Uint32Array(this.termList.length);
     let chars = 0;
     this.termList.forEach((t, k) => (termEnds[k] = chars += t.length));
-    const postingBytes = this.sink.pos;
-    // Appended in place rather than both copied into a third buffer: a merge's output is tens of MB.
-    this.sink.finalBytes(this.sessions.buffer, 0, this.sessions.pos);
-    const bytes = this.sink.buffer.subarray(0, this.sink.pos);
+    const postingBytes = this.sink.offset;
+    const sink = this.sink;
+    const output = this.output;
+    if (output) {
+      sink.drain(0);
+      output.write(this.sessions.buffer.subarray(0, this.sessions.pos));
+    } else {
+      // Appended in place rather than both copied into a third buffer: a merge's output is tens of MB.
+      sink.finalBytes(this.sessions.buffer, 0, this.sessions.pos);
+    }
     const trimmed = <A extends Uint32Array>(a: GrowableArray<A>): A => {
       a.trim();
       return a.view();
     };
-    return new Segment(
-      {
-        dictionary: new MemoryDictionary({
-          terms: this.termList.join(''),
-          termEnds,
-          docCounts: trimmed(this.docCounts),
-          postingEnds: trimmed(this.postingEnds),
-          sessionEnds: trimmed(this.sessionEnds),
-          termBlocks: trimmed(this.termBlocks),
-        }),
-        blocks: {
-          blockLastDoc: trimmed(this.blockLastDoc),
-          blockEnd: trimmed(this.blockEnd),
-          blockMinNorm: new Float32Array(this.blockMinNorm.view()),
-        },
-        referenceLength: this.facts.averageLength,
-        minDoc: this.minDoc,
-        maxDoc: this.maxDoc,
-        postingBytes,
+    const parts: SegmentParts = {
+      dictionary: new MemoryDictionary({
+        terms: this.termList.join(''),
+        termEnds,
+        docCounts: trimmed(this.docCounts),
+        postingEnds: trimmed(this.postingEnds),
+        sessionEnds: trimmed(this.sessionEnds),
+        termBlocks: trimmed(this.termBlocks),
+      }),
+      blocks: {
+        blockLastDoc: trimmed(this.blockLastDoc),
+        blockEnd: trimmed(this.blockEnd),
+        blockMinNorm: new Float32Array(this.blockMinNorm.view()),
       },
-      new MemorySource(bytes),
-    );
+      referenceLength: this.facts.averageLength,
+      minDoc: this.minDoc,
+      maxDoc: this.maxDoc,
+      postingBytes,
+    };
+    return output ? output.finish(parts) : new Segment(parts, new MemorySource(sink.buffer.subarray(0, sink.pos)));
   }
 }
+
+/** A streaming writer hands its buffer to the output once it holds this much, between terms. */
+const drainBytes = 1024 * 1024;
 
 /** Occurrences regrouped per pass of a build: 8 bytes each, so 8 MB of regrouping arrays. */
 const defaultRegroupOccurrences = 1 << 20;
@@ -521,8 +608,20 @@ export class SegmentBuilder {
     this.occurrencePosition.push(position);
   };
 
-  /** Builds the segment of everything added since the last reset (which must follow). */
-  build(facts: DocFacts): Segment {
+  /**
+   * Builds the segment of everything added since the last reset (which must follow): into
+   * `output` when there is one, otherwise in memory.
+   */
+  build(facts: DocFacts, output?: SegmentOutput): Segment {
+    try {
+      return this.buildInto(facts, output);
+    } catch (err) {
+      output?.abort();
+      throw err;
+    }
+  }
+
+  private buildInto(facts: DocFacts, output: SegmentOutput | undefined): Segment {
     const termCount = this.termList.length;
     // The default string sort (code-unit order, native comparator) is the order lookups assume.
     const sortedTerms = this.termList.slice().sort();
@@ -558,8 +657,7 @@ export class SegmentBuilder {
 
     // Postings take about 4.2 bytes per occurrence on real sessions (a position delta, and a
     // share of each posting's header): room for 5 means the writer never copies what it wrote.
-    const writer = new SegmentWriter(count * 5, facts);
-    const sink = writer.sink;
+    const writer = new SegmentWriter(count * 5, facts, output);
     for (let from = 0; from < termCount; ) {
       const base = bucketStart[from];
       let to = from + 1;
@@ -672,33 +770,66 @@ function sequential(segment: Segment): Segment {
  * Concatenates two adjacent segments (all of `a`'s docs before `b`'s), passing every doc id
  * through `mapDoc`: a negative result drops the posting (a removed session), another value
  * renumbers it (compaction). Merging with `emptySegment` rewrites one segment. `facts` are
- * indexed by the mapped doc ids. Each term's postings are read from the source once.
+ * indexed by the mapped doc ids. Each term's postings are read from the source once. The
+ * result goes into `output` when there is one, otherwise it stays in memory.
  */
-export function mergeSegments(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts): Segment {
+export function mergeSegments(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts, output?: SegmentOutput): Segment {
+  try {
+    return mergeInto(first, second, mapDoc, facts, output);
+  } catch (err) {
+    output?.abort();
+    throw err;
+  }
+}
+
+function mergeInto(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts, output: SegmentOutput | undefined): Segment {
   // Windowed reads of each input instead of one read per term or a whole input in memory.
   const a = sequential(first);
   const b = sequential(second);
-  // Room for both inputs' postings and session postings: the output is about their sum, and
-  // a writer that runs short copies everything it has written into a larger buffer.
-  const writer = new SegmentWriter(Math.min(a.source.byteLength + b.source.byteLength, 64 * 1024 * 1024), facts);
+  // In memory, room for both inputs' postings and session postings: the output is about their
+  // sum, and a writer that runs short copies everything it has written into a larger buffer.
+  const writer = new SegmentWriter(Math.min(a.source.byteLength + b.source.byteLength, 64 * 1024 * 1024), facts, output);
   const sink = writer.sink;
   const copy = (segment: Segment, index: number): void => {
     const bytes = segment.postings(index);
     const reader = new VarintReader(bytes, 0);
     const end = bytes.length;
     let doc = 0;
+    // Postings that keep their bytes are copied in runs (a block's at most), not one by one.
+    let runStart = 0;
+    let runEnd = 0;
     while (reader.pos < end) {
-      doc += reader.next();
+      const head = reader.pos;
+      const delta = reader.next();
+      doc += delta;
       const tf = reader.next();
       const length = reader.next();
       const start = reader.pos;
       reader.pos += length;
       const mapped = mapDoc(doc);
       if (mapped < 0) continue;
-      writer.posting(mapped, tf, length);
-      sink.bytes(bytes, start, start + length);
+      // Varints are written shortest-form, so an equal delta means equal bytes: most postings
+      // of a merge keep their doc and their predecessor, and go out as they came in.
+      if (writer.deltaTo(mapped) === delta) {
+        if (runEnd !== head) {
+          sink.bytes(bytes, runStart, runEnd);
+          runStart = head;
+        }
+        runEnd = start + length;
+        writer.copiedPosting(mapped, tf);
+        if (writer.closesBlock) {
+          sink.bytes(bytes, runStart, runEnd);
+          runStart = runEnd;
+        }
+      } else {
+        sink.bytes(bytes, runStart, runEnd);
+        runStart = runEnd = reader.pos;
+        writer.posting(mapped, tf, length);
+        sink.bytes(bytes, start, start + length);
+      }
       writer.endPosting();
     }
+    sink.bytes(bytes, runStart, runEnd);
   };
   let i = 0;
   let j = 0;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SegmentBuilder, mergeSegments, type DocFacts, type Segment } from '../../../src/core/search/segment';
-import { writeSegmentFile } from '../../../src/core/search/segmentFile';
+import { SegmentBuilder, emptySegment, mergeSegments, type DocFacts, type Segment } from '../../../src/core/search/segment';
+import { SegmentFileWriter, openSegmentFile, writeSegmentFile } from '../../../src/core/search/segmentFile';
 
 /** A deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -63,31 +63,92 @@ describe('segment builds', () => {
 });
 
 /** Documents `from`..`from + docs - 1`, each many occurrences of a few hundred terms. */
-function bigSegment(from: number, docs: number, facts: DocFacts, seed: number): Segment {
+function bigSegment(from: number, docs: number, facts: DocFacts, seed: number, output?: SegmentFileWriter): Segment {
   const next = random(seed);
   const builder = new SegmentBuilder();
   for (let doc = from; doc < from + docs; doc++) {
     builder.beginDoc(doc);
     for (let position = 0; position < facts.length[doc]; position++) builder.addToken(`w${Math.floor(next() ** 2 * 300)}`, position);
   }
-  return builder.build(facts);
+  return builder.build(facts, output);
+}
+
+/** 4,000 documents of 600–1,600 tokens, eight to a session: inputs of several MB each. */
+function bigFacts(): DocFacts {
+  const docs = 4_000;
+  const length = new Uint32Array(docs).map((_, i) => 600 + (i % 1000));
+  return { session: new Uint32Array(docs).map((_, i) => i >> 3), length, averageLength: 1100 };
+}
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-merge-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 describe('segment merges', () => {
   it('read file-backed inputs larger than their read window as they read in-memory ones', (t) => {
     // A merge reads each file-backed input through one buffer that moves along it; inputs of
     // several MB make it move many times, with lists that straddle its edges.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-merge-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const docs = 4_000;
-    const length = new Uint32Array(docs).map((_, i) => 600 + (i % 1000));
-    const facts: DocFacts = { session: new Uint32Array(docs).map((_, i) => i >> 3), length, averageLength: 1100 };
-    const a = bigSegment(0, docs / 2, facts, 3);
-    const b = bigSegment(docs / 2, docs / 2, facts, 5);
+    const dir = tempDir(t);
+    const facts = bigFacts();
+    const a = bigSegment(0, 2_000, facts, 3);
+    const b = bigSegment(2_000, 2_000, facts, 5);
     assert.ok(a.source.byteLength > 4 * 1024 * 1024, `input of ${a.source.byteLength} bytes outgrows the window`);
     const dropEveryFifth = (doc: number): number => (doc % 5 === 1 ? -1 : doc);
     const inMemory = describeSegment(mergeSegments(a, b, dropEveryFifth, facts));
     const fromFiles = mergeSegments(writeSegmentFile(dir, a), writeSegmentFile(dir, b), dropEveryFifth, facts);
     assert.deepEqual(describeSegment(fromFiles), inMemory);
+  });
+
+  it('streamed into their files as they are made, write what they write in memory', (t) => {
+    const dir = tempDir(t);
+    const facts = bigFacts();
+    const a = bigSegment(0, 2_000, facts, 3);
+    const b = bigSegment(2_000, 2_000, facts, 5);
+    const streamedA = bigSegment(0, 2_000, facts, 3, new SegmentFileWriter(dir));
+    const streamedB = bigSegment(2_000, 2_000, facts, 5, new SegmentFileWriter(dir));
+    assert.ok(streamedA.file && streamedB.file, 'the streamed builds are files');
+    assert.deepEqual(describeSegment(streamedA), describeSegment(a));
+    assert.deepEqual(describeSegment(streamedB), describeSegment(b));
+    // A merge that drops documents (removed sessions), and a rewrite that renumbers them
+    // (compaction): postings copied as they are, and postings written anew.
+    const dropEveryFifth = (doc: number): number => (doc % 5 === 1 ? -1 : doc);
+    const merged = mergeSegments(streamedA, streamedB, dropEveryFifth, facts, new SegmentFileWriter(dir));
+    assert.deepEqual(describeSegment(merged), describeSegment(mergeSegments(a, b, dropEveryFifth, facts)));
+    const renumber = (doc: number): number => (doc % 3 === 0 ? -1 : doc - Math.floor(doc / 3) - 1);
+    const rewritten = mergeSegments(merged, emptySegment, renumber, facts, new SegmentFileWriter(dir));
+    assert.deepEqual(describeSegment(rewritten), describeSegment(mergeSegments(mergeSegments(a, b, dropEveryFifth, facts), emptySegment, renumber, facts)));
+    // Opened again from its file, as a restart does.
+    const reopened = openSegmentFile(rewritten.file as string);
+    assert.deepEqual(describeSegment(reopened), describeSegment(rewritten));
+    assert.equal(reopened.minDoc, rewritten.minDoc);
+    assert.equal(reopened.maxDoc, rewritten.maxDoc);
+    for (const s of [streamedA, streamedB, merged, rewritten, reopened]) s.source.close();
+  });
+
+  it('leave no file behind when they fail part-way', (t) => {
+    const inputs = tempDir(t);
+    const out = tempDir(t);
+    const facts = bigFacts();
+    const a = bigSegment(0, 2_000, facts, 3, new SegmentFileWriter(inputs));
+    const b = bigSegment(2_000, 2_000, facts, 5, new SegmentFileWriter(inputs));
+    let seen = 0;
+    const failing = (doc: number): number => {
+      if (++seen === 500_000) throw new Error('the disk went away');
+      return doc;
+    };
+    let written = 0;
+    const output = new SegmentFileWriter(out);
+    const write = output.write.bind(output);
+    output.write = (bytes) => {
+      written += bytes.length;
+      write(bytes);
+    };
+    assert.throws(() => mergeSegments(a, b, failing, facts, output), /the disk went away/);
+    assert.ok(written > 0, 'the merge failed part-way, after writing some of its output');
+    assert.deepEqual(fs.readdirSync(out), []);
+    a.source.close();
+    b.source.close();
   });
 });
