@@ -6,7 +6,7 @@ import { isStoredIn, loadState, saveState } from './indexStore';
 import { parseQuery } from './queryParser';
 import { averageDocLength } from './ranking';
 import { runQuery, type IndexView, type QueryOptions } from './queryEngine';
-import { Segment, SegmentBuilder, emptySegment, mergeSegments } from './segment';
+import { Segment, SegmentBuilder, mergeSegments } from './segment';
 import { SegmentFileWriter } from './segmentFile';
 import { tokenize } from './tokenizer';
 import type { SearchIndexStats, SearchQuery, SearchResult, SearchSessionMeta } from './types';
@@ -192,19 +192,33 @@ export class SearchIndex implements IndexView {
     const facts = this.docTable.facts(this.averageLength());
     this.segmentList.push(this.builder.build(facts, this.output()));
     this.builder.reset();
+    const count = this.mergeableTail();
+    if (count < 2) return;
     const docSession = facts.session;
     const alive = (doc: number): number => (this.sessionRecords[docSession[doc]] ? doc : -1);
-    for (;;) {
-      const n = this.segmentList.length;
-      if (n < 2) break;
-      const a = this.segmentList[n - 2];
-      const b = this.segmentList[n - 1];
-      if (b.byteSize < a.byteSize || a.byteSize + b.byteSize > this.maxSegmentBytes) break;
-      const merged = mergeSegments(a, b, alive, facts, this.output());
-      this.segmentList.splice(n - 2, 2, merged);
-      this.retire(a);
-      this.retire(b);
+    const inputs = this.segmentList.slice(-count);
+    const merged = mergeSegments(inputs, alive, facts, this.output());
+    this.segmentList.splice(-count, count, merged);
+    for (const segment of inputs) this.retire(segment);
+  }
+
+  /**
+   * How many segments at the tail fold into one: the newest absorbs the one before it while
+   * that one is no larger than what has been folded so far and the sum stays within the
+   * limit. Folded in one merge, each byte is written once; folded two at a time, as they
+   * once were, the first bytes of a fold of four were written three times.
+   */
+  private mergeableTail(): number {
+    const list = this.segmentList;
+    let size = list[list.length - 1].byteSize;
+    let count = 1;
+    while (count < list.length) {
+      const older = list[list.length - 1 - count].byteSize;
+      if (older > size || older + size > this.maxSegmentBytes) break;
+      size += older;
+      count++;
     }
+    return count;
   }
 
   /**
@@ -230,7 +244,7 @@ export class SearchIndex implements IndexView {
     const facts = next.facts(this.averageLength());
     const rewritten: Segment[] = [];
     for (const segment of this.segmentList) {
-      const fresh = mergeSegments(segment, emptySegment, (doc) => docMap[doc], facts, this.output());
+      const fresh = mergeSegments([segment], (doc) => docMap[doc], facts, this.output());
       this.retire(segment);
       // An empty one's file is not named by the manifest: the save deletes it.
       if (fresh.termCount > 0) rewritten.push(fresh);

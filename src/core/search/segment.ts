@@ -20,7 +20,7 @@ import { MemoryDictionary, type PositionedFile, type TermDictionary } from './te
  * bytes (a PostingSource) are in memory while the segment is new and in its file once written,
  * read on demand.
  *
- * Every segment covers a doc-id range after the previous segment's, so merging two adjacent
+ * Every segment covers a doc-id range after the previous segment's, so merging adjacent
  * segments is a concatenation per term.
  */
 
@@ -184,19 +184,6 @@ export class Segment {
     return { from, to, capped };
   }
 }
-
-const none = new Uint32Array(0);
-export const emptySegment = new Segment(
-  {
-    dictionary: new MemoryDictionary({ terms: '', termEnds: none, docCounts: none, postingEnds: none, sessionEnds: none, termBlocks: new Uint32Array(1) }),
-    blocks: { blockLastDoc: none, blockEnd: none, blockMinNorm: new Float32Array(0) },
-    minDoc: 0,
-    maxDoc: -1,
-    referenceLength: 1,
-    postingBytes: 0,
-  },
-  new MemorySource(new Uint8Array(0)),
-);
 
 /**
  * Where a writer's posting bytes go once they leave its buffer: a segment file being written
@@ -767,28 +754,28 @@ function sequential(segment: Segment): Segment {
 }
 
 /**
- * Concatenates two adjacent segments (all of `a`'s docs before `b`'s), passing every doc id
- * through `mapDoc`: a negative result drops the posting (a removed session), another value
- * renumbers it (compaction). Merging with `emptySegment` rewrites one segment. `facts` are
- * indexed by the mapped doc ids. Each term's postings are read from the source once. The
- * result goes into `output` when there is one, otherwise it stays in memory.
+ * Concatenates adjacent segments (each one's docs after the one before it), passing every
+ * doc id through `mapDoc`: a negative result drops the posting (a removed session), another
+ * value renumbers it (compaction). One input rewrites that segment. `facts` are indexed by
+ * the mapped doc ids. Each term's postings are read from their source once. The result goes
+ * into `output` when there is one, otherwise it stays in memory.
  */
-export function mergeSegments(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts, output?: SegmentOutput): Segment {
+export function mergeSegments(inputs: readonly Segment[], mapDoc: (doc: number) => number, facts: DocFacts, output?: SegmentOutput): Segment {
   try {
-    return mergeInto(first, second, mapDoc, facts, output);
+    return mergeInto(inputs, mapDoc, facts, output);
   } catch (err) {
     output?.abort();
     throw err;
   }
 }
 
-function mergeInto(first: Segment, second: Segment, mapDoc: (doc: number) => number, facts: DocFacts, output: SegmentOutput | undefined): Segment {
+function mergeInto(inputs: readonly Segment[], mapDoc: (doc: number) => number, facts: DocFacts, output: SegmentOutput | undefined): Segment {
   // Windowed reads of each input instead of one read per term or a whole input in memory.
-  const a = sequential(first);
-  const b = sequential(second);
-  // In memory, room for both inputs' postings and session postings: the output is about their
+  const sources = inputs.map(sequential);
+  // In memory, room for the inputs' postings and session postings: the output is about their
   // sum, and a writer that runs short copies everything it has written into a larger buffer.
-  const writer = new SegmentWriter(Math.min(a.source.byteLength + b.source.byteLength, 64 * 1024 * 1024), facts, output);
+  const inputBytes = sources.reduce((sum, s) => sum + s.source.byteLength, 0);
+  const writer = new SegmentWriter(Math.min(inputBytes, 64 * 1024 * 1024), facts, output);
   const sink = writer.sink;
   const copy = (segment: Segment, index: number): void => {
     const bytes = segment.postings(index);
@@ -831,15 +818,22 @@ function mergeInto(first: Segment, second: Segment, mapDoc: (doc: number) => num
     }
     sink.bytes(bytes, runStart, runEnd);
   };
-  let i = 0;
-  let j = 0;
-  while (i < a.termCount || j < b.termCount) {
-    const ta = i < a.termCount ? a.term(i) : undefined;
-    const tb = j < b.termCount ? b.term(j) : undefined;
-    const term = ta === undefined ? (tb as string) : tb === undefined || ta <= tb ? ta : tb;
+  // Each input's next term; undefined once it has none left. Inputs are few (a merge takes
+  // a handful, a rewrite one), so the least term is found by looking at each.
+  const next = sources.map(() => 0);
+  const heads = sources.map((s) => (s.termCount > 0 ? s.term(0) : undefined));
+  for (;;) {
+    let term: string | undefined;
+    for (const head of heads) if (head !== undefined && (term === undefined || head < term)) term = head;
+    if (term === undefined) break;
     writer.beginTerm();
-    if (ta === term) copy(a, i++);
-    if (tb === term) copy(b, j++);
+    // In input order, so the doc ids ascend.
+    for (let k = 0; k < sources.length; k++) {
+      if (heads[k] !== term) continue;
+      const source = sources[k];
+      copy(source, next[k]++);
+      heads[k] = next[k] < source.termCount ? source.term(next[k]) : undefined;
+    }
     writer.endTerm(term);
   }
   return writer.finish();

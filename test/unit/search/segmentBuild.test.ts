@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SegmentBuilder, emptySegment, mergeSegments, type DocFacts, type Segment } from '../../../src/core/search/segment';
+import { SegmentBuilder, mergeSegments, type DocFacts, type Segment } from '../../../src/core/search/segment';
 import { SegmentFileWriter, openSegmentFile, writeSegmentFile } from '../../../src/core/search/segmentFile';
 
 /** A deterministic generator, so a failure can be replayed. */
@@ -96,8 +96,8 @@ describe('segment merges', () => {
     const b = bigSegment(2_000, 2_000, facts, 5);
     assert.ok(a.source.byteLength > 4 * 1024 * 1024, `input of ${a.source.byteLength} bytes outgrows the window`);
     const dropEveryFifth = (doc: number): number => (doc % 5 === 1 ? -1 : doc);
-    const inMemory = describeSegment(mergeSegments(a, b, dropEveryFifth, facts));
-    const fromFiles = mergeSegments(writeSegmentFile(dir, a), writeSegmentFile(dir, b), dropEveryFifth, facts);
+    const inMemory = describeSegment(mergeSegments([a, b], dropEveryFifth, facts));
+    const fromFiles = mergeSegments([writeSegmentFile(dir, a), writeSegmentFile(dir, b)], dropEveryFifth, facts);
     assert.deepEqual(describeSegment(fromFiles), inMemory);
   });
 
@@ -114,11 +114,11 @@ describe('segment merges', () => {
     // A merge that drops documents (removed sessions), and a rewrite that renumbers them
     // (compaction): postings copied as they are, and postings written anew.
     const dropEveryFifth = (doc: number): number => (doc % 5 === 1 ? -1 : doc);
-    const merged = mergeSegments(streamedA, streamedB, dropEveryFifth, facts, new SegmentFileWriter(dir));
-    assert.deepEqual(describeSegment(merged), describeSegment(mergeSegments(a, b, dropEveryFifth, facts)));
+    const merged = mergeSegments([streamedA, streamedB], dropEveryFifth, facts, new SegmentFileWriter(dir));
+    assert.deepEqual(describeSegment(merged), describeSegment(mergeSegments([a, b], dropEveryFifth, facts)));
     const renumber = (doc: number): number => (doc % 3 === 0 ? -1 : doc - Math.floor(doc / 3) - 1);
-    const rewritten = mergeSegments(merged, emptySegment, renumber, facts, new SegmentFileWriter(dir));
-    assert.deepEqual(describeSegment(rewritten), describeSegment(mergeSegments(mergeSegments(a, b, dropEveryFifth, facts), emptySegment, renumber, facts)));
+    const rewritten = mergeSegments([merged], renumber, facts, new SegmentFileWriter(dir));
+    assert.deepEqual(describeSegment(rewritten), describeSegment(mergeSegments([mergeSegments([a, b], dropEveryFifth, facts)], renumber, facts)));
     // Opened again from its file, as a restart does.
     const reopened = openSegmentFile(rewritten.file as string);
     assert.deepEqual(describeSegment(reopened), describeSegment(rewritten));
@@ -145,10 +145,19 @@ describe('segment merges', () => {
       written += bytes.length;
       write(bytes);
     };
-    assert.throws(() => mergeSegments(a, b, failing, facts, output), /the disk went away/);
+    assert.throws(() => mergeSegments([a, b], failing, facts, output), /the disk went away/);
     assert.ok(written > 0, 'the merge failed part-way, after writing some of its output');
     assert.deepEqual(fs.readdirSync(out), []);
     a.source.close();
     b.source.close();
+  });
+
+  it('of several inputs at once write what merging them two at a time writes', () => {
+    const facts = bigFacts();
+    const parts = [0, 1, 2, 3].map((k) => bigSegment(k * 1_000, 1_000, facts, 7 + k));
+    const dropSome = (doc: number): number => (doc % 7 === 3 ? -1 : doc);
+    let pairwise = parts[0];
+    for (const next of parts.slice(1)) pairwise = mergeSegments([pairwise, next], dropSome, facts);
+    assert.deepEqual(describeSegment(mergeSegments(parts, dropSome, facts)), describeSegment(pairwise));
   });
 });
