@@ -6,7 +6,7 @@ import { isStoredIn, loadState, saveState } from './indexStore';
 import { parseQuery } from './queryParser';
 import { averageDocLength } from './ranking';
 import { runQuery, type IndexView, type QueryOptions } from './queryEngine';
-import { Segment, SegmentBuilder, mergeSegments } from './segment';
+import { Segment, SegmentBuilder, mergeSegments, type SegmentOutput } from './segment';
 import { SegmentFileWriter } from './segmentFile';
 import { tokenize } from './tokenizer';
 import type { SearchIndexStats, SearchQuery, SearchResult, SearchSessionMeta } from './types';
@@ -176,8 +176,11 @@ export class SearchIndex implements IndexView {
 
   // ---- segments -------------------------------------------------------------------------
 
-  /** Where a new segment goes: a file in the index folder, if there is one, as it is made. */
-  private output(): SegmentFileWriter | undefined {
+  /**
+   * Where a new segment goes: a file in the index folder, if there is one, as it is made.
+   * Protected so that a test can stand in a disk that fills up.
+   */
+  protected segmentOutput(): SegmentOutput | undefined {
     return this.dir === undefined ? undefined : new SegmentFileWriter(this.dir);
   }
 
@@ -190,14 +193,14 @@ export class SearchIndex implements IndexView {
   flush(): void {
     if (this.builder.isEmpty) return;
     const facts = this.docTable.facts(this.averageLength());
-    this.segmentList.push(this.builder.build(facts, this.output()));
+    this.segmentList.push(this.builder.build(facts, this.segmentOutput()));
     this.builder.reset();
     const count = this.mergeableTail();
     if (count < 2) return;
     const docSession = facts.session;
     const alive = (doc: number): number => (this.sessionRecords[docSession[doc]] ? doc : -1);
     const inputs = this.segmentList.slice(-count);
-    const merged = mergeSegments(inputs, alive, facts, this.output());
+    const merged = mergeSegments(inputs, alive, facts, this.segmentOutput());
     this.segmentList.splice(-count, count, merged);
     for (const segment of inputs) this.retire(segment);
   }
@@ -243,13 +246,19 @@ export class SearchIndex implements IndexView {
     // Only dead documents go, and they never counted: the average stays what it is.
     const facts = next.facts(this.averageLength());
     const rewritten: Segment[] = [];
-    for (const segment of this.segmentList) {
-      const fresh = mergeSegments([segment], (doc) => docMap[doc], facts, this.output());
-      this.retire(segment);
-      // An empty one's file is not named by the manifest: the save deletes it.
-      if (fresh.termCount > 0) rewritten.push(fresh);
-      else this.retire(fresh);
+    try {
+      for (const segment of this.segmentList) {
+        const fresh = mergeSegments([segment], (doc) => docMap[doc], facts, this.segmentOutput());
+        // An empty one's file is not named by the manifest: the save deletes it.
+        if (fresh.termCount > 0) rewritten.push(fresh);
+        else this.retire(fresh);
+      }
+    } catch (err) {
+      // The index stays as it was (a full disk): the rewrites so far go, their files with the next save.
+      for (const segment of rewritten) this.retire(segment);
+      throw err;
     }
+    for (const segment of this.segmentList) this.retire(segment);
     this.segmentList = rewritten;
     this.sessionRecords = sessions;
     this.byPath = new Map(sessions.map((s, i) => [s.path, i]));

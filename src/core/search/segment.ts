@@ -541,6 +541,8 @@ export class SegmentBuilder {
    */
   private sortedDoc = new Uint32Array(0);
   private sortedPosition = new Uint32Array(0);
+  /** Set while the occurrences hold term ranks instead of term ids: during a build. */
+  private rankedBy: Uint32Array | undefined;
 
   constructor(private readonly regroupOccurrences = defaultRegroupOccurrences) {}
 
@@ -558,6 +560,7 @@ export class SegmentBuilder {
    * build, tens of MB at a time, until the next full collection.
    */
   reset(): void {
+    this.rankedBy = undefined;
     this.termIds = new Map();
     this.termList = [];
     this.occurrenceTerm.truncate(0);
@@ -604,8 +607,21 @@ export class SegmentBuilder {
       return this.buildInto(facts, output);
     } catch (err) {
       output?.abort();
+      // A failed build (a full disk) keeps everything pending, for the next build to retry.
+      this.restoreTermIds();
       throw err;
     }
+  }
+
+  /** Turns the occurrences' term ranks back into term ids, after a build that did not finish. */
+  private restoreTermIds(): void {
+    const rank = this.rankedBy;
+    if (!rank) return;
+    this.rankedBy = undefined;
+    const idOf = new Uint32Array(rank.length);
+    for (let id = 0; id < rank.length; id++) idOf[rank[id]] = id;
+    const termOf = this.occurrenceTerm.view();
+    for (let t = 0; t < termOf.length; t++) termOf[t] = idOf[termOf[t]];
   }
 
   private buildInto(facts: DocFacts, output: SegmentOutput | undefined): Segment {
@@ -615,10 +631,12 @@ export class SegmentBuilder {
     const rank = new Uint32Array(termCount);
     for (let r = 0; r < termCount; r++) rank[this.termIds.get(sortedTerms[r]) as number] = r;
     // Counting sort of occurrences by term rank; stable, so each term's stay in (doc, position)
-    // order. Term ids become ranks in place: the builder is reset after a build.
+    // order. Term ids become ranks in place: the builder is reset after a build, or the ids
+    // are restored after one that failed.
     const count = this.occurrenceTerm.length;
     const termOf = this.occurrenceTerm.view();
     const bucketStart = new Uint32Array(termCount + 1);
+    this.rankedBy = rank;
     for (let t = 0; t < count; t++) {
       const r = rank[termOf[t]];
       termOf[t] = r;

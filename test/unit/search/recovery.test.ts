@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SearchIndex } from '../../../src/core/search/searchIndex';
+import type { SegmentOutput } from '../../../src/core/search/segment';
 import { searchIndexFileName } from '../../../src/core/search/indexFile';
 import { IndexKeeper } from '../../../src/core/search/worker/indexKeeper';
 import { toFileState } from '../../../src/core/search/worker/fileState';
@@ -17,7 +18,10 @@ const segmentFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) =
 
 /** An index of `sessions` sessions in `dir`, each with its own word and a shared one. */
 function build(dir: string, sessions: number, from = 0): SearchIndex {
-  const index = new SearchIndex({ dir, flushPositions: 40, maxSegmentBytes: 1 });
+  return fill(new SearchIndex({ dir, flushPositions: 40, maxSegmentBytes: 1 }), sessions, from);
+}
+
+function fill<T extends SearchIndex>(index: T, sessions: number, from = 0): T {
   for (let s = from; s < from + sessions; s++) {
     index.upsertSession({ path: `/h/${s}.jsonl`, id: `${s}`, name: null, cwd: '/w', modified_ms: 0, fingerprint: `f${s}` }, [
       { entry_id: `a${s}`, role: 'user', timestamp_ms: s, text: `shared words and marker${s} here`, truncated: false },
@@ -128,5 +132,54 @@ describe('restart with a half-written search index', () => {
     assert.equal(second.search({ query: 'zebra', per_session: 0, limit: 200 }).total, 180);
     for (let s = 0; s < 6; s++) assert.equal(second.search({ query: `quokka${s}`, per_session: 1 }).total, 1);
     second.dispose();
+  });
+});
+
+/** An index whose disk fills up while it writes its `failAt`-th segment from now on. */
+class FillingDisk extends SearchIndex {
+  private outputs = 0;
+  private failAt = -1;
+
+  failAfter(segments: number): void {
+    this.failAt = this.outputs + segments;
+  }
+
+  protected override segmentOutput(): SegmentOutput | undefined {
+    const output = super.segmentOutput();
+    if (output && this.outputs++ === this.failAt) {
+      output.write = () => {
+        throw new Error('ENOSPC: no space left on device');
+      };
+    }
+    return output;
+  }
+}
+
+describe('a disk that fills up while segments are written', () => {
+  it('leaves the index as it was when a compaction fails part-way', async () => {
+    const dir = tempDir();
+    const index = fill(new FillingDisk({ dir, flushPositions: 40, maxSegmentBytes: 1 }), 12);
+    index.flush();
+    assert.ok(index.segments.length >= 3, `${index.segments.length} segments to rewrite`);
+    index.removeSession('/h/0.jsonl');
+    const answers = (): unknown => [index.search({ query: 'shared', per_session: 0, limit: 50 }), index.search({ query: 'marker4' })].map((r) => r.hits.map((h) => [h.session_path, h.entry_id]));
+    const before = answers();
+    // The first segment is rewritten, the second is not: the first's old file must still serve.
+    index.failAfter(1);
+    assert.throws(() => index.compact(), /no space left/);
+    assert.deepEqual(answers(), before);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'the failed rewrite leaves no temp file',
+    );
+    // With room again, the next save compacts and keeps every answer.
+    await index.save(dir);
+    assert.deepEqual(answers(), before);
+    const loaded = await SearchIndex.load(dir);
+    assert.ok(loaded);
+    assert.equal(loaded.search({ query: 'shared', per_session: 0 }).total, 22);
+    index.close();
+    loaded.close();
   });
 });

@@ -64,13 +64,17 @@ describe('segment builds', () => {
 
 /** Documents `from`..`from + docs - 1`, each many occurrences of a few hundred terms. */
 function bigSegment(from: number, docs: number, facts: DocFacts, seed: number, output?: SegmentFileWriter): Segment {
+  return bigBuilder(from, docs, facts, seed).build(facts, output);
+}
+
+function bigBuilder(from: number, docs: number, facts: DocFacts, seed: number): SegmentBuilder {
   const next = random(seed);
   const builder = new SegmentBuilder();
   for (let doc = from; doc < from + docs; doc++) {
     builder.beginDoc(doc);
     for (let position = 0; position < facts.length[doc]; position++) builder.addToken(`w${Math.floor(next() ** 2 * 300)}`, position);
   }
-  return builder.build(facts, output);
+  return builder;
 }
 
 /** 4,000 documents of 600–1,600 tokens, eight to a session: inputs of several MB each. */
@@ -159,5 +163,22 @@ describe('segment merges', () => {
     let pairwise = parts[0];
     for (const next of parts.slice(1)) pairwise = mergeSegments([pairwise, next], dropSome, facts);
     assert.deepEqual(describeSegment(mergeSegments(parts, dropSome, facts)), describeSegment(pairwise));
+  });
+
+  it('that fail part-way keep what was pending for the next build', (t) => {
+    const dir = tempDir(t);
+    const facts = bigFacts();
+    const builder = bigBuilder(0, 2_000, facts, 3);
+    let writes = 0;
+    const output = new SegmentFileWriter(dir);
+    const write = output.write.bind(output);
+    output.write = (bytes) => {
+      // The disk fills up once part of the segment is written.
+      if (++writes === 3) throw new Error('ENOSPC: no space left on device');
+      write(bytes);
+    };
+    assert.throws(() => builder.build(facts, output), /no space left/);
+    assert.deepEqual(fs.readdirSync(dir), [], 'no file left behind');
+    assert.deepEqual(describeSegment(builder.build(facts)), describeSegment(bigSegment(0, 2_000, facts, 3)));
   });
 });
