@@ -17,8 +17,9 @@ import { MemoryDictionary, type PositionedFile, type TermDictionary } from './te
  *   comes from per-session document frequencies instead of walking the list.
  *
  * The posting block tables live in memory. The dictionary (termDictionary.ts) and the posting
- * bytes (a PostingSource) are in memory while the segment is new and in its file once written,
- * read on demand.
+ * bytes (a PostingSource) are in the segment's file, read on demand: an index with a folder
+ * writes them there as a build or merge makes them (a SegmentOutput); one without keeps them
+ * in memory until it is saved.
  *
  * Every segment covers a doc-id range after the previous segment's, so merging adjacent
  * segments is a concatenation per term.
