@@ -214,7 +214,8 @@ class ByteSink {
 
   constructor(
     capacity: number,
-    private readonly output?: SegmentOutput,
+    /** Where drained bytes go; without one everything stays in `buffer`. */
+    readonly output?: SegmentOutput,
   ) {
     this.buffer = new Uint8Array(Math.max(capacity, 1024));
   }
@@ -311,7 +312,6 @@ export interface DocFacts {
  */
 class SegmentWriter {
   readonly sink: ByteSink;
-  private readonly output: SegmentOutput | undefined;
   private readonly sessions = new ByteSink(4096);
   private readonly termList: string[] = [];
   private readonly docCounts = new GrowableArray(u32, 1024);
@@ -351,7 +351,6 @@ class SegmentWriter {
     // A NaN or zero average would give blocks bounds of 0, and queries would skip hits.
     if (!(facts.averageLength >= 1)) throw new Error(`segment writer: average document length ${facts.averageLength} is not a length`);
     this.facts = facts;
-    this.output = output;
     this.sink = output ? new ByteSink(2 * drainBytes, output) : new ByteSink(capacity);
     this.termBlocks.push(0);
   }
@@ -477,7 +476,7 @@ class SegmentWriter {
     this.termList.forEach((t, k) => (termEnds[k] = chars += t.length));
     const postingBytes = this.sink.offset;
     const sink = this.sink;
-    const output = this.output;
+    const output = sink.output;
     if (output) {
       sink.drain(0);
       output.write(this.sessions.buffer.subarray(0, this.sessions.pos));
