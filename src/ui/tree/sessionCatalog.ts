@@ -98,6 +98,11 @@ export class SessionCatalog {
    * Takes the answer of list_tags. The whole tree is refreshed only when the Tags group comes
    * or goes: otherwise the group's own subtree and the rows whose tooltips name a changed tag
    * are enough, and the other groups (and what the user is expanding there) are left alone.
+   *
+   * A listing that differs only in its counts refreshes nothing. A tag row's count comes from
+   * the sessions, and `track` refreshes that row when a session joins or leaves it. A
+   * refresh of the Tags group would also discard the tag rows it holds, and VS Code answers
+   * a tag the user is expanding at that moment with no children, for good.
    */
   setTags(tags: readonly TagListing[]): TreeChange {
     const before = new Map(this.tags.map((t) => [t.id, t] as const));
@@ -105,7 +110,7 @@ export class SessionCatalog {
     if ((before.size > 0) !== (this.tags.length > 0)) return { root: true, groups: [], sessions: [] };
     const after = new Map(this.tags.map((t) => [t.id, t] as const));
     const ids = new Set([...before.keys(), ...after.keys()]);
-    const same = (a: TagListing | undefined, b: TagListing | undefined) => JSON.stringify(a) === JSON.stringify(b);
+    const same = (a: TagListing | undefined, b: TagListing | undefined) => a?.name === b?.name && a?.parent_id === b?.parent_id;
     if ([...ids].every((id) => same(before.get(id), after.get(id)))) return { root: false, groups: [], sessions: [] };
     // A row's tooltip lists its tags by name; counts and colours are not on it.
     const renamed = new Set([...ids].filter((id) => before.get(id)?.name !== after.get(id)?.name));

@@ -134,6 +134,7 @@ test('a tag change refreshes the Tags group, not the tree, unless the group come
   c.children(project);
   assert.deepEqual(c.setTags([tag(1, 'work', 1)]), { root: true, groups: [], sessions: [] }, 'the group appears');
   assert.deepEqual(c.setTags([tag(1, 'work', 1)]), { root: false, groups: [], sessions: [] }, 'nothing changed');
+  assert.deepEqual(c.setTags([tag(1, 'work', 2)]), { root: false, groups: [], sessions: [] }, 'only a count changed');
   const counted = c.setTags([tag(1, 'work', 1), tag(2, 'later', 0)]);
   assert.deepEqual([counted.root, ids(counted.groups), ids(counted.sessions)], [false, ['g:tags'], []], 'a new tag: only the group');
   const renamed = c.setTags([tag(1, 'job', 1), tag(2, 'later', 0)]);
