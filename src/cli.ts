@@ -82,7 +82,7 @@ function demoRoot(args: ParsedArgs): string {
   return path.join(os.tmpdir(), `pi-session-manager-demo${user}`);
 }
 
-async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLogger>): Promise<Core> {
+async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLogger>, startingNow = false): Promise<Core> {
   const stateDir = path.resolve(flag(args, '--state-dir') ?? defaultStateDir());
   const agentDir = path.resolve(flag(args, '--agent-dir') ?? defaultAgentDir());
   return Core.create({
@@ -92,6 +92,7 @@ async function openCore(args: ParsedArgs, log: ReturnType<typeof createStreamLog
     platform: { moveToTrash: (file) => moveToTrashHeadless(file, log) },
     extraSessionDirs: (args.flags.get('--session-dir') ?? []).map((d) => path.resolve(d)),
     workspaceFolders: () => [process.cwd()],
+    startingNow,
   });
 }
 
@@ -127,7 +128,7 @@ async function serve(args: ParsedArgs): Promise<void> {
   // A demo next to the user's own server must not fight over its port.
   if (demo && explicit.port === undefined) explicit.port = 0;
   const store = demo ? writeDemoStore(demoRoot(args)) : undefined;
-  const core = store ? await openDemoCore(store, log, { moveToTrash: (file) => moveToTrashHeadless(file, log) }) : await openCore(args, log);
+  const core = store ? await openDemoCore(store, log, { moveToTrash: (file) => moveToTrashHeadless(file, log) }) : await openCore(args, log, true);
   const supervisor = new ServerSupervisor(core, { explicit: () => explicit, log, webClientDir: path.join(__dirname, 'webview') });
   core.register(supervisor);
   let stopping = false;

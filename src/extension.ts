@@ -46,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PiSess
     extraSessionDirs: settings.sessionDirectories.map((d) => path.resolve(expandHome(d))),
     piCommand: { command: settings.piCommand, args: [] },
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    startingNow: true,
   });
   const uiCaller: Caller = localUserCaller('ui');
 

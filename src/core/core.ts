@@ -67,6 +67,12 @@ export interface CoreOptions {
    * into the store, so the user's pi folders and databases are never touched.
    */
   demo?: { sessionsDir: string };
+  /**
+   * The host starts the core as soon as it is made (the server, the editor), so the first
+   * scan's reading of the scan cache begins at construction. A short-lived core (a CLI
+   * command about tokens) leaves the cache unread.
+   */
+  startingNow?: boolean;
 }
 
 /**
@@ -112,6 +118,7 @@ export class Core extends Disposable {
     // whole file, so during a cold scan it is saved every 10 s, not after every batch. Disposed
     // after the session index (reverse order), so the index's last rows are saved.
     const scanCache = this.register(new ScanCacheClient({ file: path.join(options.stateDir, 'scan-cache.db'), log, saveDelayMs: 10_000, restAfterMs: 5_000 }));
+    if (options.startingNow) scanCache.preload();
     const tokens = new TokenStore(stateDb);
     this.tokens = tokens;
     this.launchDirs = options.extraSessionDirs ?? [];

@@ -64,6 +64,32 @@ describe('the scan cache in its worker', () => {
     }
   });
 
+  it('a preload is what the first loadAll gets; later loads read again', async () => {
+    const file = path.join(tempDir(), 'scan-cache.db');
+    const first = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 60_000 });
+    first.put(row('a', '1'));
+    first.put(row('b', '2'));
+    await first.dispose();
+
+    const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 60_000 });
+    try {
+      cache.preload();
+      assert.equal(cache.workerRunning, true, 'the worker starts at once');
+      assert.deepEqual([...(await cache.loadAll()).keys()].sort(), ['/s/a.jsonl', '/s/b.jsonl']);
+      cache.put(row('c', '3'));
+      await cache.flush();
+      assert.deepEqual([...(await cache.loadAll()).keys()].sort(), ['/s/a.jsonl', '/s/b.jsonl', '/s/c.jsonl'], 'the second load is not the preloaded one');
+    } finally {
+      await cache.dispose();
+    }
+
+    // A core closed before its first scan never takes its preload: closing is still clean.
+    const unused = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 60_000 });
+    unused.preload();
+    await unused.dispose();
+    assert.equal(unused.workerRunning, false);
+  });
+
   it('saves what is pending when disposed', async () => {
     const file = path.join(tempDir(), 'scan-cache.db');
     const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 60_000, restAfterMs: 60_000 });

@@ -48,6 +48,7 @@ export class ScanCacheClient implements ScanCacheStore {
   /** Where the rows of the load under way go. */
   private loading: Map<string, CachedFile> | undefined;
   private loaded: Promise<unknown> = Promise.resolve();
+  private preloaded: Promise<Map<string, CachedFile>> | undefined;
 
   constructor(private readonly options: ScanCacheClientOptions) {
     const { log } = options;
@@ -81,7 +82,25 @@ export class ScanCacheClient implements ScanCacheStore {
     return this.worker.current !== undefined;
   }
 
-  async loadAll(): Promise<Map<string, CachedFile>> {
+  /**
+   * Starts reading every row now, for the first `loadAll` to take. Called as the core is made,
+   * so the worker's start and the file's read run beside the rest of start-up (opening the
+   * state database, binding the port) instead of after it.
+   */
+  preload(): void {
+    if (this.preloaded) return;
+    this.preloaded = this.readAll();
+    // Whoever takes it sees the failure; until then it is not an unhandled rejection.
+    this.preloaded.catch(() => undefined);
+  }
+
+  loadAll(): Promise<Map<string, CachedFile>> {
+    const early = this.preloaded;
+    this.preloaded = undefined;
+    return early ?? this.readAll();
+  }
+
+  private async readAll(): Promise<Map<string, CachedFile>> {
     // One load at a time: its rows arrive in batches before the reply.
     while (this.loading) await this.loaded.catch(() => undefined);
     const out = new Map<string, CachedFile>();
