@@ -75,6 +75,22 @@ export interface CoreOptions {
   startingNow?: boolean;
 }
 
+/** The longest a first scan's rows wait for the search worker to stop before they are saved anyway. */
+const maxFirstRowsDeferralMs = 5 * 60_000;
+
+/** Settles with `work` or after `ms`, whichever comes first; the timer does not hold the process. */
+function firstOf(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
+  });
+}
+
 /**
  * The one core: owns the state, the services and the command table. Every face of the
  * product (editor UI, HTTP, WebSocket, SSE, CLI) goes through `dispatch()`.
@@ -99,6 +115,7 @@ export class Core extends Disposable {
   private opening: Promise<void> | undefined;
   private readonly search: SearchService;
   private readonly scanPool: ScanPool;
+  private readonly scanCache: ScanCacheClient;
 
   /**
    * Cheap enough for the editor's activation: the databases are not read here but in
@@ -115,10 +132,12 @@ export class Core extends Disposable {
     this.register(toDisposable(() => stateDb.close()));
     // The scan cache is read whole at startup and then only when a file grows, in a worker
     // thread that stops (with sql.js's memory) 5 s after its last use. Each save exports the
-    // whole file, so during a cold scan it is saved every 10 s, not after every batch. Disposed
-    // after the session index (reverse order), so the index's last rows are saved.
+    // whole file, so it is saved 10 s after changes stop, not after every batch; the first
+    // scan's rows wait for search (see `start`). Disposed after the session index (reverse
+    // order), so the index's last rows are saved.
     const scanCache = this.register(new ScanCacheClient({ file: path.join(options.stateDir, 'scan-cache.db'), log, saveDelayMs: 10_000, restAfterMs: 5_000 }));
     if (options.startingNow) scanCache.preload();
+    this.scanCache = scanCache;
     const tokens = new TokenStore(stateDb);
     this.tokens = tokens;
     this.launchDirs = options.extraSessionDirs ?? [];
@@ -300,6 +319,11 @@ export class Core extends Disposable {
     this.register(watchSharedState(this.stateDb, this.log));
     this.register(this.sessions);
     void this.sessions.ready().then(() => this.logFirstScan());
+    // The first scan's rows wait until search has indexed what it found and its worker has
+    // stopped (see ScanCacheClient.deferWrites), or at most a few minutes after the scan if
+    // searches keep the worker up: a cold start's two largest memories then come one after
+    // the other instead of together.
+    this.scanCache.deferWrites(this.sessions.ready().then(() => firstOf(this.search.resting(), maxFirstRowsDeferralMs)));
     await this.sessions.start();
   }
 

@@ -77,6 +77,8 @@ export class SearchService implements IDisposable, DocumentFeedHost {
   private readonly fed = new Map<string, string>();
   /** When the last search was asked (0: never). */
   private lastSearchAt = 0;
+  /** Callers of `resting()` waiting for the running worker to stop. */
+  private restWaiters: (() => void)[] = [];
 
   constructor(private readonly options: SearchServiceOptions) {
     const { bus, log } = options;
@@ -136,6 +138,22 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     return this.worker.current !== undefined;
   }
 
+  /**
+   * Resolves once no search worker runs: at once when none does, else when the running one
+   * rests (settled: every listed file indexed and saved) or stops, or the service is disposed.
+   * A cold start's indexing ends this way unless searches keep the worker up.
+   */
+  resting(): Promise<void> {
+    if (!this.worker.current || this.disposed) return Promise.resolve();
+    return new Promise((resolve) => this.restWaiters.push(resolve));
+  }
+
+  private wakeRestWaiters(): void {
+    const waiters = this.restWaiters;
+    this.restWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** A listed session for the worker, marked `fed` when this very version was fed. */
   private stateOf(info: SessionInfo): SessionFileState {
     const state = toFileState(info);
@@ -193,6 +211,7 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     const save = () => this.persist().catch((err) => this.options.log.warn(`search: final save failed: ${describeError(err)}`));
     await this.worker.dispose(save, disposeSaveTimeoutMs);
     this.disposed = true;
+    this.wakeRestWaiters();
   }
 
   private fileList(): SessionFileState[] {
@@ -214,6 +233,7 @@ export class SearchService implements IDisposable, DocumentFeedHost {
     // Feed ports to the stopped worker lead nowhere: senders holding one open a new one.
     this.generation++;
     this.fed.clear();
+    this.wakeRestWaiters();
     if (reason === 'rest') {
       this.indexedBefore = answer?.indexed_since_start ?? this.indexedBefore;
       return;

@@ -201,3 +201,45 @@ describe('session engine over a real store', () => {
     assert.match(relative.envelope.error!, /paths\[0\]/);
   });
 });
+
+describe('the first scan\'s rows and the search worker', () => {
+  test('rows are saved once search has indexed the store and rested, and survive a kill', async () => {
+    const store = fs.realpathSync(tempDir('psm-store-'));
+    const stateDir = tempDir('psm-state-');
+    const files = [1, 2, 3, 4, 5].map((seed) => writeSession(store, { version: 3, seed, cwd: '/home/dev/rows', turns: 3 }).path);
+    const cacheFile = path.join(stateDir, 'scan-cache.db');
+    let server = await startCliServer({ stateDir, sessionDirs: [store] });
+    try {
+      const target = { host: server.host, port: server.port };
+      assert.equal((await callApi<SessionInfo[]>(target, 'scan_sessions')).envelope.data.length, files.length);
+      // The empty database is saved as it opens; the rows come after search's indexing, save
+      // and rest, while the server keeps running.
+      const sizeOf = () => (fs.existsSync(cacheFile) ? fs.statSync(cacheFile).size : 0);
+      let waited = 0;
+      while (sizeOf() === 0 && waited < 10_000) {
+        await new Promise((r) => setTimeout(r, 50));
+        waited += 50;
+      }
+      const empty = sizeOf();
+      let searchReadyFirst = false;
+      while (sizeOf() <= empty && waited < 30_000) {
+        await new Promise((r) => setTimeout(r, 100));
+        waited += 100;
+        if (sizeOf() <= empty) searchReadyFirst ||= (await callApi<{ ready: boolean }>(target, 'get_search_status')).envelope.data.ready;
+      }
+      assert.ok(sizeOf() > empty, 'the rows were saved while the server kept running');
+      assert.ok(searchReadyFirst, 'search had caught up while they waited');
+      // Give the save time to complete its rename, then end the process without a clean stop.
+      await new Promise((r) => setTimeout(r, 500));
+      await server.stop('SIGKILL');
+      server = await startCliServer({ stateDir, sessionDirs: [store] });
+      const warm = { host: server.host, port: server.port };
+      await callApi(warm, 'scan_sessions');
+      const status = (await callApi<ScanStatus>(warm, 'get_scan_status')).envelope.data;
+      assert.equal(status.full_parses, 0, 'a kill after the rows were saved costs no parse');
+      assert.equal(status.cache_hits, files.length);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -179,9 +179,15 @@ describe('SearchService at rest', () => {
       return !service.workerRunning;
     };
     try {
+      await service.resting();
       bus.publish('scan-progress', { done: files.length, total: files.length, finished: true });
+      assert.equal(service.workerRunning, true);
+      const rested = service.resting();
       await until(service, (s) => s.ready && s.indexed_files === files.length);
-      assert.ok(await stopped(), 'the worker stopped once settled');
+      // The worker does not hold the process open while it idles; a server's port would.
+      const keepOpen = setInterval(() => undefined, 1_000);
+      await rested.finally(() => clearInterval(keepOpen));
+      assert.equal(service.workerRunning, false, 'resting() waits for the worker to stop once settled');
       assert.ok(fs.existsSync(path.join(indexDir, searchIndexFileName)), 'and saved the index first');
 
       // A search starts a new worker, which answers from the saved index and reads nothing again.

@@ -90,6 +90,52 @@ describe('the scan cache in its worker', () => {
     assert.equal(unused.workerRunning, false);
   });
 
+  it('deferred rows wait here, readable, and go to the worker when the deferral ends', async () => {
+    const file = path.join(tempDir(), 'scan-cache.db');
+    const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 60_000 });
+    try {
+      let end!: () => void;
+      cache.deferWrites(new Promise<void>((resolve) => (end = resolve)));
+      for (let i = 0; i < 600; i++) cache.put(row(`f${i}`, String(i)));
+      cache.delete('/s/f1.jsonl');
+      cache.writePending();
+      await sleep(300);
+      assert.equal(cache.workerRunning, false, 'more than a batch and the send delay passed, and nothing went out');
+      assert.equal(fs.existsSync(file), false);
+      assert.deepEqual(await cache.snapshotOf('/s/f7.jsonl'), { v: 2, seen: '7' }, 'a deferred row is read here');
+      assert.equal(await cache.snapshotOf('/s/f1.jsonl'), undefined, 'a deferred delete too');
+
+      end();
+      await waitFor(() => cache.workerRunning, 'the rows go out once the deferral ends');
+      await cache.flush();
+      const again = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 100 });
+      try {
+        const rows = await again.loadAll();
+        assert.equal(rows.size, 599);
+        assert.ok(!rows.has('/s/f1.jsonl'));
+        assert.deepEqual(await again.snapshotOf('/s/f599.jsonl'), { v: 2, seen: '599' });
+      } finally {
+        await again.dispose();
+      }
+    } finally {
+      await cache.dispose();
+    }
+  });
+
+  it('a deferral that never ends still loses nothing: dispose saves the rows', async () => {
+    const file = path.join(tempDir(), 'scan-cache.db');
+    const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 60_000, restAfterMs: 60_000 });
+    cache.deferWrites(new Promise(() => undefined));
+    cache.put(row('a', 'x'));
+    await cache.dispose();
+    const again = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 10, restAfterMs: 100 });
+    try {
+      assert.deepEqual([...(await again.loadAll()).keys()], ['/s/a.jsonl']);
+    } finally {
+      await again.dispose();
+    }
+  });
+
   it('saves what is pending when disposed', async () => {
     const file = path.join(tempDir(), 'scan-cache.db');
     const cache = new ScanCacheClient({ file, log: silentLogger, saveDelayMs: 60_000, restAfterMs: 60_000 });

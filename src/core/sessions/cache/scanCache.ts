@@ -51,8 +51,30 @@ export interface CachedParse extends CachedFile {
   snapshot: unknown;
 }
 
+/**
+ * A row ready for the table: SessionInfo and snapshot already JSON text. Rows are kept and
+ * sent in this form, a few kB of flat strings each, instead of as object graphs that cost
+ * several times that in the heap and in every copy to the worker.
+ */
+export interface StoredParse extends StoredRow {
+  snapshot: string;
+}
+
+export function toStoredParse(entry: CachedParse): StoredParse {
+  return { path: entry.path, size: entry.size, mtime_ms: entry.mtimeMs, offset: entry.offset, info: JSON.stringify(entry.info), snapshot: JSON.stringify(entry.snapshot) };
+}
+
+/** A snapshot's JSON text read back; undefined when it is damaged. */
+export function parseSnapshot(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A change to a file's row: the new row, or null to delete it. */
-export type RowChange = [path: string, row: CachedParse | null];
+export type RowChange = [path: string, row: StoredParse | null];
 
 /**
  * Derived per-file data (SessionInfo and the summary state needed to continue a tail read),
@@ -76,12 +98,7 @@ export class ScanCache {
   /** The summary state saved with a file's row; undefined when there is none (or it is damaged). */
   snapshotOf(path: string): unknown {
     const row = this.db.get<{ snapshot: string }>('SELECT snapshot FROM files WHERE path = ?', [path]);
-    if (!row) return undefined;
-    try {
-      return JSON.parse(row.snapshot) as unknown;
-    } catch {
-      return undefined;
-    }
+    return row ? parseSnapshot(row.snapshot) : undefined;
   }
 
   /** Writes a batch of changes in one transaction; the database saves itself later. */
@@ -96,10 +113,10 @@ export class ScanCache {
         this.db.run('INSERT OR REPLACE INTO files (path, size, mtime_ms, offset, info, snapshot) VALUES (?, ?, ?, ?, ?, ?)', [
           entry.path,
           entry.size,
-          entry.mtimeMs,
+          entry.mtime_ms,
           entry.offset,
-          JSON.stringify(entry.info),
-          JSON.stringify(entry.snapshot),
+          entry.info,
+          entry.snapshot,
         ]);
       }
     });

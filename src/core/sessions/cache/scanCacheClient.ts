@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { RestingWorker, type RequestOf } from '../../util/restingWorker';
 import { workerResourceLimits, workerScript } from '../../util/workerScript';
 import { describeError, type Logger } from '../../log';
-import { addRows, type CachedFile, type CachedParse, type RowChange } from './scanCache';
+import { addRows, parseSnapshot, toStoredParse, type CachedFile, type CachedParse, type RowChange, type StoredParse } from './scanCache';
 import type { FromScanCache, ScanCacheInit, ToScanCache } from './scanCacheProtocol';
 
 /** What the session index needs of the scan cache. */
@@ -43,7 +43,9 @@ const disposeSaveTimeoutMs = 10_000;
  */
 export class ScanCacheClient implements ScanCacheStore {
   private readonly worker: RestingWorker<ToScanCache, FromScanCache>;
-  private pending = new Map<string, CachedParse | null>();
+  private pending = new Map<string, StoredParse | null>();
+  /** While above zero, changes wait here instead of going to the worker (see `deferWrites`). */
+  private deferrals = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Where the rows of the load under way go. */
   private loading: Map<string, CachedFile> | undefined;
@@ -108,7 +110,7 @@ export class ScanCacheClient implements ScanCacheStore {
     this.loaded = this.request({ type: 'load' }).finally(() => (this.loading = undefined));
     await this.loaded;
     for (const [file, row] of this.pending) {
-      if (row) out.set(file, row);
+      if (row) addRows(out, [row]);
       else out.delete(file);
     }
     return out;
@@ -116,12 +118,12 @@ export class ScanCacheClient implements ScanCacheStore {
 
   async snapshotOf(file: string): Promise<unknown> {
     const waiting = this.pending.get(file);
-    if (waiting !== undefined) return waiting?.snapshot ?? undefined;
+    if (waiting !== undefined) return waiting ? parseSnapshot(waiting.snapshot) : undefined;
     return ((await this.request({ type: 'snapshot', path: file })) as unknown) ?? undefined;
   }
 
   put(entry: CachedParse): void {
-    this.change(entry.path, entry);
+    this.change(entry.path, toStoredParse(entry));
   }
 
   delete(file: string): void {
@@ -129,6 +131,38 @@ export class ScanCacheClient implements ScanCacheStore {
   }
 
   writePending(): void {
+    if (this.deferrals === 0) this.send();
+  }
+
+  /**
+   * Keeps changes here, as JSON text, until `until` settles; then they go to the worker. A
+   * cold start defers its rows until the search worker has indexed the store and stopped:
+   * sql.js holds the whole database in memory, several times its size on disk, and that
+   * memory would otherwise sit beside the search worker's at the cold start's peak. The rows
+   * are derived: if the process ends first, the next start parses those files again. Reads
+   * (`snapshotOf`, `loadAll`) see deferred rows; `flush` and `dispose` send them at once.
+   */
+  deferWrites(until: Promise<unknown>): void {
+    this.deferrals++;
+    const done = (): void => {
+      this.deferrals = Math.max(0, this.deferrals - 1);
+      this.writePending();
+    };
+    until.then(done, done);
+  }
+
+  /** Sends what is pending (deferred or not) and waits until the worker has saved it. */
+  async flush(): Promise<void> {
+    this.send();
+    if (this.worker.current) await this.request({ type: 'flush' });
+  }
+
+  async dispose(): Promise<void> {
+    this.send();
+    await this.worker.dispose(() => this.request({ type: 'flush' }), disposeSaveTimeoutMs);
+  }
+
+  private send(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.size === 0) return;
@@ -137,19 +171,9 @@ export class ScanCacheClient implements ScanCacheStore {
     this.worker.post({ type: 'write', changes });
   }
 
-  /** Sends what is pending and waits until the worker has saved it. */
-  async flush(): Promise<void> {
-    this.writePending();
-    if (this.worker.current) await this.request({ type: 'flush' });
-  }
-
-  async dispose(): Promise<void> {
-    this.writePending();
-    await this.worker.dispose(() => this.request({ type: 'flush' }), disposeSaveTimeoutMs);
-  }
-
-  private change(file: string, row: CachedParse | null): void {
+  private change(file: string, row: StoredParse | null): void {
     this.pending.set(file, row);
+    if (this.deferrals > 0) return;
     if (this.pending.size >= sendBatch) {
       this.writePending();
       return;
