@@ -164,7 +164,7 @@ export class SearchIndex implements IndexView {
     const record = this.sessionRecords[sessionIndex] as SessionRecord;
     for (const doc of docs) {
       this.builder.beginDoc(this.docTable.begin(sessionIndex));
-      const length = tokenize(doc.text, this.builder.addToken);
+      const length = tokenize(doc.text, this.builder.tokens);
       this.docTable.finish(doc, length);
       record.docCount++;
       record.tokenCount += length;

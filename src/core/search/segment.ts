@@ -1,6 +1,8 @@
 import { GrowableArray, VarintReader, f64, u32 } from './compactArrays';
 import { postingNorm } from './ranking';
 import { MemoryDictionary, type PositionedFile, type TermDictionary } from './termDictionary';
+import { TermTable } from './termTable';
+import type { RangeTokenSink } from './tokenizer';
 
 /**
  * An immutable slice of the inverted index: a sorted term dictionary and, per term, a postings
@@ -525,8 +527,7 @@ const defaultRegroupOccurrences = 1 << 20;
  * term leaves every term's occurrences grouped by document with positions ascending.
  */
 export class SegmentBuilder {
-  private termIds = new Map<string, number>();
-  private termList: string[] = [];
+  private readonly terms = new TermTable();
   private occurrenceTerm = new GrowableArray(u32, 65536);
   private occurrencePosition = new GrowableArray(u32, 65536);
   /** The documents in the order they began, and the index of each one's first occurrence. */
@@ -561,8 +562,7 @@ export class SegmentBuilder {
    */
   reset(): void {
     this.rankedBy = undefined;
-    this.termIds = new Map();
-    this.termList = [];
+    this.terms.clear();
     this.occurrenceTerm.truncate(0);
     this.occurrencePosition.truncate(0);
     this.docIds.truncate(0);
@@ -573,7 +573,7 @@ export class SegmentBuilder {
     return this.occurrenceTerm.length === 0;
   }
 
-  /** Starts a document: the following `addToken` calls belong to it. */
+  /** Starts a document: the following tokens belong to it. */
   beginDoc(doc: number): void {
     const last = this.docIds.length - 1;
     // A document that had no tokens holds no occurrences: the next one takes its place, so
@@ -586,16 +586,19 @@ export class SegmentBuilder {
     this.docFirst.push(this.occurrenceTerm.length);
   }
 
-  /** A tokenizer sink for the current document (bound once, not a closure per document). */
-  readonly addToken = (term: string, position: number): void => {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = this.termList.length;
-      this.termIds.set(term, id);
-      this.termList.push(term);
-    }
-    this.occurrenceTerm.push(id);
-    this.occurrencePosition.push(position);
+  /**
+   * The tokenizer's sink for the current document (made once, not per document). ASCII tokens
+   * are looked up as ranges of the text, so a term already seen costs no string.
+   */
+  readonly tokens: RangeTokenSink = {
+    ascii: (text, start, end, _hasUpper, position) => {
+      this.occurrenceTerm.push(this.terms.idOfAsciiRange(text, start, end));
+      this.occurrencePosition.push(position);
+    },
+    term: (term, position) => {
+      this.occurrenceTerm.push(this.terms.idOf(term));
+      this.occurrencePosition.push(position);
+    },
   };
 
   /**
@@ -625,11 +628,11 @@ export class SegmentBuilder {
   }
 
   private buildInto(facts: DocFacts, output: SegmentOutput | undefined): Segment {
-    const termCount = this.termList.length;
+    const termCount = this.terms.size;
     // The default string sort (code-unit order, native comparator) is the order lookups assume.
-    const sortedTerms = this.termList.slice().sort();
+    const sortedTerms = this.terms.list.slice().sort();
     const rank = new Uint32Array(termCount);
-    for (let r = 0; r < termCount; r++) rank[this.termIds.get(sortedTerms[r]) as number] = r;
+    for (let r = 0; r < termCount; r++) rank[this.terms.idOf(sortedTerms[r])] = r;
     // Counting sort of occurrences by term rank; stable, so each term's stay in (doc, position)
     // order. Term ids become ranks in place: the builder is reset after a build, or the ids
     // are restored after one that failed.

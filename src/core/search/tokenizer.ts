@@ -26,6 +26,28 @@ export enum TokenKind {
 /** Receives each token: folded term, position, and the [start, end) range in the original text. */
 export type TokenSink = (term: string, position: number, start: number, end: number, kind: TokenKind) => void;
 
+/**
+ * A sink that takes ASCII tokens as ranges of the text, without a string per token: `ascii`
+ * gets a run of ASCII letters and digits, `text[start, end)`, whose term is that run with A–Z
+ * lowered (`hasUpper` says whether there are any) and cut to `maxTermLength`. Every other
+ * token goes to `term`. The indexer looks ranges up in place (termTable.ts).
+ */
+export interface RangeTokenSink {
+  ascii(text: string, start: number, end: number, hasUpper: boolean, position: number, kind: TokenKind): void;
+  term: TokenSink;
+}
+
+/** A TokenSink behind the range interface: the ASCII range becomes its folded term string. */
+function rangesAsTerms(sink: TokenSink): RangeTokenSink {
+  return {
+    ascii: (text, start, end, hasUpper, position, kind) => {
+      const raw = text.slice(start, end);
+      sink(cutTerm(hasUpper ? raw.toLowerCase() : raw), position, start, end, kind);
+    },
+    term: sink,
+  };
+}
+
 /** Longer terms are cut to this many characters, on both the index and the query side. */
 export const maxTermLength = 64;
 /** Runs longer than this (hashes, base64) are kept whole: their "parts" would be noise. */
@@ -178,36 +200,38 @@ for (let c = 0; c < 128; c++) asciiKind[c] = c >= 0x61 && c <= 0x7a ? 1 : c >= 0
 const asciiShape: readonly Shape[] = [Shape.Other, Shape.Lower, Shape.Upper, Shape.Digit];
 
 /**
- * Emits a word run of ASCII letters and digits text[start, end) straight from slices of the
- * text. Most of what sessions hold is ASCII, and this skips the per-character folding and
- * string concatenation of the general path; the result is the same by construction (ASCII
- * folds to lowercase one character for one).
+ * Emits a word run of ASCII letters and digits text[start, end) as ranges of the text. Most
+ * of what sessions hold is ASCII, and this skips the per-character folding and string
+ * concatenation of the general path; the result is the same by construction (ASCII folds to
+ * lowercase one character for one).
  */
-function emitAsciiRun(text: string, start: number, end: number, hasUpper: boolean, hasDigit: boolean, position: number, sink: TokenSink): number {
+function emitAsciiRun(text: string, start: number, end: number, hasUpper: boolean, hasDigit: boolean, position: number, out: RangeTokenSink): number {
   const length = end - start;
-  const raw = text.slice(start, end);
-  const whole = hasUpper ? raw.toLowerCase() : raw;
-  let points: number[] = [];
+  let points: number[] = noPoints;
   if ((hasUpper || hasDigit) && length >= 2 && length <= maxSplitRunLength) {
     for (let k = 0; k < length; k++) runShape[k] = asciiShape[asciiKind[text.charCodeAt(start + k)]];
     points = splitPoints(length);
   }
   if (points.length === 0) {
-    sink(cutTerm(whole), position, start, end, TokenKind.Primary);
+    out.ascii(text, start, end, hasUpper, position, TokenKind.Primary);
     return 1;
   }
-  sink(cutTerm(whole), position, start, end, TokenKind.WholeIdentifier);
+  out.ascii(text, start, end, hasUpper, position, TokenKind.WholeIdentifier);
   let from = 0;
   for (let p = 0; p <= points.length; p++) {
     const to = p < points.length ? points[p] : length;
-    sink(cutTerm(whole.slice(from, to)), position + p, start + from, start + to, TokenKind.Primary);
+    out.ascii(text, start + from, start + to, hasUpper, position + p, TokenKind.Primary);
     from = to;
   }
   return points.length + 1;
 }
 
+const noPoints: number[] = [];
+
 /** Tokenizes `text`, positions starting at `firstPosition`; returns the number of positions used. */
-export function tokenize(text: string, sink: TokenSink, firstPosition = 0): number {
+export function tokenize(text: string, to: TokenSink | RangeTokenSink, firstPosition = 0): number {
+  const out = typeof to === 'function' ? rangesAsTerms(to) : to;
+  const sink = out.term;
   let position = firstPosition;
   let runKind: CharClass = CharClass.Separator;
   let runLength = 0;
@@ -240,7 +264,7 @@ export function tokenize(text: string, sink: TokenSink, firstPosition = 0): numb
         j++;
       }
       if (j === length || text.charCodeAt(j) < 128) {
-        position += emitAsciiRun(text, i, j, hasUpper, hasDigit, position, sink);
+        position += emitAsciiRun(text, i, j, hasUpper, hasDigit, position, out);
         i = j;
         continue;
       }

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SegmentBuilder, mergeSegments, type DocFacts, type Segment } from '../../../src/core/search/segment';
 import { SegmentFileWriter, openSegmentFile, writeSegmentFile } from '../../../src/core/search/segmentFile';
+import { TokenKind } from '../../../src/core/search/tokenizer';
 
 /** A deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -13,6 +14,16 @@ function random(seed: number): () => number {
     state = (state * 1664525 + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+/**
+ * Adds an ASCII term to a builder, every other time as a range of a text (in upper case, as
+ * the tokenizer hands over a run it folds) and otherwise as a string: both must reach one id.
+ */
+let via = 0;
+function addTerm(builder: SegmentBuilder, term: string, position: number): void {
+  if (via++ % 2 === 0) builder.tokens.term(term, position, 0, term.length, TokenKind.Primary);
+  else builder.tokens.ascii(`  ${term.toUpperCase()} `, 2, 2 + term.length, true, position, TokenKind.Primary);
 }
 
 /**
@@ -33,7 +44,7 @@ function buildWith(regroup: number | undefined): Segment {
     const count = Math.floor(next() * 40);
     let position = 0;
     for (let k = 0; k < count; k++) {
-      builder.addToken(`t${Math.floor(next() ** 3 * 500)}`, position);
+      addTerm(builder, `t${Math.floor(next() ** 3 * 500)}`, position);
       if (next() > 0.1) position++;
     }
     length[doc] = count;
@@ -72,7 +83,7 @@ function bigBuilder(from: number, docs: number, facts: DocFacts, seed: number): 
   const builder = new SegmentBuilder();
   for (let doc = from; doc < from + docs; doc++) {
     builder.beginDoc(doc);
-    for (let position = 0; position < facts.length[doc]; position++) builder.addToken(`w${Math.floor(next() ** 2 * 300)}`, position);
+    for (let position = 0; position < facts.length[doc]; position++) addTerm(builder, `w${Math.floor(next() ** 2 * 300)}`, position);
   }
   return builder;
 }
