@@ -145,7 +145,7 @@ export class ScanCacheClient implements ScanCacheStore {
   deferWrites(until: Promise<unknown>): void {
     this.deferrals++;
     const done = (): void => {
-      this.deferrals = Math.max(0, this.deferrals - 1);
+      this.deferrals--;
       this.writePending();
     };
     until.then(done, done);
