@@ -17,6 +17,7 @@ import { describeError, type Logger } from './log';
 import { resolveSessionDirs } from './sessions/sessionDirs';
 import type { SessionDir } from '../shared/model/sessionDirs';
 import { ScanCacheClient } from './sessions/cache/scanCacheClient';
+import { settledWithin } from './util/settledWithin';
 import { SessionIndex, type ContentObserver } from './sessions/sessionIndex';
 import { ScanPool } from './sessions/scan/scanPool';
 import { parseEntriesFrom, parseSessionFile } from './sessions/parser';
@@ -77,19 +78,6 @@ export interface CoreOptions {
 
 /** The longest a first scan's rows wait for the search worker to stop before they are saved anyway. */
 const maxFirstRowsDeferralMs = 5 * 60_000;
-
-/** Settles with `work` or after `ms`, whichever comes first; the timer does not hold the process. */
-function firstOf(work: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    work.then(done, done);
-  });
-}
 
 /**
  * The one core: owns the state, the services and the command table. Every face of the
@@ -323,7 +311,7 @@ export class Core extends Disposable {
     // stopped (see ScanCacheClient.deferWrites), or at most a few minutes after the scan if
     // searches keep the worker up: a cold start's two largest memories then come one after
     // the other instead of together.
-    this.scanCache.deferWrites(this.sessions.ready().then(() => firstOf(this.search.resting(), maxFirstRowsDeferralMs)));
+    this.scanCache.deferWrites(this.sessions.ready().then(() => settledWithin(this.search.resting(), maxFirstRowsDeferralMs)));
     await this.sessions.start();
   }
 

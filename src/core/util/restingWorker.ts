@@ -1,4 +1,5 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
+import { settledWithin } from './settledWithin';
 
 /** A worker's answer to a request, matched by id. */
 export type WorkerReply<Data, Code extends string = string> =
@@ -98,12 +99,8 @@ export class RestingWorker<ToWorker extends { type: string }, FromWorker extends
     if (this.disposed) return;
     clearTimeout(this.restTimer);
     const worker = this.worker;
-    if (worker && beforeStop) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-      await Promise.race([beforeStop().catch(() => undefined), timeout]);
-      clearTimeout(timer);
-    }
+    // The request behind `beforeStop` keeps the process alive while it waits.
+    if (worker && beforeStop) await settledWithin(beforeStop(), timeoutMs);
     this.disposed = true;
     this.worker = undefined;
     this.failAll(this.options.exitError());
