@@ -4,25 +4,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PiSessionsApi } from '../../../src/extension';
 import { CommandId, WebviewType } from '../../../src/ui/ids';
 import { test } from './harness';
-import { browser, sendToDriver } from './driver';
+import { browser } from './driver';
 import { waitUntil } from './wait';
-import { extensionId, fixtureSessions } from './sessionTreeDom';
+import { fixtureSessions } from './sessionTreeDom';
+import { extensionApi } from './extensionApi';
+import { describe, webviewFrame as page } from './webviewDom';
 
-/** Playwright steps into the webview's outer and inner frames through these selector parts. */
-const page = 'iframe.webview.ready:visible >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ';
 const body = `${page}body[data-page="dashboard"]`;
-
-interface Described {
-  text: string;
-  attributes: Record<string, string | null>;
-}
-
-async function describe(selector: string, attributes: string[]): Promise<Described[]> {
-  return ((await sendToDriver('describe', { selector, attributes })) as { items: Described[] }).items;
-}
 
 async function pageAttributes(): Promise<Record<string, string | null>> {
   const [found] = await describe(body, ['data-state', 'data-renders', 'data-filter-cwd', 'data-csp-violations', 'data-last-csp-violation']);
@@ -55,9 +45,7 @@ async function sessionsCard(): Promise<string> {
 }
 
 test('the dashboard draws its charts and follows the project and range filters', async () => {
-  const ext = vscode.extensions.getExtension<PiSessionsApi>(extensionId);
-  assert.ok(ext);
-  const api = ext.isActive ? ext.exports : await ext.activate();
+  const api = await extensionApi();
   await vscode.commands.executeCommand(CommandId.openDashboard);
   try {
     await browser.waitFor(body, 20_000);

@@ -6,14 +6,7 @@ import type { PiSessionsApi } from '../../../src/extension';
 import { test } from './harness';
 import { browser } from './driver';
 import { waitUntil } from './wait';
-
-const extensionId = 'pi-session-manager.pi-session-manager';
-
-async function activeApi(): Promise<PiSessionsApi> {
-  const ext = vscode.extensions.getExtension<PiSessionsApi>(extensionId);
-  assert.ok(ext, `extension ${extensionId} is not installed in this host`);
-  return ext.isActive ? ext.exports : await ext.activate();
-}
+import { extensionApi, extensionId } from './extensionApi';
 
 async function servingPort(api: PiSessionsApi): Promise<number> {
   await waitUntil('the API server to serve', () => api.serverState().kind === 'serving', 20_000);
@@ -23,14 +16,14 @@ async function servingPort(api: PiSessionsApi): Promise<number> {
 }
 
 test('the extension activates and exports its API', async () => {
-  const api = await activeApi();
+  const api = await extensionApi();
   assert.equal(vscode.extensions.getExtension(extensionId)?.isActive, true);
   assert.equal(typeof api.dispatch, 'function');
   assert.equal(typeof api.serverState, 'function');
 });
 
 test('GET /health answers on the configured port', async () => {
-  const port = await servingPort(await activeApi());
+  const port = await servingPort(await extensionApi());
   assert.equal(port, Number(process.env.PI_SESSIONS_PORT), 'the server uses PI_SESSIONS_PORT');
   const res = await fetch(`http://127.0.0.1:${port}/health`);
   assert.equal(res.status, 200);
@@ -39,13 +32,13 @@ test('GET /health answers on the configured port', async () => {
 });
 
 test('dispatch("ping") answers pong', async () => {
-  const result = await (await activeApi()).dispatch('ping');
+  const result = await (await extensionApi()).dispatch('ping');
   assert.equal(result.success, true, `ping failed: ${result.error ?? ''}`);
   assert.deepEqual(result.data, { pong: true });
 });
 
 test('the Pi Sessions view container opens in the side bar', async () => {
-  await activeApi();
+  await extensionApi();
   await vscode.commands.executeCommand('workbench.view.extension.piSessions');
   const sidebarTitle = '#workbench\\.parts\\.sidebar .composite.title';
   await browser.waitFor(sidebarTitle);

@@ -5,32 +5,22 @@
 // must not.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { PiSessionsApi } from '../../../src/extension';
 import { CommandId } from '../../../src/ui/ids';
 import { test } from './harness';
 import { browser, sendToDriver } from './driver';
 import { waitUntil } from './wait';
-import { expandRow, extensionId, fixtureNamed, rowSelector, showSessionsView, treeRows } from './sessionTreeDom';
+import { expandRow, fixtureNamed, rowSelector, showSessionsView, treeRows } from './sessionTreeDom';
+import { extensionApi } from './extensionApi';
+import { describe, webviewFrame as frame } from './webviewDom';
 import runtime from '../../../l10n/bundle.l10n.zh-cn.json';
 import contributions from '../../../package.nls.zh-cn.json';
 
 const zh = (message: keyof typeof runtime) => runtime[message];
-const frame = 'iframe.webview.ready:visible >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ';
-
-async function describe(selector: string, attributes: string[]): Promise<Array<{ text: string; attributes: Record<string, string | null> }>> {
-  return ((await sendToDriver('describe', { selector, attributes })) as { items: Array<{ text: string; attributes: Record<string, string | null> }> }).items;
-}
 
 /** Moves the pointer off the tree, whose row tooltip would otherwise cover the screenshot. */
 async function pointerAway(): Promise<void> {
   await sendToDriver('hover', { selector: '[id="workbench.parts.titlebar"]' }).catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, 500));
-}
-
-async function api(): Promise<PiSessionsApi> {
-  const ext = vscode.extensions.getExtension<PiSessionsApi>(extensionId);
-  assert.ok(ext, 'the extension is installed');
-  return ext.isActive ? ext.exports : ext.activate();
 }
 
 console.log(`       display language: ${vscode.env.language}`);
@@ -39,7 +29,7 @@ if (vscode.env.language.toLowerCase() === 'zh-cn') {
     await showSessionsView();
     // Favorites and Tags appear once there are some; one of each makes the groups show.
     const session = fixtureNamed('Branching refactor');
-    const core = await api();
+    const core = await extensionApi();
     const fav = await core.dispatch('list_favorites', {});
     if (!(fav.data as string[] | null)?.includes(session.file)) await core.dispatch('toggle_favorite', { path: session.file });
     await waitUntil('the favorites group', async () => (await treeRows()).some((r) => r.level === 1 && r.text.startsWith(zh('Favorites'))), 15_000);
@@ -90,7 +80,7 @@ if (vscode.env.language.toLowerCase() === 'zh-cn') {
   });
 
   test('zh-cn: the dashboard titles, cards and charts are Chinese', async () => {
-    await api();
+    await extensionApi();
     await vscode.commands.executeCommand(CommandId.openDashboard);
     const body = `${frame}body[data-page="dashboard"]`;
     await browser.waitFor(body, 20_000);

@@ -6,40 +6,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PiSessionsApi } from '../../../src/extension';
 import type { LiveSession } from '../../../src/shared/model/pi';
 import { CommandId } from '../../../src/ui/ids';
 import { FakeLlm, writeFakeAgentDir } from '../../support/fakeLlm';
 import { test } from './harness';
-import { browser, sendToDriver } from './driver';
+import { browser } from './driver';
 import { waitUntil } from './wait';
-import { expandRow, extensionId, treeRows } from './sessionTreeDom';
+import { expandRow, treeRows } from './sessionTreeDom';
+import { describe, webviewFrame as frame } from './webviewDom';
+import { extensionApi, extensionPath } from './extensionApi';
 
-/** Playwright steps into the webview's outer and inner frames through these selector parts. */
-const frame = 'iframe.webview.ready:visible >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ';
 /** pi needs a moment to start, and the machine is shared: waits are generous, never asserted. */
 const piTimeout = 45_000;
-
-interface Described {
-  text: string;
-  attributes: Record<string, string | null>;
-}
-
-async function describe(selector: string, attributes: string[] = []): Promise<Described[]> {
-  return ((await sendToDriver('describe', { selector, attributes })) as { items: Described[] }).items;
-}
-
-async function api(): Promise<PiSessionsApi> {
-  const ext = vscode.extensions.getExtension<PiSessionsApi>(extensionId);
-  assert.ok(ext, 'the extension is installed');
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-function extensionPath(): string {
-  const ext = vscode.extensions.getExtension(extensionId);
-  assert.ok(ext);
-  return ext.extensionPath;
-}
 
 /** pi 1.6 and the Node 22 it needs, from test/setup/install-pi-tools.mjs. */
 function pi16(): { node: string; cli: string } {
@@ -51,7 +29,7 @@ function pi16(): { node: string; cli: string } {
 }
 
 async function liveSessions(): Promise<LiveSession[]> {
-  const result = await (await api()).dispatch('get_pi_live_sessions', {});
+  const result = await (await extensionApi()).dispatch('get_pi_live_sessions', {});
   assert.ok(result.success, result.error ?? 'get_pi_live_sessions failed');
   return result.data as LiveSession[];
 }
@@ -76,7 +54,7 @@ function fileText(): string {
 }
 
 test('live pi: pi 1.6 in an editor terminal registers through our bridge, and the tree marks it live', async () => {
-  await api();
+  await extensionApi();
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const agentDir = process.env.PI_CODING_AGENT_DIR;
   assert.ok(agentDir, 'the e2e runner sets PI_CODING_AGENT_DIR');
@@ -198,7 +176,7 @@ async function typeIntoPi(text: string): Promise<void> {
 
 /** The editor's one action that installs our bridge into pi's extensions folder. */
 async function connectPiToThisEditor(): Promise<void> {
-  const sessions = await api();
+  const sessions = await extensionApi();
   // The bridge is told the server's address, so the server must be up first.
   await waitUntil('the API server to serve', () => sessions.serverState().kind === 'serving', 30_000);
   await vscode.commands.executeCommand(CommandId.connectPi);

@@ -6,6 +6,7 @@ import { test } from './harness';
 import { browser } from './driver';
 import { waitUntil } from './wait';
 import { fixtureNamed, quickInput, showSessionsView } from './sessionTreeDom';
+import { waitForViewerPaint } from './webviewDom';
 
 interface OpenArgs {
   path?: string;
@@ -21,7 +22,7 @@ test('search shows hits as you type and opens the viewer at the chosen one', asy
   const standIn = registered ? undefined : vscode.commands.registerCommand(CommandId.openSession, (args: OpenArgs) => void opened.push(args));
   try {
     void vscode.commands.executeCommand(CommandId.search);
-    await browser.waitFor(quickInput.input);
+    await browser.waitFor(`${quickInput.input}:focus`);
     await browser.type('sessionStorage');
     const hitRow = `${quickInput.rows}:has-text("Fix the login form")`;
     await browser.waitFor(hitRow, 15_000);
@@ -38,6 +39,10 @@ test('search shows hits as you type and opens the viewer at the chosen one', asy
         () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)),
         15_000,
       );
+      // The user sees the session at the hit. Waiting for it also lets the new page take the
+      // focus now, not later, when it would close the next test's quick pick.
+      const status = await waitForViewerPaint(session.file);
+      assert.ok(status['data-revealed-entry'], 'the viewer scrolled to the hit');
       await browser.screenshot('search-opened-viewer');
     }
   } finally {
@@ -47,10 +52,13 @@ test('search shows hits as you type and opens the viewer at the chosen one', asy
 
 test('a role prefix narrows the search', async () => {
   void vscode.commands.executeCommand(CommandId.search);
-  await browser.waitFor(quickInput.input);
+  // Keys go wherever the focus is: type only once the quick pick's box has it.
+  await browser.waitFor(`${quickInput.input}:focus`);
   await browser.type('user: parseDate');
   await browser.waitFor(`${quickInput.rows}:has-text("parseDate")`, 15_000);
-  const texts = await browser.texts(quickInput.rows);
-  assert.ok(texts.length > 0);
+  const rows = await browser.count(quickInput.rows);
+  assert.ok(rows > 0);
+  // Each hit is labelled with its role's icon: a user prefix leaves only your messages.
+  assert.equal(await browser.count(`${quickInput.rows} .codicon-account`), rows, 'every hit is one of your messages');
   await browser.press('Escape');
 });

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { browser, sendToDriver } from './driver';
 import { waitUntil } from './wait';
+import { extensionId } from './extensionApi';
 
-export const extensionId = 'pi-session-manager.pi-session-manager';
 export const treeRowSelector = '[id="workbench.parts.sidebar"] .monaco-list-row';
 
 export interface FixtureSession {

@@ -4,55 +4,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PiSessionsApi } from '../../../src/extension';
 import { CommandId, WebviewType } from '../../../src/ui/ids';
 import { test } from './harness';
-import { browser, sendToDriver } from './driver';
+import { browser } from './driver';
 import { waitUntil } from './wait';
-import { extensionId, fixtureNamed } from './sessionTreeDom';
-
-/** Playwright steps into the webview's outer and inner frames through these selector parts. */
-const frame = 'iframe.webview.ready:visible >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ';
-const status = `${frame}.psm-viewer-status`;
-
-interface Described {
-  text: string;
-  attributes: Record<string, string | null>;
-}
-
-async function describe(selector: string, attributes: string[]): Promise<Described[]> {
-  return ((await sendToDriver('describe', { selector, attributes })) as { items: Described[] }).items;
-}
-
-const statusAttributes = ['data-deleted', 'data-state', 'data-session-path', 'data-first-paint-ms', 'data-first-paint-at', 'data-first-screen-entries', 'data-rendered-entries', 'data-total-entries', 'data-render-complete', 'data-revealed-entry'];
-
-async function viewerStatus(): Promise<Record<string, string | null>> {
-  const [found] = await describe(status, statusAttributes).catch(() => []);
-  return found?.attributes ?? {};
-}
-
-/** Waits until the visible viewer shows `sessionPath` and has painted its first screen. */
-async function waitForPaint(sessionPath: string, timeoutMs = 30_000): Promise<Record<string, string | null>> {
-  let last: Record<string, string | null> = {};
-  await waitUntil(
-    `the viewer to paint ${path.basename(sessionPath)} (last status ${JSON.stringify(last)})`,
-    async () => {
-      last = await viewerStatus();
-      return last['data-state'] === 'ready' && last['data-session-path'] === sessionPath && last['data-first-paint-ms'] !== null;
-    },
-    timeoutMs,
-  );
-  return last;
-}
+import { fixtureNamed } from './sessionTreeDom';
+import { extensionApi, extensionPath } from './extensionApi';
+import { describe, viewerStatus, waitForViewerPaint, webviewFrame as frame } from './webviewDom';
 
 function viewerTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(WebviewType.viewer));
-}
-
-async function api(): Promise<PiSessionsApi> {
-  const ext = vscode.extensions.getExtension<PiSessionsApi>(extensionId);
-  assert.ok(ext, 'the extension is installed');
-  return ext.isActive ? ext.exports : ext.activate();
 }
 
 async function openViewer(args: { path: string; entryId?: string }): Promise<void> {
@@ -80,11 +41,11 @@ function lastEntryId(file: string): string {
 }
 
 test('viewer renders thinking, tool calls with results, an edit diff and bash output', async () => {
-  await api();
+  await extensionApi();
   await closeEditors();
   const session = fixtureNamed('Viewer showcase');
   await openViewer({ path: session.file });
-  await waitForPaint(session.file);
+  await waitForViewerPaint(session.file);
   assert.ok((await browser.count(`${frame}.psm-session-header`)) === 1, 'header with statistics');
   assert.ok((await browser.count(`${frame}.psm-thinking`)) >= 1, 'a thinking block');
   assert.equal(await browser.count(`${frame}.psm-tool`), 3, 'three tool calls');
@@ -119,7 +80,7 @@ test('viewer find highlights matches without breaking the markup and steps throu
   await closeEditors();
   const session = fixtureNamed('Viewer showcase');
   await openViewer({ path: session.file });
-  await waitForPaint(session.file);
+  await waitForViewerPaint(session.file);
   const keywordsBefore = await browser.count(`${frame}.psm-code .hljs-keyword`);
   await browser.click(`${frame}.psm-session-title`);
   await browser.press('Control+f');
@@ -144,7 +105,7 @@ test('viewer find highlights matches without breaking the markup and steps throu
 
 test('viewer follows a session as it grows', async () => {
   const session = fixtureNamed('Viewer showcase');
-  await waitForPaint(session.file);
+  await waitForViewerPaint(session.file);
   const parentId = lastEntryId(session.file);
   const now = new Date().toISOString();
   appendLines(session.file, [
@@ -166,13 +127,13 @@ test('viewer pauses auto-scroll while the reader is up the page, and opens at a 
   await closeEditors();
   const { agentDir, file } = writeLongSession('long-live');
   await waitUntil('the long session to be indexed', async () => {
-    const r = await (await api()).dispatch('scan_sessions', {});
+    const r = await (await extensionApi()).dispatch('scan_sessions', {});
     return r.success && (r.data as Array<{ path: string }>).some((s) => s.path === file);
   }, 20_000);
   assert.ok(agentDir);
   // Opened at the top of a long session: the reader is not at the end.
   await openViewer({ path: file });
-  await waitForPaint(file);
+  await waitForViewerPaint(file);
   const parentId = lastEntryId(file);
   appendLines(file, [
     { type: 'message', id: 'late0001', parentId, timestamp: new Date().toISOString(), message: { role: 'user', content: [{ type: 'text', text: 'A late question' }], timestamp: Date.now() } },
@@ -191,7 +152,7 @@ test('viewer pauses auto-scroll while the reader is up the page, and opens at a 
   await closeEditors();
   const other = 'turn0030b';
   await openViewer({ path: file, entryId: other });
-  await waitForPaint(file);
+  await waitForViewerPaint(file);
   await waitUntil('the entry to be revealed on open', async () => (await viewerStatus())['data-revealed-entry'] === other, 10_000);
   await browser.waitFor(`${frame}[data-entry-id="${other}"].psm-flash`, 5_000);
 
@@ -235,9 +196,7 @@ interface EntriesReply {
 
 for (const fixture of ['large-session.jsonl', 'before-compaction.jsonl']) {
   test(`viewer paints ${fixture} quickly and renders every message`, async () => {
-    const ext = vscode.extensions.getExtension(extensionId);
-    assert.ok(ext);
-    const source = path.resolve(ext.extensionPath, '../shared/fixtures/pi', fixture);
+    const source = path.resolve(extensionPath(), '../shared/fixtures/pi', fixture);
     if (!fs.existsSync(source)) {
       console.log(`       ${source} is absent; nothing to measure`);
       return;
@@ -248,7 +207,7 @@ for (const fixture of ['large-session.jsonl', 'before-compaction.jsonl']) {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, fixture);
     fs.copyFileSync(source, file);
-    const reply = await (await api()).dispatch('get_session_entries', { path: file });
+    const reply = await (await extensionApi()).dispatch('get_session_entries', { path: file });
     assert.equal(reply.success, true, reply.error ?? '');
     const messageIds = (reply.data as EntriesReply).entries.filter((e) => e.type === 'message').map((e) => e.id);
     assert.ok(messageIds.length > 500, `a large session (${messageIds.length} messages)`);
@@ -256,7 +215,7 @@ for (const fixture of ['large-session.jsonl', 'before-compaction.jsonl']) {
     await closeEditors();
     const started = Date.now();
     await openViewer({ path: file });
-    const painted = await waitForPaint(file, 60_000);
+    const painted = await waitForViewerPaint(file, { timeoutMs: 60_000 });
     const hostMs = Date.now() - started;
     console.log(
       `       ${fixture}: first paint ${painted['data-first-paint-ms']} ms after the page asked for the entries, ` +

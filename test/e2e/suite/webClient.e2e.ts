@@ -1,17 +1,14 @@
 // The web client the extension serves, as a phone shows it: the same browser, a page of its
 // own at phone size, on this machine (so no token is needed).
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
-import type { PiSessionsApi } from '../../../src/extension';
 import { test } from './harness';
 import { browser } from './driver';
 import { waitUntil } from './wait';
-import { extensionId, fixtureSessions } from './sessionTreeDom';
+import { fixtureSessions } from './sessionTreeDom';
+import { extensionApi } from './extensionApi';
 
 test('the web client on a phone lists the sessions by project', async () => {
-  const ext = vscode.extensions.getExtension<PiSessionsApi>(extensionId);
-  assert.ok(ext);
-  const api = ext.isActive ? ext.exports : await ext.activate();
+  const api = await extensionApi();
   await waitUntil('the API to serve', async () => api.serverState().kind === 'serving', 20_000);
   const state = api.serverState();
   assert.equal(state.kind, 'serving');

@@ -9,8 +9,8 @@ import { test } from './harness';
 import { browser, sendToDriver } from './driver';
 import { waitUntil } from './wait';
 import { fixtureNamed } from './sessionTreeDom';
+import { webviewFrame as frame } from './webviewDom';
 
-const frame = 'iframe.webview.ready:visible >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ';
 
 interface CspMessage {
   text: string;
