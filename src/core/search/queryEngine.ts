@@ -2,16 +2,18 @@ import { performance } from 'node:perf_hooks';
 import { VarintReader } from './compactArrays';
 import { roleCodes, type DocTable, type SessionRecord } from './docTable';
 import type { ParsedQuery, QueryClause } from './queryParser';
+import { IndexMaxHeap } from './indexMaxHeap';
 import { Bm25, SessionCounter, TopCollector, averageDocLength, clampInt } from './ranking';
-import { MemorySource, type Segment } from './segment';
+import type { Segment } from './segment';
 import type { SearchQuery } from './types';
 
 /*
  * Matching and ranking over the segments. Two ways through:
- * - One word (the common query): top-k by block-max WAND. Segments are visited newest first,
- *   and a block of postings whose best possible score (from its least BM25 norm,
- *   `Bm25.blockBound`) rounds below the k-th hit kept so far is neither read nor decoded. `total`
- *   comes from the per-session document frequencies of the segments, not from the postings.
+ * - One word (the common query): block-max top-k. The blocks of postings of every segment are
+ *   visited by their best possible score (from their least BM25 norm, `Bm25.blockBound`),
+ *   highest first, and the walk stops at the first that rounds below the k-th hit kept so far:
+ *   the rest are neither read nor decoded. `total` comes from the per-session document
+ *   frequencies of the segments, not from the postings.
  * - Anything else (several words, phrases, prefixes, exclusions): every matching document is
  *   found (rarest clause first) and counted, and scored into the same top-k collector.
  * Both give exactly the hits and totals of scoring every document (test/unit/search).
@@ -22,8 +24,6 @@ const maxPrefixExpansions = 2000;
 const maxLimit = 200;
 const maxOffset = 10000;
 const defaultBudgetMs = 250;
-/** Bytes read ahead when walking a list's blocks from a file. */
-const readAheadBytes = 64 * 1024;
 
 export interface IndexView {
   readonly segments: readonly Segment[];
@@ -84,60 +84,32 @@ function stripTrailingSeparators(p: string): string {
 }
 
 function filtersOf(view: IndexView, query: SearchQuery): Filters {
-  const sessionOk = new Uint8Array(view.sessions.length);
+  const sessions = view.sessions;
+  const sessionOk = new Uint8Array(sessions.length);
   const allowed = query.allowed_paths;
   const isAllowed = typeof allowed === 'function' ? allowed : allowed ? (p: string) => allowed.has(p) : undefined;
   const cwd = query.cwd !== undefined ? stripTrailingSeparators(query.cwd) : undefined;
+  const bySession = query.session_path !== undefined || cwd !== undefined || isAllowed !== undefined;
   let sessionsFiltered = false;
-  view.sessions.forEach((s, i) => {
-    if (!s) return;
+  // A plain loop: every query passes over every session, thousands of them.
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
+    if (!s) continue;
     if (
-      (query.session_path !== undefined && s.path !== query.session_path) ||
-      (cwd !== undefined && stripTrailingSeparators(s.cwd) !== cwd) ||
-      (isAllowed && !isAllowed(s.path))
+      bySession &&
+      ((query.session_path !== undefined && s.path !== query.session_path) ||
+        (cwd !== undefined && stripTrailingSeparators(s.cwd) !== cwd) ||
+        (isAllowed && !isAllowed(s.path)))
     ) {
       sessionsFiltered = true;
-      return;
+      continue;
     }
     sessionOk[i] = 1;
-  });
+  }
   const roleCode = query.role && query.role !== 'all' ? roleCodes[query.role] : -1;
   const fromMs = query.from_ms ?? -Infinity;
   const toMs = query.to_ms ?? Infinity;
   return { sessionOk, sessionsFiltered, roleCode, fromMs, toMs, byDocument: roleCode >= 0 || fromMs > -Infinity || toMs < Infinity };
-}
-
-/**
- * Reads the blocks of one term's list in order, skipping blocks it is told to: from memory a
- * view of the whole list, from a file a read-ahead window that starts at the block wanted.
- */
-class BlockReader {
-  private window: Uint8Array = new Uint8Array(0);
-  private windowStart = 0;
-  private windowEnd = 0;
-
-  constructor(
-    private readonly segment: Segment,
-    private readonly slot: number,
-  ) {
-    if (segment.source instanceof MemorySource) {
-      this.window = segment.postings(slot);
-      this.windowStart = segment.postingStart(slot);
-      this.windowEnd = segment.postingEnd(slot);
-    }
-  }
-
-  /** Bytes [start, end) of the postings, and the offset of `start` in the returned array. */
-  read(start: number, end: number): { bytes: Uint8Array; at: number } {
-    if (start < this.windowStart || end > this.windowEnd) {
-      const listEnd = this.segment.postingEnd(this.slot);
-      const windowEnd = Math.max(end, Math.min(listEnd, start + readAheadBytes));
-      this.window = this.segment.source.read(start, windowEnd);
-      this.windowStart = start;
-      this.windowEnd = windowEnd;
-    }
-    return { bytes: this.window, at: start - this.windowStart };
-  }
 }
 
 export function runQuery(view: IndexView, parsed: ParsedQuery, query: SearchQuery, options: QueryOptions = {}): QueryOutcome {
@@ -254,12 +226,32 @@ function oneWordTotal(ctx: Context, frequency: number): number {
   return counter.total(cap);
 }
 
-/** Block-max WAND over one term's lists, newest segment first. */
+/**
+ * Block-max top-k over one term's lists. Short lists (no block table) are scored whole; then
+ * the blocks of every long list are visited by their bound, highest first, so the page's
+ * threshold rises within the first few blocks. Once a block's bound cannot enter the page,
+ * neither can any block after it, and the walk stops. A single term's documents can be
+ * offered in any order: the collector's result does not depend on it.
+ */
 function topOneWord(ctx: Context): void {
   const { view, collector, budget } = ctx;
   const scorer = ctx.scorers[0];
   const accept = acceptor(ctx);
   const docLength = view.docs.length.view();
+  const decode = (bytes: Uint8Array, base: number): void => {
+    const r = new VarintReader(bytes, 0);
+    let doc = base;
+    while (r.pos < bytes.length) {
+      doc += r.next();
+      const tf = r.next();
+      const skip = r.next();
+      r.pos += skip;
+      if (accept(doc)) collector.offer(doc, scorer.weight(tf, docLength[doc]));
+    }
+  };
+  const blockSegment: number[] = [];
+  const blockIndex: number[] = [];
+  const blockBounds: number[] = [];
   for (let s = view.segments.length - 1; s >= 0; s--) {
     if (budget.checkNow()) return;
     const segment = view.segments[s];
@@ -267,33 +259,27 @@ function topOneWord(ctx: Context): void {
     if (slot === undefined) continue;
     const firstBlock = segment.firstBlock(slot);
     const lastBlock = segment.endBlock(slot);
-    const reader = new BlockReader(segment, slot);
-    const listStart = segment.postingStart(slot);
-    const decode = (start: number, end: number, base: number): void => {
-      const { bytes, at } = reader.read(start, end);
-      const r = new VarintReader(bytes, at);
-      const stop = at + (end - start);
-      let doc = base;
-      while (r.pos < stop) {
-        doc += r.next();
-        const tf = r.next();
-        const skip = r.next();
-        r.pos += skip;
-        if (accept(doc)) collector.offer(doc, scorer.weight(tf, docLength[doc]));
-      }
-    };
     if (firstBlock === lastBlock) {
-      decode(listStart, segment.postingEnd(slot), 0);
+      decode(segment.postings(slot), 0);
       continue;
     }
     for (let b = firstBlock; b < lastBlock; b++) {
-      if (budget.tick()) return;
+      blockSegment.push(s);
+      blockIndex.push(b);
       // A hair above the exact bound, so float rounding can never skip a block it should not.
-      if (!collector.couldEnter(scorer.blockBound(segment.blockMinNorm[b], segment.referenceLength) * (1 + 1e-9))) continue;
-      const start = b === firstBlock ? listStart : segment.blockEnd[b - 1];
-      const base = b === firstBlock ? 0 : segment.blockLastDoc[b - 1];
-      decode(start, segment.blockEnd[b], base);
+      blockBounds.push(scorer.blockBound(segment.blockMinNorm[b], segment.referenceLength) * (1 + 1e-9));
     }
+  }
+  const byBound = new IndexMaxHeap(blockBounds);
+  for (let i = byBound.pop(); i >= 0; i = byBound.pop()) {
+    if (budget.tick()) return;
+    if (!collector.couldEnter(blockBounds[i])) return;
+    const segment = view.segments[blockSegment[i]];
+    const b = blockIndex[i];
+    const [slot] = ctx.resolved[blockSegment[i]][0][0];
+    const first = b === segment.firstBlock(slot);
+    const start = first ? segment.postingStart(slot) : segment.blockEnd[b - 1];
+    decode(segment.source.read(start, segment.blockEnd[b]), first ? 0 : segment.blockLastDoc[b - 1]);
   }
 }
 
