@@ -1,5 +1,6 @@
 import type { QueryClause } from './queryParser';
-import { TokenKind, tokenize } from './tokenizer';
+import { asciiFoldedStartsWith, foldAsciiRange, sameAsciiFolded } from './termTable';
+import { TokenKind, maxTermLength, tokenize, type TokenSink } from './tokenizer';
 
 export interface Snippet {
   text: string;
@@ -20,15 +21,32 @@ function termMatches(indexed: string, wanted: string, prefix: boolean): boolean 
   return prefix ? indexed.startsWith(wanted) : indexed === wanted;
 }
 
-/** Whether a token could match a term of a positive clause; no other token is ever looked at. */
-function termFilter(clauses: readonly QueryClause[]): (term: string) => boolean {
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  for (const clause of clauses) {
-    if (clause.negated) continue;
-    clause.terms.forEach((t, k) => (clause.prefix && k === clause.terms.length - 1 ? prefixes.push(t.term) : exact.add(t.term)));
+/**
+ * Which tokens could match a term of a positive clause; no other token is ever looked at. An
+ * ASCII token is judged on its range of the text, so the many that match nothing never
+ * become strings.
+ */
+class TermFilter {
+  private readonly exact: string[] = [];
+  private readonly prefixes: string[] = [];
+
+  constructor(clauses: readonly QueryClause[]) {
+    for (const clause of clauses) {
+      if (clause.negated) continue;
+      clause.terms.forEach((t, k) => (clause.prefix && k === clause.terms.length - 1 ? this.prefixes : this.exact).push(t.term));
+    }
   }
-  return (term) => exact.has(term) || prefixes.some((p) => term.startsWith(p));
+
+  wants(term: string): boolean {
+    return this.exact.includes(term) || this.prefixes.some((p) => term.startsWith(p));
+  }
+
+  /** Whether the term `text[start, start + length)` folds to (ASCII, already cut) is wanted. */
+  wantsAsciiRange(text: string, start: number, length: number): boolean {
+    for (let i = 0; i < this.exact.length; i++) if (sameAsciiFolded(this.exact[i], text, start, length)) return true;
+    for (let i = 0; i < this.prefixes.length; i++) if (asciiFoldedStartsWith(text, start, length, this.prefixes[i])) return true;
+    return false;
+  }
 }
 
 /** Where each positive clause of the query occurs in `text`, in original-text offsets. */
@@ -39,14 +57,22 @@ export function findMatches(text: string, clauses: readonly QueryClause[]): Span
   const ends: number[] = [];
   const kinds: TokenKind[] = [];
   // Only the tokens of query terms are kept: a page of hits tokenises every hit's text.
-  const wanted = termFilter(clauses);
-  tokenize(text, (term, position, start, end, kind) => {
-    if (!wanted(term)) return;
+  const filter = new TermFilter(clauses);
+  const keep: TokenSink = (term, position, start, end, kind) => {
     terms.push(term);
     positions.push(position);
     starts.push(start);
     ends.push(end);
     kinds.push(kind);
+  };
+  tokenize(text, {
+    term: (term, position, start, end, kind) => {
+      if (filter.wants(term)) keep(term, position, start, end, kind);
+    },
+    ascii: (source, start, end, _hasUpper, position, kind) => {
+      const length = Math.min(end - start, maxTermLength);
+      if (filter.wantsAsciiRange(source, start, length)) keep(foldAsciiRange(source, start, length), position, start, end, kind);
+    },
   });
   // Tokens by position, for phrase checks.
   const atPosition = new Map<number, number[]>();

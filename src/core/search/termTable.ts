@@ -63,10 +63,7 @@ export class TermTable {
       if (this.slots[2 * slot] === hash && sameAsciiFolded(this.terms[entry - 1], text, start, length)) return entry - 1;
       slot = (slot + 1) & this.mask;
     }
-    // A fresh flat string: a slice of the text could keep the whole document alive with it.
-    let term = '';
-    for (let k = 0; k < length; k++) term += String.fromCharCode(lowerAscii(text.charCodeAt(start + k)));
-    return this.add(term, hash, slot);
+    return this.add(foldAsciiRange(text, start, length), hash, slot);
   }
 
   private add(term: string, hash: number, slot: number): number {
@@ -109,8 +106,22 @@ function lowerAscii(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
 }
 
-function sameAsciiFolded(term: string, text: string, start: number, length: number): boolean {
+/** Whether the ASCII range `text[start, start + length)` folds (A–Z lowered) to `term`. */
+export function sameAsciiFolded(term: string, text: string, start: number, length: number): boolean {
   if (term.length !== length) return false;
-  for (let k = 0; k < length; k++) if (term.charCodeAt(k) !== lowerAscii(text.charCodeAt(start + k))) return false;
+  return asciiFoldedStartsWith(text, start, length, term);
+}
+
+/** Whether the folded ASCII range `text[start, start + length)` starts with `prefix`. */
+export function asciiFoldedStartsWith(text: string, start: number, length: number, prefix: string): boolean {
+  if (prefix.length > length) return false;
+  for (let k = 0; k < prefix.length; k++) if (prefix.charCodeAt(k) !== lowerAscii(text.charCodeAt(start + k))) return false;
   return true;
+}
+
+/** The term an ASCII range folds to, as a fresh flat string: a slice could keep the whole text alive. */
+export function foldAsciiRange(text: string, start: number, length: number): string {
+  let term = '';
+  for (let k = 0; k < length; k++) term += String.fromCharCode(lowerAscii(text.charCodeAt(start + k)));
+  return term;
 }
