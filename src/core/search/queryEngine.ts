@@ -3,6 +3,7 @@ import { VarintReader } from './compactArrays';
 import { roleCodes, type DocTable, type SessionRecord } from './docTable';
 import type { ParsedQuery, QueryClause } from './queryParser';
 import { IndexMaxHeap } from './indexMaxHeap';
+import { LatestTimes } from './latestTimes';
 import { Bm25, SessionCounter, TopCollector, averageDocLength, clampInt } from './ranking';
 import type { Segment } from './segment';
 import type { SearchQuery } from './types';
@@ -271,6 +272,7 @@ function topOneWord(ctx: Context): void {
     }
   }
   const byBound = new IndexMaxHeap(blockBounds);
+  let latestTimes: LatestTimes | undefined;
   for (let i = byBound.pop(); i >= 0; i = byBound.pop()) {
     if (budget.tick()) return;
     if (!collector.couldEnter(blockBounds[i])) return;
@@ -278,6 +280,13 @@ function topOneWord(ctx: Context): void {
     const b = blockIndex[i];
     const [slot] = ctx.resolved[blockSegment[i]][0][0];
     const first = b === segment.firstBlock(slot);
+    // The block's documents lie between the previous block's last and its own.
+    const fromDoc = first ? segment.minDoc : segment.blockLastDoc[b - 1] + 1;
+    const lastDoc = segment.blockLastDoc[b];
+    if (collector.onlyTies(blockBounds[i])) {
+      latestTimes ??= LatestTimes.of(view.docs.time);
+      if (!collector.couldWinTie(latestTimes.latest(fromDoc, lastDoc), lastDoc)) continue;
+    }
     const start = first ? segment.postingStart(slot) : segment.blockEnd[b - 1];
     decode(segment.source.read(start, segment.blockEnd[b]), first ? 0 : segment.blockLastDoc[b - 1]);
   }

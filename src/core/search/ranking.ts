@@ -66,15 +66,22 @@ export interface RankColumns {
 
 /**
  * Keeps the best `k` hits under a per-session cap while documents are offered in any order.
+ * Hits rank by score (rounded, `scoreKey`), then the newer first, then the higher doc id.
  * Offers are buffered and pruned from time to time: each session keeps its best `cap`, then
  * the best `k` overall stay. After a prune the k-th kept hit is a lower bound of the final
  * k-th hit (every session's kept list only improves as more documents come), so anything
- * rounding below it is refused at once and whole blocks below it are skipped by the caller.
+ * ranking below it is refused at once, and whole blocks whose bound rounds below its score
+ * are skipped by the caller. A tie on the score is settled by time and id here too: where
+ * many documents score the same (one templated message in thousands of sessions), only
+ * the newer ones are kept for the next prune.
  */
 export class TopCollector {
   private docs: number[] = [];
   private scores: number[] = [];
   private thresholdKey = -Infinity;
+  /** The k-th kept hit's time and doc: what a document scoring the same must beat. */
+  private thresholdTime = -Infinity;
+  private thresholdDoc = -1;
   private readonly pruneAt: number;
   private readonly capCounts: Uint16Array | undefined;
 
@@ -94,11 +101,32 @@ export class TopCollector {
     return scoreKey(bound) >= this.thresholdKey;
   }
 
+  /**
+   * Whether documents scoring at most `bound` could enter the page only by tying with its
+   * last hit: then only those newer than that hit (`latestTime`, as `rankTime`), or as new
+   * with a higher doc id (up to `lastDoc`), can.
+   */
+  onlyTies(bound: number): boolean {
+    return scoreKey(bound) === this.thresholdKey;
+  }
+
+  couldWinTie(latestTime: number, lastDoc: number): boolean {
+    return latestTime > this.thresholdTime || (latestTime === this.thresholdTime && lastDoc > this.thresholdDoc);
+  }
+
   offer(doc: number, score: number): void {
-    if (scoreKey(score) < this.thresholdKey) return;
+    const key = scoreKey(score);
+    if (key < this.thresholdKey) return;
+    if (key === this.thresholdKey && !this.winsTie(doc)) return;
     this.docs.push(doc);
     this.scores.push(score);
     if (this.docs.length >= this.pruneAt) this.prune();
+  }
+
+  /** Whether `doc` ranks above the k-th kept hit it ties with on the score (as `prune` sorts). */
+  private winsTie(doc: number): boolean {
+    const time = rankTime(this.columns.time[doc]);
+    return time > this.thresholdTime || (time === this.thresholdTime && doc > this.thresholdDoc);
   }
 
   /** The kept documents and scores, best first. */
@@ -112,7 +140,7 @@ export class TopCollector {
     const { time } = this.columns;
     const keys = scores.map(scoreKey);
     const order = docs.map((_, i) => i);
-    order.sort((a, b) => keys[b] - keys[a] || time[docs[b]] - time[docs[a]] || docs[b] - docs[a]);
+    order.sort((a, b) => keys[b] - keys[a] || compareNumbers(rankTime(time[docs[b]]), rankTime(time[docs[a]])) || docs[b] - docs[a]);
     const keptDocs: number[] = [];
     const keptScores: number[] = [];
     const counts = this.capCounts;
@@ -130,8 +158,23 @@ export class TopCollector {
     if (counts) for (const doc of keptDocs) counts[session[doc]] = 0;
     this.docs = keptDocs;
     this.scores = keptScores;
-    if (keptDocs.length === this.k) this.thresholdKey = scoreKey(keptScores[this.k - 1]);
+    if (keptDocs.length === this.k) {
+      const last = keptDocs[this.k - 1];
+      this.thresholdKey = scoreKey(keptScores[this.k - 1]);
+      this.thresholdTime = rankTime(time[last]);
+      this.thresholdDoc = last;
+    }
   }
+}
+
+/** A document without a time (NaN) ranks as the oldest, so that hits have one order whatever the input's. */
+export function rankTime(time: number): number {
+  return Number.isNaN(time) ? -Infinity : time;
+}
+
+/** a − b as a sign, defined for infinities too. */
+function compareNumbers(a: number, b: number): number {
+  return a > b ? 1 : a < b ? -1 : 0;
 }
 
 /**

@@ -171,6 +171,36 @@ describe('one-word top-k (block-max WAND) against scoring every document', () =>
     assert.equal(q({ per_session: 300 }), 401);
   });
 
+  it('stays exact where thousands of documents score the same and time decides the page', () => {
+    // One short message ("continue") in every session, at scattered times, some without one:
+    // every block's bound is the page's last score, and only newer documents may enter.
+    const next = random(31);
+    const index = new SearchIndex({ flushPositions: 3000 });
+    let entry = 0;
+    for (let s = 0; s < 120; s++) {
+      const docs: IndexableMessage[] = [];
+      for (let d = 0; d < 40; d++) {
+        const time = next() < 0.03 ? Number.NaN : Math.floor(next() * 400) * 1000;
+        const text = d % 5 === 0 ? 'continue' : `step ${d} of the plan, then continue`;
+        docs.push({ entry_id: `t${entry++}`, role: d % 2 ? 'user' : 'assistant', timestamp_ms: time, text, truncated: false });
+      }
+      index.upsertSession({ path: `/t/${s}.jsonl`, id: `t${s}`, name: null, cwd: '/t', modified_ms: 0, fingerprint: '' }, docs);
+    }
+    index.compact();
+    for (const per_session of [0, 1, 3]) {
+      for (const offset of [0, 13]) {
+        const q: SearchQuery = { query: 'continue', per_session, limit: 20, offset, budget_ms: 600_000 };
+        const fast = index.search(q);
+        const exhaustive = index.search(q, { exhaustive: true });
+        assert.equal(fast.total, exhaustive.total, JSON.stringify(q));
+        assert.deepEqual(key(fast), key(exhaustive), JSON.stringify(q));
+      }
+    }
+    const page = index.search({ query: 'continue', per_session: 0, limit: 20, budget_ms: 600_000 });
+    const times = page.hits.map((h) => h.timestamp_ms);
+    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'the newest first among equal scores');
+  });
+
   it('gives the same answers from segment files read on demand', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psm-topk-'));
     const memory = randomIndex(9, { flushPositions: 700 });
