@@ -20,19 +20,21 @@ export class LatestTimes {
   static of(column: GrowableArray<Float64Array>): LatestTimes {
     let latest = LatestTimes.byColumn.get(column);
     if (!latest) {
-      latest = new LatestTimes();
+      latest = new LatestTimes(column);
       LatestTimes.byColumn.set(column, latest);
     }
-    latest.extend(column.view());
+    latest.extend();
     return latest;
   }
 
   private chunks = new Float64Array(0);
   private covered = 0;
-  private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
 
-  private extend(times: Float64Array): void {
-    this.times = times;
+  /** The column, not a view of it: a view would keep an outgrown array alive. */
+  private constructor(private readonly column: GrowableArray<Float64Array>) {}
+
+  private extend(): void {
+    const times = this.column.view();
     if (times.length === this.covered) return;
     const chunkCount = (times.length + chunkSize - 1) >> chunkBits;
     if (chunkCount > this.chunks.length) {
@@ -52,7 +54,8 @@ export class LatestTimes {
 
   /** The latest rank time (`rankTime`) among documents `from`…`to`, both included. */
   latest(from: number, to: number): number {
-    const { times, chunks } = this;
+    const times = this.column.view();
+    const chunks = this.chunks;
     let latest = -Infinity;
     const firstChunk = from >> chunkBits;
     const lastChunk = to >> chunkBits;

@@ -101,32 +101,27 @@ export class TopCollector {
     return scoreKey(bound) >= this.thresholdKey;
   }
 
-  /**
-   * Whether documents scoring at most `bound` could enter the page only by tying with its
-   * last hit: then only those newer than that hit (`latestTime`, as `rankTime`), or as new
-   * with a higher doc id (up to `lastDoc`), can.
-   */
+  /** Whether documents scoring at most `bound` could enter the page only by tying with its last hit. */
   onlyTies(bound: number): boolean {
     return scoreKey(bound) === this.thresholdKey;
   }
 
-  couldWinTie(latestTime: number, lastDoc: number): boolean {
-    return latestTime > this.thresholdTime || (latestTime === this.thresholdTime && lastDoc > this.thresholdDoc);
+  /**
+   * Whether a document that ties the page's last hit on the score ranks above it (as `prune`
+   * sorts), given its time (as `rankTime`) and doc id; or, for a block of such documents,
+   * whether any can, given the latest of their times and the highest of their ids.
+   */
+  couldWinTie(time: number, doc: number): boolean {
+    return time > this.thresholdTime || (time === this.thresholdTime && doc > this.thresholdDoc);
   }
 
   offer(doc: number, score: number): void {
     const key = scoreKey(score);
     if (key < this.thresholdKey) return;
-    if (key === this.thresholdKey && !this.winsTie(doc)) return;
+    if (key === this.thresholdKey && !this.couldWinTie(rankTime(this.columns.time[doc]), doc)) return;
     this.docs.push(doc);
     this.scores.push(score);
     if (this.docs.length >= this.pruneAt) this.prune();
-  }
-
-  /** Whether `doc` ranks above the k-th kept hit it ties with on the score (as `prune` sorts). */
-  private winsTie(doc: number): boolean {
-    const time = rankTime(this.columns.time[doc]);
-    return time > this.thresholdTime || (time === this.thresholdTime && doc > this.thresholdDoc);
   }
 
   /** The kept documents and scores, best first. */
